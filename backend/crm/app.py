@@ -1,0 +1,100 @@
+"""create_app(): the FastAPI application with routers, middleware, error handlers and the SPA."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from prometheus_fastapi_instrumentator import Instrumentator
+
+from crm import __version__
+from crm.core import redis
+from crm.core.db import Database
+from crm.core.errors import PROBLEM_RESPONSES, NotFound, install_error_handlers
+from crm.core.idempotency import IdempotencyMiddleware
+from crm.core.logging import configure as configure_logging
+from crm.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from crm.core.permissions import register_principal_loader
+from crm.customers.router import router as customers_router
+from crm.identity.auth import load_principal
+from crm.identity.router import router as identity_router
+from crm.settings import Settings, get_settings
+from crm.system.router import router as system_router
+
+# Used only when no server is configured (e.g. `crm openapi`): nothing connects until a request.
+_PLACEHOLDER_DB_URL = "postgresql+asyncpg://localhost/crm"
+ROUTERS: list[APIRouter] = [system_router, identity_router, customers_router]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    database = Database(
+        settings.database_url or _PLACEHOLDER_DB_URL, pool_size=settings.db_pool_size
+    )
+    register_principal_loader(load_principal)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.redis_url:
+            await redis.connect(settings.redis_url)
+        try:
+            yield
+        finally:
+            await redis.close()
+            await database.dispose()
+
+    app = FastAPI(
+        title="CRM API",
+        version=__version__,
+        description=(
+            "API-first CRM. Errors are RFC 9457 problem+json. Collections are cursor-paged "
+            "(`limit`, `cursor`, `sort`, `q`, `with_total`). Records outside your data scope "
+            "answer 404. POST accepts `Idempotency-Key`; PATCH honours `If-Match` / `version`."
+        ),
+        lifespan=lifespan,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.db = database
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router, responses=PROBLEM_RESPONSES)
+
+    Instrumentator(excluded_handlers=["/metrics"]).instrument(app).expose(
+        app, include_in_schema=False
+    )
+    # Added innermost first: the request context wraps everything, idempotency sees the
+    # already size-checked body.
+    app.add_middleware(
+        IdempotencyMiddleware, database=database, ttl_seconds=settings.idempotency_ttl_seconds
+    )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    _mount_spa(app, settings.frontend_dist)
+    return app
+
+
+def _mount_spa(app: FastAPI, dist: Path) -> None:
+    """Serve the built SPA at "/", with index.html for client-side routes."""
+    index = dist / "index.html"
+    if not index.exists():
+        return
+    if (dist / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+    root = dist.resolve()
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def spa(path: str) -> FileResponse:
+        if path.startswith("api/"):
+            raise NotFound("No such API route.")
+        candidate = (root / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(root):
+            return FileResponse(candidate)
+        return FileResponse(index)

@@ -1,0 +1,37 @@
+"""First-start work shared by `crm run` and the CLI: roles, the first admin, demo data."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from crm.core.db import Database
+from crm.customers.models import Customer
+from crm.identity import service as identity_service
+
+
+@dataclass(frozen=True)
+class AdminResult:
+    email: str
+    created: bool
+    generated_password: str | None
+
+
+async def ensure_roles_and_admin(db: Database, *, email: str, password: str | None) -> AdminResult:
+    generated = None
+    if not password:
+        generated = password = secrets.token_urlsafe(12)
+    async with db.sessionmaker() as session:
+        await identity_service.ensure_builtin_roles(session)
+        _, created = await identity_service.ensure_admin(session, email=email, password=password)
+        await session.commit()
+    return AdminResult(
+        email=email, created=created, generated_password=generated if created else None
+    )
+
+
+async def database_is_empty_of_customers(db: Database) -> bool:
+    async with db.sessionmaker() as session:
+        return (await session.execute(select(func.count()).select_from(Customer))).scalar_one() == 0

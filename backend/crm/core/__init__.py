@@ -1,0 +1,1 @@
+"""Cross-cutting machinery. Knows no domain: domains import core, never the reverse."""

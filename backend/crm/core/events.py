@@ -1,0 +1,119 @@
+"""The transactional outbox: domain events are rows written with the change they describe.
+
+Services call :func:`emit`; the worker drains undelivered rows and hands each to the handlers
+registered with :func:`handles`. Handlers must be idempotent: a crash between handling and
+marking processed means the event is handled again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+import structlog
+from sqlalchemy import DateTime, Index, Integer, String, Text, select
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.core import context
+from crm.core.db import Base, IdMixin, utcnow
+from crm.core.jobs import enqueue_after_commit
+
+log = structlog.get_logger(__name__)
+DRAIN_TASK = "drain_outbox"
+
+
+class OutboxEvent(IdMixin, Base):
+    __tablename__ = "outbox_events"
+    __table_args__ = (
+        Index("ix_outbox_events_pending", "id", postgresql_where="processed_at IS NULL"),
+    )
+
+    event_type: Mapped[str] = mapped_column(String(100))
+    object_type: Mapped[str] = mapped_column(String(50))
+    object_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+Handler = Callable[[AsyncSession, OutboxEvent], Awaitable[None]]
+_handlers: dict[str, list[Handler]] = defaultdict(list)
+
+
+def handles(event_type: str) -> Callable[[Handler], Handler]:
+    """Register a handler for ``event_type`` ("*" receives every event)."""
+
+    def register(fn: Handler) -> Handler:
+        _handlers[event_type].append(fn)
+        return fn
+
+    return register
+
+
+def emit(
+    session: AsyncSession,
+    event_type: str,
+    *,
+    object_type: str,
+    object_id: uuid.UUID | None,
+    payload: dict[str, Any] | None = None,
+) -> OutboxEvent:
+    ctx = context.current()
+    event = OutboxEvent(
+        event_type=event_type,
+        object_type=object_type,
+        object_id=object_id,
+        payload=payload or {},
+        actor_id=ctx.actor_id,
+        request_id=ctx.request_id,
+    )
+    session.add(event)
+    # One drain per transaction is enough; arq dedupes the fixed job id while it is queued.
+    if not session.info.get("crm_drain_enqueued"):
+        session.info["crm_drain_enqueued"] = True
+        enqueue_after_commit(session, DRAIN_TASK)
+    return event
+
+
+async def drain(sessionmaker: async_sessionmaker[AsyncSession], *, batch_size: int = 200) -> int:
+    """Deliver pending events to their handlers; returns how many were processed.
+
+    Each event is handled in its own transaction with a row lock (SKIP LOCKED), so two workers
+    never handle the same event at once and one failing handler does not block the rest.
+    """
+    processed = 0
+    while True:
+        async with sessionmaker() as session:
+            event = (
+                await session.execute(
+                    select(OutboxEvent)
+                    .where(OutboxEvent.processed_at.is_(None), OutboxEvent.attempts < 10)
+                    .order_by(OutboxEvent.id)
+                    .limit(1)
+                    .with_for_update(skip_locked=True)
+                )
+            ).scalar_one_or_none()
+            if event is None:
+                return processed
+            try:
+                async with session.begin_nested():
+                    for handler in [*_handlers.get(event.event_type, []), *_handlers.get("*", [])]:
+                        await handler(session, event)
+                event.processed_at = utcnow()
+            except Exception as exc:
+                log.exception("event_handler_failed", event_type=event.event_type)
+                event.last_error = str(exc)[:2000]
+            event.attempts += 1
+            await session.commit()
+            processed += 1
+            if processed >= batch_size:
+                return processed

@@ -1,0 +1,171 @@
+"""Keyset (cursor) pagination: ``{items, next_cursor, total}`` with ``limit``, ``cursor``,
+``sort``, ``q`` and ``with_total``.
+
+A cursor carries the sort field and the last row's (value, id), so a deep page costs the same
+index range scan as the first one.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.core.errors import ProblemError, field_error
+
+T = TypeVar("T")
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+    total: int | None = None
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    cursor: str | None
+    sort: str | None
+    q: str | None
+    with_total: bool
+
+
+def _page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=1000, description="From next_cursor")] = None,
+    sort: Annotated[
+        str | None, Query(max_length=50, description="Field to sort by; prefix - for descending")
+    ] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Search text")] = None,
+    with_total: Annotated[bool, Query(description="Also count all matching rows")] = False,
+) -> PageParams:
+    q = q.strip() if q else None
+    return PageParams(limit=limit, cursor=cursor, sort=sort, q=q or None, with_total=with_total)
+
+
+PageParamsDep = Annotated[PageParams, Depends(_page_params)]
+
+
+def _bad(param: str, msg: str) -> ProblemError:
+    return ProblemError(
+        msg, status=400, errors=[{**field_error(param, msg), "loc": ["query", param]}]
+    )
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    return value
+
+
+def _decode_value(raw: Any, python_type: type) -> Any:
+    if raw is None:
+        return None
+    if python_type is datetime:
+        return datetime.fromisoformat(raw)
+    if python_type is date:
+        return date.fromisoformat(raw)
+    if python_type is uuid.UUID:
+        return uuid.UUID(raw)
+    if python_type is Decimal:
+        return Decimal(raw)
+    return python_type(raw)
+
+
+def encode_cursor(sort: str, value: Any, row_id: uuid.UUID) -> str:
+    raw = json.dumps([sort, _encode_value(value), str(row_id)], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: str, python_type: type) -> tuple[Any, uuid.UUID]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        cursor_sort, raw_value, raw_id = json.loads(base64.urlsafe_b64decode(padded))
+        if cursor_sort != sort:
+            raise ValueError("sort changed")
+        return _decode_value(raw_value, python_type), uuid.UUID(raw_id)
+    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        raise _bad("cursor", "The cursor is invalid or belongs to another sort order.") from exc
+
+
+@dataclass(frozen=True)
+class SortSpec:
+    key: str  # as given, e.g. "-updated_at"
+    column: Any
+    descending: bool
+
+
+def resolve_sort(sort: str | None, sortable: Mapping[str, Any], default: str) -> SortSpec:
+    key = sort or default
+    name = key.removeprefix("-")
+    if name not in sortable:
+        allowed = ", ".join(sorted(sortable))
+        raise _bad("sort", f"Cannot sort by '{name}'. Sortable fields: {allowed}.")
+    return SortSpec(key=key, column=sortable[name], descending=key.startswith("-"))
+
+
+async def paginate(
+    session: AsyncSession,
+    stmt: Select[Any],
+    *,
+    params: PageParams,
+    id_column: Any,
+    sortable: Mapping[str, Any],
+    default_sort: str = "-created_at",
+) -> tuple[Sequence[Any], str | None, int | None]:
+    """Run ``stmt`` (already filtered and scoped) one page at a time.
+
+    Sortable columns must be NOT NULL: the keyset comparison on (value, id) relies on it.
+    """
+    spec = resolve_sort(params.sort, sortable, default_sort)
+    total = None
+    if params.with_total:
+        count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
+        total = (await session.execute(count_stmt)).scalar_one()
+
+    page_stmt = stmt
+    if params.cursor:
+        value, last_id = _decode_cursor(params.cursor, spec.key, spec.column.type.python_type)
+        keyset = tuple_(spec.column, id_column)
+        page_stmt = page_stmt.where(
+            keyset < tuple_(value, last_id) if spec.descending else keyset > tuple_(value, last_id)
+        )
+    order = (spec.column.desc(), id_column.desc()) if spec.descending else (spec.column, id_column)
+    rows = (
+        (await session.execute(page_stmt.order_by(*order).limit(params.limit + 1))).scalars().all()
+    )
+
+    next_cursor = None
+    if len(rows) > params.limit:
+        rows = rows[: params.limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(
+            spec.key, getattr(last, spec.column.key), getattr(last, id_column.key)
+        )
+    return rows, next_cursor, total
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def to_page(schema: type[M], result: tuple[Sequence[Any], str | None, int | None]) -> Page[M]:
+    """Shape a :func:`paginate` result as the response envelope of ``schema`` items."""
+    rows, next_cursor, total = result
+    return Page[schema](  # type: ignore[valid-type]
+        items=[schema.model_validate(row) for row in rows], next_cursor=next_cursor, total=total
+    )

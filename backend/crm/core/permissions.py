@@ -1,0 +1,159 @@
+"""Principals, permission checks and THE data-scope function.
+
+Every list, get, search, export, report and nested query narrows its statement with
+:func:`readable` (or :func:`scope_clause` where it builds its own filter). A record outside the
+caller's scope is treated as absent: the API answers 404, never 403, so nothing leaks.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Request
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.core import context
+from crm.core.deps import SessionDep
+from crm.core.errors import Forbidden, Unauthorized
+
+
+class DataScope(enum.StrEnum):
+    OWN = "own"
+    SUBORDINATES = "subordinates"
+    DEPARTMENT = "department"
+    DEPARTMENT_TREE = "department_tree"
+    ALL = "all"
+
+
+# Wider scopes come later; a user with several roles gets the widest one per resource.
+SCOPE_ORDER = list(DataScope)
+
+
+def widest(scopes: list[DataScope]) -> DataScope | None:
+    return max(scopes, key=SCOPE_ORDER.index) if scopes else None
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: uuid.UUID
+    department_id: uuid.UUID | None
+    permissions: frozenset[str]
+    scopes: Mapping[str, DataScope]
+    subordinate_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    department_tree_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    api_key_id: uuid.UUID | None = None
+    role_keys: frozenset[str] = field(default_factory=frozenset)
+
+    def can(self, code: str) -> bool:
+        return code in self.permissions
+
+    def scope_for(self, resource: str) -> DataScope | None:
+        return self.scopes.get(resource)
+
+
+# Identity registers how a request's credentials become a Principal (core knows no domain).
+PrincipalLoader = Callable[[AsyncSession, Request], Awaitable[Principal | None]]
+_principal_loader: PrincipalLoader | None = None
+
+
+def register_principal_loader(loader: PrincipalLoader) -> None:
+    global _principal_loader
+    _principal_loader = loader
+
+
+async def current_principal(request: Request, session: SessionDep) -> Principal:
+    assert _principal_loader is not None, "identity has not registered a principal loader"
+    principal = await _principal_loader(session, request)
+    if principal is None:
+        raise Unauthorized(
+            "Sign in first: send a valid bearer token or X-API-Key.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    context.set_actor(principal.user_id, "api_key" if principal.api_key_id else "user")
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def authorize(*codes: str) -> Callable[..., Awaitable[Principal]]:
+    """Dependency factory: the caller must hold every permission in ``codes``."""
+
+    async def dependency(principal: CurrentPrincipal) -> Principal:
+        missing = [code for code in codes if not principal.can(code)]
+        if missing:
+            raise Forbidden(f"Your role does not allow this ({', '.join(missing)}).")
+        return principal
+
+    dependency.__name__ = "authorize_" + "_".join(c.replace(":", "_") for c in codes)
+    return dependency
+
+
+def owner_scope_clause(
+    principal: Principal, resource: str, owner_col: Any, department_col: Any
+) -> ColumnElement[bool]:
+    """The SQL condition for records owned through ``owner_col`` / ``department_col``."""
+    scope = principal.scope_for(resource)
+    if scope is None:
+        return false()
+    if scope is DataScope.ALL:
+        return true()
+    mine = owner_col == principal.user_id
+    if scope is DataScope.OWN:
+        return mine
+    if scope is DataScope.SUBORDINATES:
+        if not principal.subordinate_ids:
+            return mine
+        return owner_col.in_([principal.user_id, *principal.subordinate_ids])
+    if scope is DataScope.DEPARTMENT:
+        if principal.department_id is None:
+            return mine
+        return or_(mine, department_col == principal.department_id)
+    # department_tree
+    if not principal.department_tree_ids:
+        return mine
+    return or_(mine, department_col.in_(list(principal.department_tree_ids)))
+
+
+def scope_clause(model: Any, principal: Principal) -> ColumnElement[bool]:
+    """Visibility of ``model`` rows for ``principal``.
+
+    A model declares ``__scope_resource__`` (its data-scope resource) and either owns rows
+    itself (``owner_id`` / ``department_id``) or hangs off a parent through
+    ``__scope_parent__ = (fk_attribute_name, ParentModel)``, in which case it is visible exactly
+    when its parent is. Soft-deleted rows are never visible.
+    """
+    clauses: list[ColumnElement[bool]] = []
+    if hasattr(model, "deleted_at"):
+        clauses.append(model.deleted_at.is_(None))
+    parent = getattr(model, "__scope_parent__", None)
+    if parent is not None:
+        fk_name, parent_model = parent
+        clauses.append(
+            exists(
+                select(1).where(
+                    parent_model.id == getattr(model, fk_name),
+                    scope_clause(parent_model, principal),
+                )
+            )
+        )
+    else:
+        clauses.append(
+            owner_scope_clause(
+                principal, model.__scope_resource__, model.owner_id, model.department_id
+            )
+        )
+    return and_(*clauses)
+
+
+T = TypeVar("T", bound=Any)
+
+
+def readable(stmt: Select[T], model: Any, principal: Principal) -> Select[T]:
+    """THE data-scope function: narrow ``stmt`` to the ``model`` rows ``principal`` may see."""
+    return stmt.where(scope_clause(model, principal))

@@ -1,0 +1,164 @@
+"""Soft delete and the recycle bin.
+
+Deleting a record stamps ``deleted_at`` on it and files an entry here (with the owner and
+department it had, so the bin is scoped like the record was). Restoring clears both; purging
+removes the record for good. Domains register their deletable models with :func:`register`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Index, String, and_, delete, or_, select
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.core import audit, events
+from crm.core.db import Base, IdMixin, utcnow
+from crm.core.errors import Forbidden, NotFound
+from crm.core.permissions import Principal, owner_scope_clause
+
+
+@dataclass(frozen=True)
+class Deletable:
+    object_type: str  # e.g. "contact"
+    model: Any
+    resource: str  # the data-scope resource its visibility follows, e.g. "customers"
+    restore_permission: str  # e.g. "contacts:delete"
+
+
+_registry: dict[str, Deletable] = {}
+
+
+def register(object_type: str, model: Any, *, resource: str, restore_permission: str) -> None:
+    _registry[object_type] = Deletable(object_type, model, resource, restore_permission)
+
+
+def registered() -> dict[str, Deletable]:
+    return dict(_registry)
+
+
+class DeletedRecord(IdMixin, Base):
+    __tablename__ = "recycle_bin"
+    __table_args__ = (Index("ix_recycle_bin_object", "object_type", "object_id", unique=True),)
+
+    object_type: Mapped[str] = mapped_column(String(50))
+    object_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    resource: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(String(300))
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    department_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    deleted_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    deleted_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+
+
+async def soft_delete(
+    session: AsyncSession,
+    obj: Any,
+    *,
+    object_type: str,
+    title: str,
+    actor_id: uuid.UUID | None,
+    owner_id: uuid.UUID | None = None,
+    department_id: uuid.UUID | None = None,
+) -> None:
+    """Move ``obj`` to the recycle bin, with audit entry and ``<type>.deleted`` event."""
+    entry = _registry[object_type]
+    before = audit.snapshot(obj)
+    obj.deleted_at = utcnow()
+    session.add(
+        DeletedRecord(
+            object_type=object_type,
+            object_id=obj.id,
+            resource=entry.resource,
+            title=title[:300],
+            owner_id=owner_id if owner_id is not None else getattr(obj, "owner_id", None),
+            department_id=department_id
+            if department_id is not None
+            else getattr(obj, "department_id", None),
+            deleted_by=actor_id,
+        )
+    )
+    await session.flush()
+    audit.record(
+        session,
+        action="delete",
+        object_type=object_type,
+        object_id=obj.id,
+        before=before,
+        after=audit.snapshot(obj),
+    )
+    events.emit(session, f"{object_type}.deleted", object_type=object_type, object_id=obj.id)
+
+
+def visible_entries(principal: Principal) -> Any:
+    """Bin entries the principal could see if the records were alive (the data-scope rule)."""
+    per_resource = [
+        and_(
+            DeletedRecord.resource == resource,
+            owner_scope_clause(
+                principal, resource, DeletedRecord.owner_id, DeletedRecord.department_id
+            ),
+        )
+        for resource in {d.resource for d in _registry.values()}
+    ]
+    return or_(*per_resource) if per_resource else False
+
+
+async def _get_entry(
+    session: AsyncSession, principal: Principal, object_type: str, object_id: uuid.UUID
+) -> tuple[DeletedRecord, Deletable]:
+    entry = _registry.get(object_type)
+    record = None
+    if entry is not None:
+        record = (
+            await session.execute(
+                select(DeletedRecord).where(
+                    DeletedRecord.object_type == object_type,
+                    DeletedRecord.object_id == object_id,
+                    visible_entries(principal),
+                )
+            )
+        ).scalar_one_or_none()
+    if record is None or entry is None:
+        raise NotFound("No such record in the recycle bin.")
+    return record, entry
+
+
+async def restore(
+    session: AsyncSession, principal: Principal, object_type: str, object_id: uuid.UUID
+) -> DeletedRecord:
+    record, entry = await _get_entry(session, principal, object_type, object_id)
+    if not principal.can(entry.restore_permission):
+        raise Forbidden(f"Restoring needs the {entry.restore_permission} permission.")
+    obj = await session.get(entry.model, object_id, with_for_update=True)
+    if obj is None:
+        raise NotFound("The record no longer exists.")
+    obj.deleted_at = None
+    await session.delete(record)
+    await session.flush()
+    audit.record(session, action="restore", object_type=object_type, object_id=object_id)
+    events.emit(session, f"{object_type}.restored", object_type=object_type, object_id=object_id)
+    return record
+
+
+async def purge(
+    session: AsyncSession, principal: Principal, object_type: str, object_id: uuid.UUID
+) -> None:
+    record, entry = await _get_entry(session, principal, object_type, object_id)
+    await session.execute(delete(entry.model).where(entry.model.id == object_id))
+    await session.delete(record)
+    audit.record(
+        session,
+        action="purge",
+        object_type=object_type,
+        object_id=object_id,
+        extra={"title": record.title},
+    )
+    events.emit(session, f"{object_type}.purged", object_type=object_type, object_id=object_id)

@@ -1,0 +1,103 @@
+"""Customers and contacts."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import ARRAY, Boolean, ForeignKey, Index, String, Text
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.core.db import (
+    Base,
+    IdMixin,
+    OwnedMixin,
+    SoftDeleteMixin,
+    TimestampMixin,
+    VersionMixin,
+)
+
+
+class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixin, Base):
+    __tablename__ = "customers"
+    __scope_resource__ = "customers"
+    __table_args__ = (
+        # Keyset paging per data scope: (filter, sort key, id) so deep pages are index ranges.
+        Index("ix_customers_updated", "updated_at", "id", postgresql_where="deleted_at IS NULL"),
+        Index(
+            "ix_customers_owner_updated",
+            "owner_id",
+            "updated_at",
+            "id",
+            postgresql_where="deleted_at IS NULL",
+        ),
+        Index(
+            "ix_customers_department_updated",
+            "department_id",
+            "updated_at",
+            "id",
+            postgresql_where="deleted_at IS NULL",
+        ),
+        Index("ix_customers_created", "created_at", "id", postgresql_where="deleted_at IS NULL"),
+        Index("ix_customers_name_sort", "name", "id", postgresql_where="deleted_at IS NULL"),
+        # Partial-text search (q=) on name, phone and e-mail.
+        Index(
+            "ix_customers_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_customers_phone_trgm",
+            "phone_e164",
+            postgresql_using="gin",
+            postgresql_ops={"phone_e164": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_customers_email_trgm",
+            "email",
+            postgresql_using="gin",
+            postgresql_ops={"email": "gin_trgm_ops"},
+        ),
+        Index("ix_customers_tags", "tags", postgresql_using="gin"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(10), default="company")
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))  # as typed
+    phone_e164: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(320))
+    province: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(100))
+    district: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(500))
+    industry: Mapped[str | None] = mapped_column(String(100), index=True)
+    source: Mapped[str | None] = mapped_column(String(50), index=True)
+    tags: Mapped[list[str]] = mapped_column(ARRAY(String(50)), default=list, server_default="{}")
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Contact(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, Base):
+    __tablename__ = "contacts"
+    # A contact is visible exactly when its customer is.
+    __scope_parent__ = ("customer_id", Customer)
+    __table_args__ = (
+        Index("ix_contacts_customer_created", "customer_id", "created_at", "id"),
+        Index(
+            "ix_contacts_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ),
+    )
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("customers.id", ondelete="CASCADE")
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    phone_e164: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(320))
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,215 @@
+"""HTTP routes of customers and contacts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from crm.core.concurrency import IfMatchVersion, set_etag
+from crm.core.deps import SessionDep
+from crm.core.pagination import Page, PageParamsDep, to_page
+from crm.customers import service
+from crm.customers.deps import (
+    ContactsDelete,
+    ContactsRead,
+    ContactsWrite,
+    CustomersDelete,
+    CustomersRead,
+    CustomersWrite,
+)
+from crm.customers.schemas import (
+    ContactCreate,
+    ContactRead,
+    ContactUpdate,
+    CustomerCreate,
+    CustomerKind,
+    CustomerRead,
+    CustomerUpdate,
+)
+
+router = APIRouter(prefix="/api/v1")
+ShortFilter = Annotated[str | None, Query(max_length=100)]
+
+
+@router.get(
+    "/customers",
+    response_model=Page[CustomerRead],
+    tags=["customers"],
+    operation_id="customers-list",
+)
+async def list_customers(
+    session: SessionDep,
+    principal: CustomersRead,
+    params: PageParamsDep,
+    owner_id: uuid.UUID | None = None,
+    department_id: uuid.UUID | None = None,
+    kind: CustomerKind | None = None,
+    industry: ShortFilter = None,
+    source: ShortFilter = None,
+    tag: ShortFilter = None,
+) -> Page[CustomerRead]:
+    return to_page(
+        CustomerRead,
+        await service.list_customers(
+            session,
+            principal,
+            params=params,
+            owner_id=owner_id,
+            department_id=department_id,
+            kind=kind,
+            industry=industry,
+            source=source,
+            tag=tag,
+        ),
+    )
+
+
+@router.post(
+    "/customers",
+    response_model=CustomerRead,
+    status_code=201,
+    tags=["customers"],
+    operation_id="customers-create",
+)
+async def create_customer(
+    session: SessionDep, principal: CustomersWrite, body: CustomerCreate, response: Response
+) -> CustomerRead:
+    customer = await service.create_customer(session, principal, data=body)
+    set_etag(response, customer)
+    return CustomerRead.model_validate(customer)
+
+
+@router.get(
+    "/customers/{customer_id}",
+    response_model=CustomerRead,
+    tags=["customers"],
+    operation_id="customers-get",
+)
+async def get_customer(
+    session: SessionDep, principal: CustomersRead, customer_id: uuid.UUID, response: Response
+) -> CustomerRead:
+    customer = await service.get_customer(session, principal, customer_id)
+    set_etag(response, customer)
+    return CustomerRead.model_validate(customer)
+
+
+@router.patch(
+    "/customers/{customer_id}",
+    response_model=CustomerRead,
+    tags=["customers"],
+    operation_id="customers-update",
+)
+async def update_customer(
+    session: SessionDep,
+    principal: CustomersWrite,
+    customer_id: uuid.UUID,
+    body: CustomerUpdate,
+    if_match: IfMatchVersion,
+    response: Response,
+) -> CustomerRead:
+    customer = await service.update_customer(
+        session, principal, customer_id=customer_id, data=body, if_match=if_match
+    )
+    set_etag(response, customer)
+    return CustomerRead.model_validate(customer)
+
+
+@router.delete(
+    "/customers/{customer_id}", status_code=204, tags=["customers"], operation_id="customers-delete"
+)
+async def delete_customer(
+    session: SessionDep, principal: CustomersDelete, customer_id: uuid.UUID
+) -> Response:
+    await service.delete_customer(session, principal, customer_id=customer_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/customers/{customer_id}/contacts",
+    response_model=Page[ContactRead],
+    tags=["customers"],
+    operation_id="customers-list-contacts",
+)
+async def list_customer_contacts(
+    session: SessionDep, principal: ContactsRead, customer_id: uuid.UUID, params: PageParamsDep
+) -> Page[ContactRead]:
+    await service.get_customer(session, principal, customer_id)  # 404 outside the scope
+    return to_page(
+        ContactRead,
+        await service.list_contacts(session, principal, params=params, customer_id=customer_id),
+    )
+
+
+@router.get(
+    "/contacts", response_model=Page[ContactRead], tags=["contacts"], operation_id="contacts-list"
+)
+async def list_contacts(
+    session: SessionDep,
+    principal: ContactsRead,
+    params: PageParamsDep,
+    customer_id: uuid.UUID | None = None,
+) -> Page[ContactRead]:
+    return to_page(
+        ContactRead,
+        await service.list_contacts(session, principal, params=params, customer_id=customer_id),
+    )
+
+
+@router.post(
+    "/contacts",
+    response_model=ContactRead,
+    status_code=201,
+    tags=["contacts"],
+    operation_id="contacts-create",
+)
+async def create_contact(
+    session: SessionDep, principal: ContactsWrite, body: ContactCreate
+) -> ContactRead:
+    return ContactRead.model_validate(await service.create_contact(session, principal, data=body))
+
+
+@router.get(
+    "/contacts/{contact_id}",
+    response_model=ContactRead,
+    tags=["contacts"],
+    operation_id="contacts-get",
+)
+async def get_contact(
+    session: SessionDep, principal: ContactsRead, contact_id: uuid.UUID, response: Response
+) -> ContactRead:
+    contact = await service.get_contact(session, principal, contact_id)
+    set_etag(response, contact)
+    return ContactRead.model_validate(contact)
+
+
+@router.patch(
+    "/contacts/{contact_id}",
+    response_model=ContactRead,
+    tags=["contacts"],
+    operation_id="contacts-update",
+)
+async def update_contact(
+    session: SessionDep,
+    principal: ContactsWrite,
+    contact_id: uuid.UUID,
+    body: ContactUpdate,
+    if_match: IfMatchVersion,
+    response: Response,
+) -> ContactRead:
+    contact = await service.update_contact(
+        session, principal, contact_id=contact_id, data=body, if_match=if_match
+    )
+    set_etag(response, contact)
+    return ContactRead.model_validate(contact)
+
+
+@router.delete(
+    "/contacts/{contact_id}", status_code=204, tags=["contacts"], operation_id="contacts-delete"
+)
+async def delete_contact(
+    session: SessionDep, principal: ContactsDelete, contact_id: uuid.UUID
+) -> Response:
+    await service.delete_contact(session, principal, contact_id=contact_id)
+    return Response(status_code=204)

@@ -1,0 +1,138 @@
+"""Request and response models of customers and contacts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+
+from crm.customers.cleaning import phone_to_e164
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Text = Annotated[str, StringConstraints(max_length=10_000)]
+CustomerKind = Literal["company", "person"]
+
+
+def _valid_phone(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if phone_to_e164(value) is None:
+        raise ValueError("not a valid phone number")
+    return value
+
+
+def _lower_email(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+class _Write(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("phone", check_fields=False)
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        return _valid_phone(value)
+
+    @field_validator("email", mode="before", check_fields=False)
+    @classmethod
+    def _email(cls, value: object) -> object:
+        return None if value == "" else _lower_email(value)
+
+
+class CustomerCreate(_Write):
+    kind: CustomerKind = "company"
+    name: Name
+    phone: Phone | None = None
+    email: EmailStr | None = None
+    province: Short | None = None
+    city: Short | None = None
+    district: Short | None = None
+    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    industry: Short | None = None
+    source: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
+    tags: list[Tag] = Field(default_factory=list, max_length=50)
+    notes: Text | None = None
+    owner_id: uuid.UUID | None = Field(default=None, description="Default: the caller")
+
+
+class CustomerUpdate(_Write):
+    kind: CustomerKind | None = None
+    name: Name | None = None
+    phone: Phone | None = None
+    email: EmailStr | None = None
+    province: Short | None = None
+    city: Short | None = None
+    district: Short | None = None
+    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    industry: Short | None = None
+    source: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=50)
+    notes: Text | None = None
+    owner_id: uuid.UUID | None = None
+    version: int | None = Field(default=None, description="Expected current version (else 412)")
+
+
+class CustomerRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    kind: CustomerKind
+    name: str
+    phone: str | None
+    phone_e164: str | None
+    email: str | None
+    province: str | None
+    city: str | None
+    district: str | None
+    address: str | None
+    industry: str | None
+    source: str | None
+    tags: list[str]
+    notes: str | None
+    owner_id: uuid.UUID | None
+    department_id: uuid.UUID | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ContactCreate(_Write):
+    customer_id: uuid.UUID
+    name: Name
+    title: Short | None = None
+    phone: Phone | None = None
+    email: EmailStr | None = None
+    is_primary: bool = False
+    notes: Text | None = None
+
+
+class ContactUpdate(_Write):
+    name: Name | None = None
+    title: Short | None = None
+    phone: Phone | None = None
+    email: EmailStr | None = None
+    is_primary: bool | None = None
+    notes: Text | None = None
+    version: int | None = None
+
+
+class ContactRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    name: str
+    title: str | None
+    phone: str | None
+    phone_e164: str | None
+    email: str | None
+    is_primary: bool
+    notes: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime

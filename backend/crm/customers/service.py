@@ -1,0 +1,329 @@
+"""Customer and contact operations. Every read goes through the data-scope function."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.core import audit, events, recycle
+from crm.core.concurrency import check_version
+from crm.core.errors import NotFound, Unprocessable, field_error
+from crm.core.pagination import PageParams, paginate
+from crm.core.permissions import Principal, readable
+from crm.customers.cleaning import phone_search_digits, phone_to_e164
+from crm.customers.models import Contact, Customer
+from crm.customers.schemas import ContactCreate, ContactUpdate, CustomerCreate, CustomerUpdate
+from crm.identity import service as identity_service
+
+CUSTOMER_SORTS = {
+    "name": Customer.name,
+    "created_at": Customer.created_at,
+    "updated_at": Customer.updated_at,
+}
+CONTACT_SORTS = {"name": Contact.name, "created_at": Contact.created_at}
+
+recycle.register("customer", Customer, resource="customers", restore_permission="customers:delete")
+recycle.register("contact", Contact, resource="customers", restore_permission="contacts:delete")
+
+
+# --- customers --------------------------------------------------------------------------------
+
+
+async def get_customer(
+    session: AsyncSession, principal: Principal, customer_id: uuid.UUID, *, for_update: bool = False
+) -> Customer:
+    """The customer if the principal may see it; otherwise 404, exactly as if it did not exist."""
+    stmt = readable(select(Customer).where(Customer.id == customer_id), Customer, principal)
+    if for_update:
+        stmt = stmt.with_for_update()
+    customer = (await session.execute(stmt)).scalar_one_or_none()
+    if customer is None:
+        raise NotFound("No such customer.")
+    return customer
+
+
+def search_clause(q: str) -> Any:
+    """Partial match on name or e-mail, and on the phone number in any format."""
+    like = f"%{q}%"
+    clauses = [Customer.name.ilike(like), Customer.email.ilike(like)]
+    digits = phone_search_digits(q)
+    if digits:
+        clauses.append(Customer.phone_e164.like(f"%{digits}%"))
+    return or_(*clauses)
+
+
+async def list_customers(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    params: PageParams,
+    owner_id: uuid.UUID | None = None,
+    department_id: uuid.UUID | None = None,
+    kind: str | None = None,
+    industry: str | None = None,
+    source: str | None = None,
+    tag: str | None = None,
+) -> tuple[Sequence[Customer], str | None, int | None]:
+    stmt = readable(select(Customer), Customer, principal)
+    if params.q:
+        stmt = stmt.where(search_clause(params.q))
+    filters = {
+        Customer.owner_id: owner_id,
+        Customer.department_id: department_id,
+        Customer.kind: kind,
+        Customer.industry: industry,
+        Customer.source: source,
+    }
+    for column, value in filters.items():
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if tag is not None:
+        stmt = stmt.where(Customer.tags.contains([tag]))
+    return await paginate(
+        session,
+        stmt,
+        params=params,
+        id_column=Customer.id,
+        sortable=CUSTOMER_SORTS,
+        default_sort="-updated_at",
+    )
+
+
+async def _assign_owner(session: AsyncSession, customer: Customer, owner_id: uuid.UUID) -> None:
+    try:
+        owner = await identity_service.get_user(session, owner_id)
+    except NotFound as exc:
+        raise Unprocessable(
+            "No such user.", errors=[field_error("owner_id", "No such user.")]
+        ) from exc
+    customer.owner_id = owner.id
+    customer.department_id = owner.department_id
+
+
+async def _ensure_still_visible(
+    session: AsyncSession, principal: Principal, customer: Customer
+) -> None:
+    """Refuse a write whose result the caller could not see (e.g. handing a customer to an
+    owner outside one's own data scope): that would be a write into someone else's data."""
+    await session.flush()
+    visible = await session.execute(
+        readable(select(Customer.id).where(Customer.id == customer.id), Customer, principal)
+    )
+    if visible.first() is None:
+        msg = "That owner is outside your data scope."
+        raise Unprocessable(msg, errors=[field_error("owner_id", msg)])
+
+
+async def create_customer(
+    session: AsyncSession, principal: Principal, *, data: CustomerCreate
+) -> Customer:
+    values = data.model_dump(exclude={"owner_id"})
+    customer = Customer(**values, phone_e164=phone_to_e164(data.phone))
+    await _assign_owner(session, customer, data.owner_id or principal.user_id)
+    session.add(customer)
+    await _ensure_still_visible(session, principal, customer)
+    audit.record(
+        session,
+        action="create",
+        object_type="customer",
+        object_id=customer.id,
+        after=audit.snapshot(customer),
+    )
+    events.emit(
+        session,
+        "customer.created",
+        object_type="customer",
+        object_id=customer.id,
+        payload={"owner_id": str(customer.owner_id)},
+    )
+    return customer
+
+
+async def update_customer(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    customer_id: uuid.UUID,
+    data: CustomerUpdate,
+    if_match: int | None,
+) -> Customer:
+    customer = await get_customer(session, principal, customer_id, for_update=True)
+    check_version(customer, if_match, data.version)
+    before = audit.snapshot(customer)
+    changes = data.model_dump(exclude_unset=True, exclude={"version", "owner_id"})
+    if "name" in changes and changes["name"] is None:
+        raise Unprocessable("A customer needs a name.", errors=[field_error("name", "Required.")])
+    if "kind" in changes and changes["kind"] is None:
+        changes.pop("kind")
+    if "tags" in changes and changes["tags"] is None:
+        changes["tags"] = []
+    for key, value in changes.items():
+        setattr(customer, key, value)
+    if "phone" in changes:
+        customer.phone_e164 = phone_to_e164(customer.phone)
+    owner_changed = "owner_id" in data.model_fields_set and data.owner_id != customer.owner_id
+    if owner_changed:
+        if data.owner_id is None:
+            raise Unprocessable(
+                "A customer needs an owner.", errors=[field_error("owner_id", "Required.")]
+            )
+        await _assign_owner(session, customer, data.owner_id)
+    await _ensure_still_visible(session, principal, customer)
+    after = audit.snapshot(customer)
+    audit.record(
+        session,
+        action="update",
+        object_type="customer",
+        object_id=customer.id,
+        before=before,
+        after=after,
+    )
+    events.emit(
+        session,
+        "customer.updated",
+        object_type="customer",
+        object_id=customer.id,
+        payload={"changed": sorted(audit.diff(before, after))},
+    )
+    if owner_changed:
+        events.emit(
+            session,
+            "customer.owner_changed",
+            object_type="customer",
+            object_id=customer.id,
+            payload={"from": before["owner_id"], "to": str(customer.owner_id)},
+        )
+    return customer
+
+
+async def delete_customer(
+    session: AsyncSession, principal: Principal, *, customer_id: uuid.UUID
+) -> None:
+    customer = await get_customer(session, principal, customer_id, for_update=True)
+    await recycle.soft_delete(
+        session, customer, object_type="customer", title=customer.name, actor_id=principal.user_id
+    )
+
+
+# --- contacts ---------------------------------------------------------------------------------
+
+
+async def get_contact(
+    session: AsyncSession, principal: Principal, contact_id: uuid.UUID, *, for_update: bool = False
+) -> Contact:
+    stmt = readable(select(Contact).where(Contact.id == contact_id), Contact, principal)
+    if for_update:
+        stmt = stmt.with_for_update()
+    contact = (await session.execute(stmt)).scalar_one_or_none()
+    if contact is None:
+        raise NotFound("No such contact.")
+    return contact
+
+
+async def list_contacts(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    params: PageParams,
+    customer_id: uuid.UUID | None = None,
+) -> tuple[Sequence[Contact], str | None, int | None]:
+    stmt = readable(select(Contact), Contact, principal)
+    if customer_id is not None:
+        stmt = stmt.where(Contact.customer_id == customer_id)
+    if params.q:
+        like = f"%{params.q}%"
+        clauses = [Contact.name.ilike(like), Contact.email.ilike(like)]
+        digits = phone_search_digits(params.q)
+        if digits:
+            clauses.append(Contact.phone_e164.like(f"%{digits}%"))
+        stmt = stmt.where(or_(*clauses))
+    return await paginate(
+        session,
+        stmt,
+        params=params,
+        id_column=Contact.id,
+        sortable=CONTACT_SORTS,
+        default_sort="created_at",
+    )
+
+
+async def create_contact(
+    session: AsyncSession, principal: Principal, *, data: ContactCreate
+) -> Contact:
+    try:
+        await get_customer(session, principal, data.customer_id)
+    except NotFound as exc:
+        raise Unprocessable(
+            "No such customer.", errors=[field_error("customer_id", "No such customer.")]
+        ) from exc
+    contact = Contact(**data.model_dump(), phone_e164=phone_to_e164(data.phone))
+    session.add(contact)
+    await session.flush()
+    audit.record(
+        session,
+        action="create",
+        object_type="contact",
+        object_id=contact.id,
+        after=audit.snapshot(contact),
+    )
+    events.emit(
+        session,
+        "contact.created",
+        object_type="contact",
+        object_id=contact.id,
+        payload={"customer_id": str(contact.customer_id)},
+    )
+    return contact
+
+
+async def update_contact(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    contact_id: uuid.UUID,
+    data: ContactUpdate,
+    if_match: int | None,
+) -> Contact:
+    contact = await get_contact(session, principal, contact_id, for_update=True)
+    check_version(contact, if_match, data.version)
+    before = audit.snapshot(contact)
+    changes = data.model_dump(exclude_unset=True, exclude={"version"})
+    if "name" in changes and changes["name"] is None:
+        raise Unprocessable("A contact needs a name.", errors=[field_error("name", "Required.")])
+    if "is_primary" in changes and changes["is_primary"] is None:
+        changes.pop("is_primary")
+    for key, value in changes.items():
+        setattr(contact, key, value)
+    if "phone" in changes:
+        contact.phone_e164 = phone_to_e164(contact.phone)
+    await session.flush()
+    audit.record(
+        session,
+        action="update",
+        object_type="contact",
+        object_id=contact.id,
+        before=before,
+        after=audit.snapshot(contact),
+    )
+    events.emit(session, "contact.updated", object_type="contact", object_id=contact.id)
+    return contact
+
+
+async def delete_contact(
+    session: AsyncSession, principal: Principal, *, contact_id: uuid.UUID
+) -> None:
+    contact = await get_contact(session, principal, contact_id, for_update=True)
+    customer = await session.get(Customer, contact.customer_id)
+    await recycle.soft_delete(
+        session,
+        contact,
+        object_type="contact",
+        title=contact.name,
+        actor_id=principal.user_id,
+        owner_id=customer.owner_id if customer else None,
+        department_id=customer.department_id if customer else None,
+    )

@@ -1,0 +1,1 @@
+"""Identity: departments, users, roles, sessions (JWT + refresh tokens) and API keys."""

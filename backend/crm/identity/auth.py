@@ -1,0 +1,215 @@
+"""Authentication: login with throttling, refresh-token rotation with reuse detection,
+logout, and turning a request's credentials into a :class:`Principal`."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from fastapi import Request
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.core import redis, security
+from crm.core.db import utcnow
+from crm.core.errors import TooManyRequests
+from crm.core.ids import new_id
+from crm.core.permissions import Principal
+from crm.identity import repository
+from crm.identity.models import ApiKey, LoginEvent, RefreshToken, User
+from crm.identity.schemas import TokenPair
+from crm.settings import get_settings
+
+REFRESH_PREFIX = "rt_"
+API_KEY_PREFIX = "crm_"
+# Writing last_used_at on every request would turn each read into a write.
+_API_KEY_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+# --- throttling -------------------------------------------------------------------------------
+
+
+def _throttle_keys(email: str, ip: str | None) -> list[tuple[str, int]]:
+    s = get_settings()
+    keys = [(f"login-fail:acct:{email.lower()}", s.login_max_failures_per_account)]
+    if ip:
+        keys.append((f"login-fail:ip:{ip}", s.login_max_failures_per_ip))
+    return keys
+
+
+async def ensure_not_throttled(email: str, ip: str | None) -> None:
+    client = redis.client()
+    for key, limit in _throttle_keys(email, ip):
+        count = await client.get(key)
+        if count is not None and int(count) >= limit:
+            retry = max(1, int(await client.ttl(key)))
+            raise TooManyRequests(
+                "Too many failed sign-in attempts. Try again later.",
+                headers={"Retry-After": str(retry)},
+            )
+
+
+async def _count_failure(email: str, ip: str | None) -> None:
+    client = redis.client()
+    window = get_settings().login_failure_window_seconds
+    for key, _ in _throttle_keys(email, ip):
+        async with client.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, window, nx=True)
+            await pipe.execute()
+
+
+async def _clear_account_failures(email: str) -> None:
+    await redis.client().delete(f"login-fail:acct:{email.lower()}")
+
+
+# --- tokens -----------------------------------------------------------------------------------
+
+
+def _issue_refresh_token(session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID) -> str:
+    token = security.new_opaque_token(REFRESH_PREFIX)
+    session.add(
+        RefreshToken(
+            user_id=user_id,
+            family_id=family_id,
+            token_hash=security.hash_token(token),
+            expires_at=utcnow() + timedelta(seconds=get_settings().refresh_token_ttl_seconds),
+        )
+    )
+    return token
+
+
+def _token_pair(session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID) -> TokenPair:
+    access, ttl = security.create_access_token(user_id)
+    refresh = _issue_refresh_token(session, user_id, family_id)
+    return TokenPair(access_token=access, refresh_token=refresh, expires_in=ttl)
+
+
+async def login(
+    session: AsyncSession, *, email: str, password: str, ip: str | None
+) -> TokenPair | None:
+    """Tokens for valid credentials of an active user, else None (the caller answers 401).
+
+    The failure path verifies against a dummy hash when the account does not exist, and the
+    answer never says which part was wrong, so accounts cannot be enumerated.
+    """
+    email = email.strip().lower()
+    await ensure_not_throttled(email, ip)
+    user = (
+        await session.execute(select(User).where(User.email == email, User.deleted_at.is_(None)))
+    ).scalar_one_or_none()
+    valid = security.verify_password(password, user.password_hash if user else None)
+    if user is None or not valid or not user.is_active:
+        await _count_failure(email, ip)
+        reason = "unknown_user" if user is None else ("bad_password" if not valid else "inactive")
+        session.add(
+            LoginEvent(
+                user_id=user.id if user else None, email=email, ip=ip, success=False, reason=reason
+            )
+        )
+        return None
+    await _clear_account_failures(email)
+    user.last_login_at = utcnow()
+    session.add(LoginEvent(user_id=user.id, email=email, ip=ip, success=True))
+    return _token_pair(session, user.id, new_id())
+
+
+async def refresh(session: AsyncSession, *, refresh_token: str) -> TokenPair | None:
+    """Rotate a refresh token. Presenting an already-rotated token revokes its whole family:
+    either the client or a thief holds a copy, and we cannot tell which."""
+    stored = (
+        await session.execute(
+            select(RefreshToken)
+            .where(RefreshToken.token_hash == security.hash_token(refresh_token))
+            .with_for_update()
+        )
+    ).scalar_one_or_none()
+    now = utcnow()
+    if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
+        return None
+    if stored.used_at is not None:
+        await revoke_family(session, stored.family_id)
+        return None
+    user = await session.get(User, stored.user_id)
+    if user is None or not user.is_active or user.deleted_at is not None:
+        await revoke_family(session, stored.family_id)
+        return None
+    stored.used_at = now
+    return _token_pair(session, stored.user_id, stored.family_id)
+
+
+async def revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+async def logout(session: AsyncSession, *, refresh_token: str) -> None:
+    stored = (
+        await session.execute(
+            select(RefreshToken).where(
+                RefreshToken.token_hash == security.hash_token(refresh_token)
+            )
+        )
+    ).scalar_one_or_none()
+    if stored is not None:
+        await revoke_family(session, stored.family_id)
+
+
+async def revoke_user_sessions(session: AsyncSession, user_id: uuid.UUID) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+# --- principals -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Credentials:
+    user_id: uuid.UUID
+    api_key: ApiKey | None = None
+
+
+async def _credentials(session: AsyncSession, request: Request) -> _Credentials | None:
+    auth = request.headers.get("authorization", "")
+    if auth[:7].lower() == "bearer ":
+        claims = security.decode_access_token(auth[7:].strip())
+        return _Credentials(claims.user_id) if claims else None
+    raw_key = request.headers.get("x-api-key")
+    if not raw_key:
+        return None
+    key = (
+        await session.execute(select(ApiKey).where(ApiKey.key_hash == security.hash_token(raw_key)))
+    ).scalar_one_or_none()
+    now = datetime.now(UTC)
+    if key is None or key.revoked_at is not None or (key.expires_at and key.expires_at <= now):
+        return None
+    if key.last_used_at is None or now - key.last_used_at > _API_KEY_TOUCH_INTERVAL:
+        key.last_used_at = now
+    return _Credentials(key.user_id, key)
+
+
+async def load_principal(session: AsyncSession, request: Request) -> Principal | None:
+    creds = await _credentials(session, request)
+    if creds is None:
+        return None
+    principal = await repository.principal_for_user(session, creds.user_id)
+    if principal is None or creds.api_key is None:
+        return principal
+    # An API key never exceeds its user's rights: it narrows them to the key's scopes.
+    return Principal(
+        user_id=principal.user_id,
+        department_id=principal.department_id,
+        permissions=principal.permissions & frozenset(creds.api_key.permissions),
+        scopes=principal.scopes,
+        subordinate_ids=principal.subordinate_ids,
+        department_tree_ids=principal.department_tree_ids,
+        api_key_id=creds.api_key.id,
+        role_keys=principal.role_keys,
+    )

@@ -1,0 +1,122 @@
+"""The permission catalogue and the built-in roles.
+
+Each domain registers its resources here (a domain may import identity, which sits below it).
+Built-in roles are re-synced from these definitions at every start, so a new domain's
+permissions reach them without a data migration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crm.core.permissions import DataScope
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    actions: tuple[str, ...]
+    scoped: bool  # has a data scope (records with owner/department)
+    description: str = ""
+
+
+@dataclass
+class BuiltinRole:
+    key: str
+    name: str
+    description: str
+    grants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # resource -> actions
+    scopes: dict[str, DataScope] = field(default_factory=dict)
+    everything: bool = False  # admin
+    read_everything: bool = False  # auditor
+
+
+RESOURCES: dict[str, Resource] = {}
+
+
+def register_resource(resource: Resource) -> None:
+    RESOURCES[resource.name] = resource
+
+
+def all_permissions() -> list[str]:
+    return sorted(f"{r.name}:{a}" for r in RESOURCES.values() for a in r.actions)
+
+
+def scoped_resources() -> list[str]:
+    return sorted(r.name for r in RESOURCES.values() if r.scoped)
+
+
+for _resource in (
+    Resource("customers", ("read", "write", "delete", "export"), True, "Customers"),
+    Resource("contacts", ("read", "write", "delete"), False, "Contacts (scoped by their customer)"),
+    Resource("users", ("read",), False, "User directory"),
+    Resource("departments", ("read",), False, "Department tree"),
+    Resource(
+        "admin", ("users", "departments", "roles", "api_keys", "purge"), False, "Administration"
+    ),
+    Resource("audit", ("read",), False, "Audit log and login history"),
+):
+    register_resource(_resource)
+
+
+_DIRECTORY = {"users": ("read",), "departments": ("read",)}
+
+BUILTIN_ROLES: dict[str, BuiltinRole] = {
+    role.key: role
+    for role in (
+        BuiltinRole("admin", "Administrator", "Everything, on all data.", everything=True),
+        BuiltinRole(
+            "manager",
+            "Sales manager",
+            "All data of the department tree, deletes and exports, approvals.",
+            grants={
+                "customers": ("read", "write", "delete", "export"),
+                "contacts": ("read", "write", "delete"),
+                **_DIRECTORY,
+            },
+            scopes={"customers": DataScope.DEPARTMENT_TREE},
+        ),
+        BuiltinRole(
+            "sales",
+            "Salesperson",
+            "Own customers, leads and deals.",
+            grants={
+                "customers": ("read", "write"),
+                "contacts": ("read", "write", "delete"),
+                **_DIRECTORY,
+            },
+            scopes={"customers": DataScope.OWN},
+        ),
+        BuiltinRole(
+            "service",
+            "Service agent",
+            "Tickets and feedback; reads customers to serve them.",
+            grants={"customers": ("read",), "contacts": ("read",), **_DIRECTORY},
+            scopes={"customers": DataScope.ALL},
+        ),
+        BuiltinRole(
+            "marketing",
+            "Marketing",
+            "Segments and campaigns; reads and exports customers.",
+            grants={"customers": ("read", "export"), "contacts": ("read",), **_DIRECTORY},
+            scopes={"customers": DataScope.ALL},
+        ),
+        BuiltinRole(
+            "auditor",
+            "Auditor",
+            "Reads everything, including the audit log; changes nothing.",
+            read_everything=True,
+        ),
+    )
+}
+
+
+def builtin_role_definition(role: BuiltinRole) -> tuple[list[str], dict[str, str]]:
+    """The (permissions, data_scopes) a built-in role has under the current catalogue."""
+    if role.everything:
+        return all_permissions(), {r: DataScope.ALL.value for r in scoped_resources()}
+    if role.read_everything:
+        perms = [p for p in all_permissions() if p.endswith(":read")]
+        return perms, {r: DataScope.ALL.value for r in scoped_resources()}
+    perms = sorted(f"{res}:{a}" for res, actions in role.grants.items() for a in actions)
+    return perms, {res: scope.value for res, scope in role.scopes.items()}

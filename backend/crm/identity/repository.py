@@ -1,0 +1,83 @@
+"""Identity queries: principals, the manager tree and the department tree."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.core.permissions import DataScope, Principal, widest
+from crm.identity.models import Department, Role, User, user_roles
+
+
+async def roles_of(
+    session: AsyncSession, user_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Role]]:
+    rows = (
+        await session.execute(
+            select(user_roles.c.user_id, Role)
+            .join(Role, Role.id == user_roles.c.role_id)
+            .where(user_roles.c.user_id.in_(user_ids))
+            .order_by(Role.key)
+        )
+    ).all()
+    result: dict[uuid.UUID, list[Role]] = {uid: [] for uid in user_ids}
+    for user_id, role in rows:
+        result[user_id].append(role)
+    return result
+
+
+async def subordinate_ids(session: AsyncSession, user_id: uuid.UUID) -> frozenset[uuid.UUID]:
+    """Every user below ``user_id`` in the manager tree (not including the user)."""
+    tree = select(User.id).where(User.manager_id == user_id).cte("subordinates", recursive=True)
+    tree = tree.union(select(User.id).join(tree, User.manager_id == tree.c.id))
+    return frozenset((await session.execute(select(tree.c.id))).scalars())
+
+
+async def department_tree_ids(
+    session: AsyncSession, department_id: uuid.UUID
+) -> frozenset[uuid.UUID]:
+    """``department_id`` and every department below it."""
+    tree = (
+        select(Department.id).where(Department.id == department_id).cte("dept_tree", recursive=True)
+    )
+    tree = tree.union(select(Department.id).join(tree, Department.parent_id == tree.c.id))
+    return frozenset((await session.execute(select(tree.c.id))).scalars())
+
+
+async def principal_for_user(session: AsyncSession, user_id: uuid.UUID) -> Principal | None:
+    """The rights of an active user: union of role permissions, widest scope per resource."""
+    user = (
+        await session.execute(
+            select(User).where(User.id == user_id, User.is_active, User.deleted_at.is_(None))
+        )
+    ).scalar_one_or_none()
+    if user is None:
+        return None
+    roles = (await roles_of(session, [user.id]))[user.id]
+    permissions = frozenset(p for role in roles for p in role.permissions)
+    by_resource: dict[str, list[DataScope]] = {}
+    for role in roles:
+        for resource, scope in role.data_scopes.items():
+            by_resource.setdefault(resource, []).append(DataScope(scope))
+    scopes = {res: s for res, options in by_resource.items() if (s := widest(options)) is not None}
+    needs = set(scopes.values())
+    subs = (
+        await subordinate_ids(session, user.id) if DataScope.SUBORDINATES in needs else frozenset()
+    )
+    tree = (
+        await department_tree_ids(session, user.department_id)
+        if DataScope.DEPARTMENT_TREE in needs and user.department_id
+        else frozenset()
+    )
+    return Principal(
+        user_id=user.id,
+        department_id=user.department_id,
+        permissions=permissions,
+        scopes=scopes,
+        subordinate_ids=subs,
+        department_tree_ids=tree,
+        role_keys=frozenset(r.key for r in roles),
+    )

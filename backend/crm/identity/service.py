@@ -1,0 +1,533 @@
+"""Identity operations: users, departments, roles and API keys. Never commits."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.core import audit, events, security
+from crm.core.concurrency import check_version
+from crm.core.db import utcnow
+from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
+from crm.core.pagination import PageParams, paginate
+from crm.core.permissions import DataScope, Principal
+from crm.identity import auth, catalog, repository
+from crm.identity.models import ApiKey, Department, Role, User, user_roles
+from crm.identity.schemas import (
+    ApiKeyCreate,
+    DepartmentCreate,
+    DepartmentUpdate,
+    RoleCreate,
+    RoleUpdate,
+    UserCreate,
+    UserUpdate,
+)
+
+USER_SORTS = {"full_name": User.full_name, "email": User.email, "created_at": User.created_at}
+DEPARTMENT_SORTS = {"name": Department.name, "created_at": Department.created_at}
+ROLE_SORTS = {"key": Role.key, "name": Role.name, "created_at": Role.created_at}
+
+
+def _invalid(field: str, msg: str) -> Unprocessable:
+    return Unprocessable(msg, errors=[field_error(field, msg)])
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
+    user = await session.get(User, user_id)
+    if user is None or user.deleted_at is not None:
+        raise NotFound("No such user.")
+    return user
+
+
+async def _roles_by_keys(session: AsyncSession, keys: Sequence[str]) -> list[Role]:
+    wanted = set(keys)
+    roles = list((await session.execute(select(Role).where(Role.key.in_(wanted)))).scalars())
+    unknown = wanted - {r.key for r in roles}
+    if unknown:
+        raise _invalid("role_keys", f"Unknown role(s): {', '.join(sorted(unknown))}.")
+    return roles
+
+
+async def _check_email_free(session: AsyncSession, email: str, except_id: uuid.UUID | None) -> None:
+    stmt = select(User.id).where(func.lower(User.email) == email.lower())
+    if except_id is not None:
+        stmt = stmt.where(User.id != except_id)
+    if (await session.execute(stmt)).first() is not None:
+        raise Conflict(
+            "A user with this e-mail already exists.",
+            errors=[field_error("email", "A user with this e-mail already exists.")],
+        )
+
+
+async def _check_department(session: AsyncSession, department_id: uuid.UUID | None) -> None:
+    if department_id is None:
+        return
+    dept = await session.get(Department, department_id)
+    if dept is None or dept.deleted_at is not None:
+        raise _invalid("department_id", "No such department.")
+
+
+async def _check_manager(
+    session: AsyncSession, manager_id: uuid.UUID | None, user_id: uuid.UUID | None
+) -> None:
+    if manager_id is None:
+        return
+    manager = await session.get(User, manager_id)
+    if manager is None or manager.deleted_at is not None:
+        raise _invalid("manager_id", "No such user to be the manager.")
+    if user_id is not None and (
+        manager_id == user_id or manager_id in await repository.subordinate_ids(session, user_id)
+    ):
+        raise _invalid("manager_id", "A user cannot report to themselves or to a subordinate.")
+
+
+async def _set_roles(session: AsyncSession, user: User, keys: Sequence[str]) -> None:
+    roles = await _roles_by_keys(session, keys)
+    await session.execute(user_roles.delete().where(user_roles.c.user_id == user.id))
+    if roles:
+        await session.execute(
+            user_roles.insert(), [{"user_id": user.id, "role_id": r.id} for r in roles]
+        )
+
+
+def _user_snapshot(user: User, role_keys: Sequence[str]) -> dict[str, Any]:
+    return {**audit.snapshot(user), "role_keys": sorted(role_keys)}
+
+
+async def create_user(session: AsyncSession, *, data: UserCreate) -> User:
+    email = str(data.email).lower()
+    await _check_email_free(session, email, None)
+    await _check_department(session, data.department_id)
+    await _check_manager(session, data.manager_id, None)
+    user = User(
+        email=email,
+        password_hash=security.hash_password(data.password),
+        full_name=data.full_name,
+        phone=data.phone,
+        department_id=data.department_id,
+        manager_id=data.manager_id,
+        is_active=data.is_active,
+    )
+    session.add(user)
+    await session.flush()
+    await _set_roles(session, user, data.role_keys)
+    audit.record(
+        session,
+        action="create",
+        object_type="user",
+        object_id=user.id,
+        after=_user_snapshot(user, data.role_keys),
+    )
+    events.emit(session, "user.created", object_type="user", object_id=user.id)
+    return user
+
+
+async def update_user(
+    session: AsyncSession, *, user_id: uuid.UUID, data: UserUpdate, if_match: int | None
+) -> User:
+    user = await get_user(session, user_id)
+    check_version(user, if_match, data.version)
+    old_keys = [r.key for r in (await repository.roles_of(session, [user.id]))[user.id]]
+    before = _user_snapshot(user, old_keys)
+    changes = data.model_dump(exclude_unset=True, exclude={"version", "password", "role_keys"})
+    if "email" in changes:
+        changes["email"] = str(changes["email"]).lower()
+        await _check_email_free(session, changes["email"], user.id)
+    if "department_id" in changes:
+        await _check_department(session, changes["department_id"])
+    if "manager_id" in changes:
+        await _check_manager(session, changes["manager_id"], user.id)
+    for key, value in changes.items():
+        setattr(user, key, value)
+    if data.password is not None:
+        user.password_hash = security.hash_password(data.password)
+        user.updated_at = utcnow()
+    new_keys = old_keys
+    if data.role_keys is not None:
+        await _set_roles(session, user, data.role_keys)
+        new_keys = list(data.role_keys)
+        user.updated_at = utcnow()  # role changes bump the version too
+    if data.password is not None or data.is_active is False:
+        await auth.revoke_user_sessions(session, user.id)
+    await session.flush()
+    audit.record(
+        session,
+        action="update",
+        object_type="user",
+        object_id=user.id,
+        before=before,
+        after=_user_snapshot(user, new_keys),
+    )
+    events.emit(session, "user.updated", object_type="user", object_id=user.id)
+    return user
+
+
+async def delete_user(session: AsyncSession, *, principal: Principal, user_id: uuid.UUID) -> None:
+    if user_id == principal.user_id:
+        raise Conflict("You cannot delete your own account.")
+    user = await get_user(session, user_id)
+    before = audit.snapshot(user)
+    user.is_active = False
+    user.deleted_at = utcnow()
+    await auth.revoke_user_sessions(session, user.id)
+    await session.flush()
+    audit.record(
+        session,
+        action="delete",
+        object_type="user",
+        object_id=user.id,
+        before=before,
+        after=audit.snapshot(user),
+    )
+    events.emit(session, "user.deleted", object_type="user", object_id=user.id)
+
+
+async def list_users(
+    session: AsyncSession,
+    *,
+    params: PageParams,
+    department_id: uuid.UUID | None = None,
+    is_active: bool | None = None,
+) -> tuple[Sequence[User], str | None, int | None]:
+    stmt = select(User).where(User.deleted_at.is_(None))
+    if params.q:
+        like = f"%{params.q}%"
+        stmt = stmt.where(or_(User.full_name.ilike(like), User.email.ilike(like)))
+    if department_id is not None:
+        stmt = stmt.where(User.department_id == department_id)
+    if is_active is not None:
+        stmt = stmt.where(User.is_active == is_active)
+    return await paginate(
+        session,
+        stmt,
+        params=params,
+        id_column=User.id,
+        sortable=USER_SORTS,
+        default_sort="full_name",
+    )
+
+
+# --- departments ------------------------------------------------------------------------------
+
+
+async def get_department(session: AsyncSession, department_id: uuid.UUID) -> Department:
+    dept = await session.get(Department, department_id)
+    if dept is None or dept.deleted_at is not None:
+        raise NotFound("No such department.")
+    return dept
+
+
+async def _check_parent(
+    session: AsyncSession, parent_id: uuid.UUID | None, department_id: uuid.UUID | None
+) -> None:
+    if parent_id is None:
+        return
+    parent = await session.get(Department, parent_id)
+    if parent is None or parent.deleted_at is not None:
+        raise _invalid("parent_id", "No such parent department.")
+    if department_id is not None and parent_id in await repository.department_tree_ids(
+        session, department_id
+    ):
+        raise _invalid("parent_id", "A department cannot sit below itself.")
+
+
+async def create_department(session: AsyncSession, *, data: DepartmentCreate) -> Department:
+    await _check_parent(session, data.parent_id, None)
+    dept = Department(name=data.name, parent_id=data.parent_id)
+    session.add(dept)
+    await session.flush()
+    audit.record(
+        session,
+        action="create",
+        object_type="department",
+        object_id=dept.id,
+        after=audit.snapshot(dept),
+    )
+    events.emit(session, "department.created", object_type="department", object_id=dept.id)
+    return dept
+
+
+async def update_department(
+    session: AsyncSession, *, department_id: uuid.UUID, data: DepartmentUpdate, if_match: int | None
+) -> Department:
+    dept = await get_department(session, department_id)
+    check_version(dept, if_match, data.version)
+    before = audit.snapshot(dept)
+    changes = data.model_dump(exclude_unset=True, exclude={"version"})
+    if "parent_id" in changes:
+        await _check_parent(session, changes["parent_id"], dept.id)
+    if "name" in changes and changes["name"] is None:
+        raise _invalid("name", "A department needs a name.")
+    for key, value in changes.items():
+        setattr(dept, key, value)
+    await session.flush()
+    audit.record(
+        session,
+        action="update",
+        object_type="department",
+        object_id=dept.id,
+        before=before,
+        after=audit.snapshot(dept),
+    )
+    events.emit(session, "department.updated", object_type="department", object_id=dept.id)
+    return dept
+
+
+async def delete_department(session: AsyncSession, *, department_id: uuid.UUID) -> None:
+    dept = await get_department(session, department_id)
+    has_children = (
+        await session.execute(
+            select(Department.id)
+            .where(Department.parent_id == dept.id, Department.deleted_at.is_(None))
+            .limit(1)
+        )
+    ).first()
+    has_users = (
+        await session.execute(
+            select(User.id).where(User.department_id == dept.id, User.deleted_at.is_(None)).limit(1)
+        )
+    ).first()
+    if has_children or has_users:
+        raise Conflict("Move the department's users and sub-departments elsewhere first.")
+    before = audit.snapshot(dept)
+    dept.deleted_at = utcnow()
+    await session.flush()
+    audit.record(
+        session,
+        action="delete",
+        object_type="department",
+        object_id=dept.id,
+        before=before,
+        after=audit.snapshot(dept),
+    )
+    events.emit(session, "department.deleted", object_type="department", object_id=dept.id)
+
+
+async def list_departments(
+    session: AsyncSession, *, params: PageParams, parent_id: uuid.UUID | None = None
+) -> tuple[Sequence[Department], str | None, int | None]:
+    stmt = select(Department).where(Department.deleted_at.is_(None))
+    if params.q:
+        stmt = stmt.where(Department.name.ilike(f"%{params.q}%"))
+    if parent_id is not None:
+        stmt = stmt.where(Department.parent_id == parent_id)
+    return await paginate(
+        session,
+        stmt,
+        params=params,
+        id_column=Department.id,
+        sortable=DEPARTMENT_SORTS,
+        default_sort="name",
+    )
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+
+def _validate_grants(permissions: Sequence[str], data_scopes: dict[str, DataScope]) -> None:
+    known = set(catalog.all_permissions())
+    unknown = sorted(set(permissions) - known)
+    if unknown:
+        raise _invalid("permissions", f"Unknown permission(s): {', '.join(unknown)}.")
+    scoped = set(catalog.scoped_resources())
+    bad = sorted(set(data_scopes) - scoped)
+    if bad:
+        raise _invalid("data_scopes", f"No data scope exists for: {', '.join(bad)}.")
+
+
+async def get_role(session: AsyncSession, role_id: uuid.UUID) -> Role:
+    role = await session.get(Role, role_id)
+    if role is None:
+        raise NotFound("No such role.")
+    return role
+
+
+async def create_role(session: AsyncSession, *, data: RoleCreate) -> Role:
+    _validate_grants(data.permissions, data.data_scopes)
+    if (await session.execute(select(Role.id).where(Role.key == data.key))).first():
+        raise Conflict("A role with this key exists.", errors=[field_error("key", "Already used.")])
+    role = Role(
+        key=data.key,
+        name=data.name,
+        description=data.description,
+        permissions=sorted(set(data.permissions)),
+        data_scopes={k: v.value for k, v in data.data_scopes.items()},
+        is_builtin=False,
+    )
+    session.add(role)
+    await session.flush()
+    audit.record(
+        session, action="create", object_type="role", object_id=role.id, after=audit.snapshot(role)
+    )
+    events.emit(session, "role.created", object_type="role", object_id=role.id)
+    return role
+
+
+def _refuse_builtin(role: Role) -> None:
+    if role.is_builtin:
+        raise Conflict(
+            "Built-in roles are fixed so upgrades can extend them; create a custom role instead."
+        )
+
+
+async def update_role(
+    session: AsyncSession, *, role_id: uuid.UUID, data: RoleUpdate, if_match: int | None
+) -> Role:
+    role = await get_role(session, role_id)
+    _refuse_builtin(role)
+    check_version(role, if_match, data.version)
+    before = audit.snapshot(role)
+    _validate_grants(data.permissions or [], data.data_scopes or {})
+    if data.name is not None:
+        role.name = data.name
+    if data.description is not None:
+        role.description = data.description
+    if data.permissions is not None:
+        role.permissions = sorted(set(data.permissions))
+    if data.data_scopes is not None:
+        role.data_scopes = {k: v.value for k, v in data.data_scopes.items()}
+    await session.flush()
+    audit.record(
+        session,
+        action="update",
+        object_type="role",
+        object_id=role.id,
+        before=before,
+        after=audit.snapshot(role),
+    )
+    events.emit(session, "role.updated", object_type="role", object_id=role.id)
+    return role
+
+
+async def delete_role(session: AsyncSession, *, role_id: uuid.UUID) -> None:
+    role = await get_role(session, role_id)
+    _refuse_builtin(role)
+    in_use = (
+        await session.execute(
+            select(user_roles.c.user_id).where(user_roles.c.role_id == role.id).limit(1)
+        )
+    ).first()
+    if in_use:
+        raise Conflict("The role is still assigned to users; take it from them first.")
+    before = audit.snapshot(role)
+    await session.delete(role)
+    await session.flush()
+    audit.record(session, action="delete", object_type="role", object_id=role_id, before=before)
+    events.emit(session, "role.deleted", object_type="role", object_id=role_id)
+
+
+async def list_roles(
+    session: AsyncSession, *, params: PageParams
+) -> tuple[Sequence[Role], str | None, int | None]:
+    stmt = select(Role)
+    if params.q:
+        stmt = stmt.where(or_(Role.key.ilike(f"%{params.q}%"), Role.name.ilike(f"%{params.q}%")))
+    return await paginate(
+        session, stmt, params=params, id_column=Role.id, sortable=ROLE_SORTS, default_sort="key"
+    )
+
+
+async def ensure_builtin_roles(session: AsyncSession) -> None:
+    """Create or re-sync the built-in roles from the catalogue (idempotent, run at start)."""
+    existing = {r.key: r for r in (await session.execute(select(Role))).scalars()}
+    for key, definition in catalog.BUILTIN_ROLES.items():
+        permissions, scopes = catalog.builtin_role_definition(definition)
+        role = existing.get(key)
+        if role is None:
+            session.add(
+                Role(
+                    key=key,
+                    name=definition.name,
+                    description=definition.description,
+                    permissions=permissions,
+                    data_scopes=scopes,
+                    is_builtin=True,
+                )
+            )
+        elif role.permissions != permissions or role.data_scopes != scopes or not role.is_builtin:
+            role.permissions, role.data_scopes, role.is_builtin = permissions, scopes, True
+    await session.flush()
+
+
+async def ensure_admin(session: AsyncSession, *, email: str, password: str) -> tuple[User, bool]:
+    """The first administrator; returns (user, created). Does nothing if the e-mail exists."""
+    existing = (
+        await session.execute(select(User).where(func.lower(User.email) == email.lower()))
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing, False
+    user = await create_user(
+        session,
+        data=UserCreate(
+            email=email, password=password, full_name="Administrator", role_keys=["admin"]
+        ),
+    )
+    return user, True
+
+
+# --- API keys ---------------------------------------------------------------------------------
+
+
+async def create_api_key(
+    session: AsyncSession, *, principal: Principal, data: ApiKeyCreate
+) -> tuple[ApiKey, str]:
+    unknown = sorted(set(data.permissions) - set(catalog.all_permissions()))
+    if unknown:
+        raise _invalid("permissions", f"Unknown permission(s): {', '.join(unknown)}.")
+    user_id = data.user_id or principal.user_id
+    await get_user(session, user_id)
+    if data.expires_at is not None and data.expires_at <= utcnow():
+        raise _invalid("expires_at", "The expiry must be in the future.")
+    secret = security.new_opaque_token(auth.API_KEY_PREFIX)
+    key = ApiKey(
+        name=data.name,
+        prefix=secret[: len(auth.API_KEY_PREFIX) + 6],
+        key_hash=security.hash_token(secret),
+        user_id=user_id,
+        permissions=sorted(set(data.permissions)),
+        created_by=principal.user_id,
+        expires_at=data.expires_at,
+    )
+    session.add(key)
+    await session.flush()
+    audit.record(
+        session, action="create", object_type="api_key", object_id=key.id, after=audit.snapshot(key)
+    )
+    events.emit(session, "api_key.created", object_type="api_key", object_id=key.id)
+    return key, secret
+
+
+async def list_api_keys(
+    session: AsyncSession, *, params: PageParams
+) -> tuple[Sequence[ApiKey], str | None, int | None]:
+    return await paginate(
+        session,
+        select(ApiKey),
+        params=params,
+        id_column=ApiKey.id,
+        sortable={"created_at": ApiKey.created_at},
+        default_sort="-created_at",
+    )
+
+
+async def revoke_api_key(session: AsyncSession, *, key_id: uuid.UUID) -> None:
+    key = await session.get(ApiKey, key_id)
+    if key is None:
+        raise NotFound("No such API key.")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        audit.record(session, action="revoke", object_type="api_key", object_id=key.id)
+        events.emit(session, "api_key.revoked", object_type="api_key", object_id=key.id)
+
+
+async def with_roles(session: AsyncSession, users: Sequence[User]) -> list[tuple[User, list[Role]]]:
+    """Pair users with their roles in one query (for responses)."""
+    roles = await repository.roles_of(session, [u.id for u in users])
+    return [(u, roles[u.id]) for u in users]

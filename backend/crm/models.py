@@ -1,0 +1,29 @@
+"""Every model of every domain, imported so the metadata is complete (Alembic, tests)."""
+
+from crm.core.audit import AuditLog
+from crm.core.db import Base
+from crm.core.events import OutboxEvent
+from crm.core.idempotency import IdempotencyRecord
+from crm.core.jobs import Job
+from crm.core.recycle import DeletedRecord
+from crm.customers.models import Contact, Customer
+from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Role, User
+
+metadata = Base.metadata
+
+__all__ = [
+    "ApiKey",
+    "AuditLog",
+    "Contact",
+    "Customer",
+    "DeletedRecord",
+    "Department",
+    "IdempotencyRecord",
+    "Job",
+    "LoginEvent",
+    "OutboxEvent",
+    "RefreshToken",
+    "Role",
+    "User",
+    "metadata",
+]

@@ -1,0 +1,63 @@
+"""Runtime configuration, read from the environment (prefix ``CRM_``) and ``.env``."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CRM_", env_file=".env", extra="ignore")
+
+    # Servers. Unset → `crm run` starts the embedded PostgreSQL / Valkey under var_dir.
+    database_url: str | None = None
+    redis_url: str | None = None
+    var_dir: Path = Path("var")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    # Secret for signing JWTs. Unset → generated once and kept in var_dir/secret_key.
+    secret_key: str | None = None
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+
+    # Login throttling: failures allowed per window, per account and per IP.
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_ip: int = 20
+    login_failure_window_seconds: int = 900
+
+    max_body_bytes: int = 1_048_576
+    idempotency_ttl_seconds: int = 24 * 3600
+    default_phone_region: str = "CN"
+
+    admin_email: str = "admin@example.com"
+    admin_password: str | None = None
+    demo_data: bool = True
+
+    log_level: str = "INFO"
+    log_json: bool = True
+    db_pool_size: int = Field(default=10, ge=1)
+    # Where the built SPA lives; served at "/" when present.
+    frontend_dist: Path = Path("frontend/dist")
+
+    def resolved_secret_key(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        path = self.var_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Platform resources: health, jobs, the audit log and the recycle bin."""

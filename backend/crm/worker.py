@@ -1,0 +1,81 @@
+"""arq WorkerSettings: every task and cron job of the worker, in one list."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from arq import cron, func
+from sqlalchemy import select
+
+from crm.core import events, jobs, redis
+from crm.core.db import Database, utcnow
+from crm.core.idempotency import purge_expired
+from crm.core.logging import configure as configure_logging
+from crm.settings import get_settings
+
+log = structlog.get_logger(__name__)
+_STALE_QUEUED_AFTER = timedelta(minutes=2)
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    settings = get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    assert settings.database_url and settings.redis_url, "the worker needs both server URLs"
+    ctx["db"] = Database(settings.database_url, pool_size=4)
+    await redis.connect(settings.redis_url)
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    await redis.close()
+    await ctx["db"].dispose()
+
+
+async def drain_outbox(ctx: dict[str, Any]) -> int:
+    db: Database = ctx["db"]
+    return await events.drain(db.sessionmaker)
+
+
+async def requeue_stale_jobs(db: Database) -> int:
+    """Jobs still 'queued' long after creation lost their broker message (Redis was down)."""
+    async with db.sessionmaker() as session:
+        stale = (
+            (
+                await session.execute(
+                    select(jobs.Job).where(
+                        jobs.Job.status == jobs.JobStatus.QUEUED,
+                        jobs.Job.created_at < utcnow() - _STALE_QUEUED_AFTER,
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+        for job in stale:
+            task = job.params.get("_task")
+            if task:
+                jobs.enqueue_after_commit(
+                    session, task, job_id=str(job.id), _job_id=f"job:{job.id}"
+                )
+        await session.commit()
+        await jobs.dispatch_pending(session)
+        return len(stale)
+
+
+async def sweep(ctx: dict[str, Any]) -> None:
+    """Every minute: deliver events a lost enqueue left behind, revive stranded jobs, expire
+    idempotency records."""
+    db: Database = ctx["db"]
+    await events.drain(db.sessionmaker)
+    await requeue_stale_jobs(db)
+    await purge_expired(db, get_settings().idempotency_ttl_seconds)
+
+
+class WorkerSettings:
+    functions = [func(drain_outbox, keep_result=0)]
+    cron_jobs = [cron(sweep, second=0, run_at_startup=True)]
+    on_startup = startup
+    on_shutdown = shutdown
+    max_jobs = 10
+    redis_settings = jobs.redis_settings(get_settings().redis_url or "redis://127.0.0.1:6379")
