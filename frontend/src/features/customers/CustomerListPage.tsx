@@ -1,0 +1,167 @@
+import { PlusOutlined } from '@ant-design/icons';
+import { Button, Card, Flex, Input, Select, Table, Tag, Typography } from 'antd';
+import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
+import dayjs from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import type { CustomerRead } from '../../api/types';
+import { LoadMore } from '../../components/LoadMore';
+import { QueryError } from '../../components/QueryError';
+import { useAuth } from '../auth/AuthContext';
+import { useCustomerList, type CustomerFilters, type CustomerKind } from './api';
+
+type FilterKey = 'q' | 'kind' | 'industry' | 'source' | 'sort';
+const DEFAULT_SORT = '-updated_at';
+
+function filtersFrom(params: URLSearchParams): CustomerFilters {
+  const filters: CustomerFilters = { sort: params.get('sort') || DEFAULT_SORT };
+  for (const key of ['q', 'industry', 'source'] as const) {
+    const value = params.get(key)?.trim();
+    if (value) filters[key] = value;
+  }
+  const kind = params.get('kind');
+  if (kind === 'company' || kind === 'person') filters.kind = kind;
+  return filters;
+}
+
+function sortOrderOf(sort: string | undefined, field: string): 'ascend' | 'descend' | null {
+  if (sort === field) return 'ascend';
+  if (sort === `-${field}`) return 'descend';
+  return null;
+}
+
+export function CustomerListPage() {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const filters = filtersFrom(params);
+  const list = useCustomerList(filters);
+
+  const setFilter = (key: FilterKey, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+
+  const columns: ColumnsType<CustomerRead> = [
+    {
+      title: t('customers.fields.name'),
+      dataIndex: 'name',
+      key: 'name',
+      sorter: true,
+      sortOrder: sortOrderOf(filters.sort, 'name'),
+      render: (name: string, customer) => <Link to={`/customers/${customer.id}`}>{name}</Link>,
+    },
+    {
+      title: t('customers.fields.kind'),
+      dataIndex: 'kind',
+      key: 'kind',
+      width: 90,
+      render: (kind: CustomerKind) => t(`customers.kind.${kind}`),
+    },
+    { title: t('customers.fields.phone'), dataIndex: 'phone', key: 'phone' },
+    { title: t('customers.fields.email'), dataIndex: 'email', key: 'email' },
+    { title: t('customers.fields.city'), dataIndex: 'city', key: 'city' },
+    { title: t('customers.fields.industry'), dataIndex: 'industry', key: 'industry' },
+    { title: t('customers.fields.source'), dataIndex: 'source', key: 'source' },
+    {
+      title: t('customers.fields.tags'),
+      dataIndex: 'tags',
+      key: 'tags',
+      render: (tags: string[]) => tags.map((tag) => <Tag key={tag}>{tag}</Tag>),
+    },
+    {
+      title: t('customers.fields.updatedAt'),
+      dataIndex: 'updated_at',
+      key: 'updated_at',
+      sorter: true,
+      sortOrder: sortOrderOf(filters.sort, 'updated_at'),
+      render: (value: string) => dayjs(value).format('YYYY-MM-DD HH:mm'),
+    },
+  ];
+
+  const onSort = (sorter: SorterResult<CustomerRead> | SorterResult<CustomerRead>[]) => {
+    const single = Array.isArray(sorter) ? sorter[0] : sorter;
+    const field = single?.columnKey;
+    if (!single?.order || typeof field !== 'string') return setFilter('sort', undefined);
+    setFilter('sort', single.order === 'descend' ? `-${field}` : field);
+  };
+
+  return (
+    <Card
+      title={<Typography.Title level={4} style={{ margin: 0 }}>{t('customers.title')}</Typography.Title>}
+      extra={
+        can('customers:write') && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')} data-testid="new-customer">
+            {t('customers.new')}
+          </Button>
+        )
+      }
+    >
+      <Flex gap={8} wrap style={{ marginBottom: 12 }}>
+        <Input.Search
+          key={`q-${params.get('q') ?? ''}`}
+          data-testid="customer-search"
+          allowClear
+          style={{ width: 280 }}
+          placeholder={t('customers.searchPlaceholder')}
+          defaultValue={params.get('q') ?? ''}
+          onSearch={(value) => setFilter('q', value.trim())}
+        />
+        <Select<CustomerKind>
+          allowClear
+          style={{ width: 140 }}
+          placeholder={t('customers.fields.kind')}
+          value={filters.kind}
+          onChange={(value) => setFilter('kind', value)}
+          options={[
+            { value: 'company', label: t('customers.kind.company') },
+            { value: 'person', label: t('customers.kind.person') },
+          ]}
+        />
+        <Input.Search
+          key={`industry-${params.get('industry') ?? ''}`}
+          allowClear
+          style={{ width: 180 }}
+          placeholder={t('customers.fields.industry')}
+          defaultValue={params.get('industry') ?? ''}
+          onSearch={(value) => setFilter('industry', value.trim())}
+        />
+        <Input.Search
+          key={`source-${params.get('source') ?? ''}`}
+          allowClear
+          style={{ width: 180 }}
+          placeholder={t('customers.fields.source')}
+          defaultValue={params.get('source') ?? ''}
+          onSearch={(value) => setFilter('source', value.trim())}
+        />
+      </Flex>
+      {list.isError ? (
+        <QueryError error={list.error} onRetry={() => void list.refetch()} />
+      ) : (
+        <>
+          <Table<CustomerRead>
+            data-testid="customer-table"
+            rowKey="id"
+            size="small"
+            columns={columns}
+            dataSource={list.rows}
+            loading={list.loading}
+            pagination={false}
+            onChange={(_pagination, _filters, sorter) => onSort(sorter)}
+            scroll={{ x: 'max-content' }}
+          />
+          <LoadMore
+            shown={list.rows.length}
+            total={list.total}
+            hasMore={list.hasNextPage}
+            loading={list.isFetchingNextPage}
+            onLoadMore={() => void list.fetchNextPage()}
+          />
+        </>
+      )}
+    </Card>
+  );
+}

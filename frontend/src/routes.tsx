@@ -1,0 +1,46 @@
+import { Navigate, type RouteObject } from 'react-router';
+import { NotFound } from './components/NotFound';
+import { DepartmentsPage } from './features/admin/departments/DepartmentsPage';
+import { RolesPage } from './features/admin/roles/RolesPage';
+import { UsersPage } from './features/admin/users/UsersPage';
+import { useAuth } from './features/auth/AuthContext';
+import { LoginPage } from './features/auth/LoginPage';
+import { RequireAuth, RequirePermission } from './features/auth/RequireAuth';
+import { ContactListPage } from './features/contacts/ContactListPage';
+import { CustomerDetailPage } from './features/customers/CustomerDetailPage';
+import { EditCustomerPage, NewCustomerPage } from './features/customers/CustomerFormPage';
+import { CustomerListPage } from './features/customers/CustomerListPage';
+import { AppLayout } from './layout/AppLayout';
+import { homePath } from './layout/nav';
+
+function Home() {
+  const { can } = useAuth();
+  const path = homePath(can);
+  return path ? <Navigate to={path} replace /> : <NotFound />;
+}
+
+const guarded = (permission: string, element: React.ReactNode) => <RequirePermission permission={permission}>{element}</RequirePermission>;
+
+export const routes: RouteObject[] = [
+  { path: '/login', element: <LoginPage /> },
+  {
+    path: '/',
+    element: (
+      <RequireAuth>
+        <AppLayout />
+      </RequireAuth>
+    ),
+    children: [
+      { index: true, element: <Home /> },
+      { path: 'customers', element: guarded('customers:read', <CustomerListPage />) },
+      { path: 'customers/new', element: guarded('customers:write', <NewCustomerPage />) },
+      { path: 'customers/:id', element: guarded('customers:read', <CustomerDetailPage />) },
+      { path: 'customers/:id/edit', element: guarded('customers:write', <EditCustomerPage />) },
+      { path: 'contacts', element: guarded('contacts:read', <ContactListPage />) },
+      { path: 'admin/users', element: guarded('admin:users', <UsersPage />) },
+      { path: 'admin/departments', element: guarded('admin:departments', <DepartmentsPage />) },
+      { path: 'admin/roles', element: guarded('admin:roles', <RolesPage />) },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+];
