@@ -15,8 +15,9 @@ from typing import Any
 
 import httpx
 import pytest
-from dbutil import recreate_database, with_database
 from sqlalchemy import text
+
+from dbutil import recreate_database, with_database
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_EMAIL = "admin@example.com"
@@ -167,7 +168,9 @@ class Factory:
         self.client = client
         self.admin = admin
 
-    async def department(self, name: str | None = None, parent_id: str | None = None) -> dict[str, Any]:
+    async def department(
+        self, name: str | None = None, parent_id: str | None = None
+    ) -> dict[str, Any]:
         r = await self.admin.post(
             "/api/v1/departments",
             json={"name": name or f"Dept {uuid.uuid4().hex[:6]}", "parent_id": parent_id},
@@ -186,8 +189,12 @@ class Factory:
         r = await self.admin.post(
             "/api/v1/users",
             json={
-                "email": email, "password": PASSWORD, "full_name": email.split("@")[0],
-                "department_id": department_id, "manager_id": manager_id, "role_keys": list(roles),
+                "email": email,
+                "password": PASSWORD,
+                "full_name": email.split("@")[0],
+                "department_id": department_id,
+                "manager_id": manager_id,
+                "role_keys": list(roles),
             },
         )
         assert r.status_code == 201, r.text

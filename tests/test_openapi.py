@@ -12,7 +12,9 @@ CONTRACT = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
 
 
 def test_committed_openapi_is_current() -> None:
-    spec = create_app(get_settings().model_copy(update={"frontend_dist": Path("/nonexistent")})).openapi()
+    spec = create_app(
+        get_settings().model_copy(update={"frontend_dist": Path("/nonexistent")})
+    ).openapi()
     committed = json.loads(CONTRACT.read_text())
     assert committed == json.loads(json.dumps(spec)), (
         "openapi/openapi.json is stale: run `make openapi` and commit the result"

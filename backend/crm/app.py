@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -42,6 +43,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.redis_url:
             await redis.connect(settings.redis_url)
+        # What exists now (modules, routes, schemas, mappers) lives as long as the process:
+        # take it out of the collector's sight, so full collections scan only what requests
+        # allocate. Scanning it made each one a 60-80 ms pause, the API's p99 under load.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

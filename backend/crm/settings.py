@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    # How long a process may reuse a user's loaded rights (see identity/principal_cache.py):
+    # changes apply at once on the process that made them, within this bound elsewhere.
+    principal_cache_seconds: float = Field(default=5.0, ge=0)
 
     # Login throttling: failures allowed per window, per account and per IP.
     login_max_failures_per_account: int = 5

@@ -66,12 +66,14 @@ def wait_until_healthy(server: subprocess.Popen[bytes], timeout: float = 180) ->
 
 
 def main() -> int:
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "crm"), "run"], env=server_env())  # noqa: S603
+    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "crm"), "run"], env=server_env())
     try:
         wait_until_healthy(server)
         env = os.environ.copy()
-        env.update(E2E_BASE_URL=BASE_URL, E2E_ADMIN_EMAIL=ADMIN_EMAIL, E2E_ADMIN_PASSWORD=ADMIN_PASSWORD)
-        return subprocess.call(["npm", "run", "e2e"], cwd=ROOT / "frontend", env=env)  # noqa: S603, S607
+        env.update(
+            E2E_BASE_URL=BASE_URL, E2E_ADMIN_EMAIL=ADMIN_EMAIL, E2E_ADMIN_PASSWORD=ADMIN_PASSWORD
+        )
+        return subprocess.call(["npm", "run", "e2e"], cwd=ROOT / "frontend", env=env)
     finally:
         server.send_signal(signal.SIGINT)
         try:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, func
+from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, event, func
 from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -88,16 +90,43 @@ def to_plain_url(url: str) -> str:
     return to_async_url(url).replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
+# A pooled connection is checked before use only if it sat idle this long. SQLAlchemy's
+# pool_pre_ping checks every checkout, which on asyncpg is three round trips (BEGIN, ping,
+# ROLLBACK) per request, more than a list page's own work; a connection that was in use a
+# moment ago is alive. One that died within this window fails its request once, and the
+# disconnect makes SQLAlchemy discard the whole pool, so the server's restart costs no more.
+PING_AFTER_IDLE_SECONDS = 5.0
+_IDLE_SINCE = "crm.idle_since"
+
+
+def _ping_idle_connections(engine: AsyncEngine) -> None:
+    pool_events = engine.sync_engine
+
+    @event.listens_for(pool_events, "checkin")
+    def _idle(dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(pool_events, "checkout")
+    def _ping(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            # The pool throws this connection away and checks out a fresh one.
+            raise DisconnectionError("stale pooled connection") from exc
+
+
 class Database:
     """Owns the engine and the session factory of one process."""
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.engine: AsyncEngine = create_async_engine(
-            to_async_url(url),
-            pool_size=pool_size,
-            max_overflow=pool_size,
-            pool_pre_ping=True,
+            to_async_url(url), pool_size=pool_size, max_overflow=pool_size
         )
+        _ping_idle_connections(self.engine)
         # expire_on_commit=False: responses are serialised after the commit.
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 

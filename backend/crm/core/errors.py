@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -159,6 +160,28 @@ async def _handle_stale(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _handle_database(request: Request, exc: Exception) -> JSONResponse:
+    """Input the checks above the database let through: a value PostgreSQL cannot store (NUL in
+    text, a number out of range: SQLSTATE class 22) or a unique value a concurrent request took
+    first (23505). Anything else is a server error."""
+    assert isinstance(exc, DBAPIError)
+    sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
+    if sqlstate.startswith("22"):
+        return problem_response(
+            422,
+            "A value in the request cannot be stored (e.g. a NUL character or a number out of "
+            "range).",
+            instance=request.url.path,
+        )
+    if sqlstate == "23505":
+        return problem_response(
+            409,
+            "The record conflicts with an existing one: a value that must be unique is taken.",
+            instance=request.url.path,
+        )
+    raise exc
+
+
 async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled_error", path=request.url.path)
     return problem_response(500, "An unexpected error occurred.", instance=request.url.path)
@@ -169,6 +192,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _handle_validation)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
     app.add_exception_handler(StaleDataError, _handle_stale)
+    app.add_exception_handler(DBAPIError, _handle_database)
     app.add_exception_handler(Exception, _handle_unexpected)
 
 

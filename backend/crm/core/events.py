@@ -88,22 +88,27 @@ async def drain(sessionmaker: async_sessionmaker[AsyncSession], *, batch_size: i
     """Deliver pending events to their handlers; returns how many were processed.
 
     Each event is handled in its own transaction with a row lock (SKIP LOCKED), so two workers
-    never handle the same event at once and one failing handler does not block the rest.
+    never handle the same event at once and one failing handler does not block the rest. A
+    drain tries each event at most once (it walks forward by id), so a failing event is retried
+    by later drains instead of burning all its attempts at once.
     """
     processed = 0
+    last_id: uuid.UUID | None = None
     while True:
         async with sessionmaker() as session:
+            stmt = select(OutboxEvent).where(
+                OutboxEvent.processed_at.is_(None), OutboxEvent.attempts < 10
+            )
+            if last_id is not None:
+                stmt = stmt.where(OutboxEvent.id > last_id)
             event = (
                 await session.execute(
-                    select(OutboxEvent)
-                    .where(OutboxEvent.processed_at.is_(None), OutboxEvent.attempts < 10)
-                    .order_by(OutboxEvent.id)
-                    .limit(1)
-                    .with_for_update(skip_locked=True)
+                    stmt.order_by(OutboxEvent.id).limit(1).with_for_update(skip_locked=True)
                 )
             ).scalar_one_or_none()
             if event is None:
                 return processed
+            last_id = event.id
             try:
                 async with session.begin_nested():
                     for handler in [*_handlers.get(event.event_type, []), *_handlers.get("*", [])]:

@@ -19,6 +19,8 @@ from crm.core.errors import problem_response
 from crm.core.security import decode_access_token, hash_token
 
 MAX_KEY_LENGTH = 255
+# Responses here carry credentials (tokens): never keep a copy of them.
+_NOT_STORED_PREFIX = "/api/v1/auth/"
 
 
 class IdempotencyRecord(Base):
@@ -60,7 +62,12 @@ class IdempotencyMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _headers(scope)
         raw_key = headers.get(b"idempotency-key")
-        if scope["type"] != "http" or scope["method"] != "POST" or raw_key is None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "POST"
+            or raw_key is None
+            or scope["path"].startswith(_NOT_STORED_PREFIX)
+        ):
             await self.app(scope, receive, send)
             return
         key = raw_key.decode("latin-1").strip()
@@ -185,8 +192,10 @@ class IdempotencyMiddleware:
         async with self.database.sessionmaker() as session:
             record = await session.get(IdempotencyRecord, (subject, key))
             if record is not None:
-                # Server errors are not final: forget the key so the client may retry.
-                if status >= 500:
+                # Server errors are not final: forget the key so the client may retry. A 401
+                # means the credentials behind `subject` were never valid (an unchecked API
+                # key): keeping a record would let anyone fill the table.
+                if status >= 500 or status == 401:
                     await session.delete(record)
                 else:
                     record.status_code = status

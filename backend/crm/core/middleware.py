@@ -6,6 +6,7 @@ import time
 import uuid
 
 import structlog
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crm.core import context
@@ -63,8 +64,12 @@ class RequestContextMiddleware:
             structlog.contextvars.clear_contextvars()
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(StarletteHTTPException):
+    """An over-long streamed body. An HTTPException so that the framework's body parsing lets
+    it through (it turns any other error there into a 400) and it renders as a 413 problem."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"The request body is larger than the limit of {max_bytes} bytes.")
 
 
 class BodySizeLimitMiddleware:
@@ -91,7 +96,7 @@ class BodySizeLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:

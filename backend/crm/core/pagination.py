@@ -18,7 +18,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core.errors import ProblemError, field_error
@@ -43,7 +43,8 @@ class PageParams:
     with_total: bool
 
 
-def _page_params(
+# async: a plain `def` dependency would run in the thread pool, a thread hop on every list call.
+async def _page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=1000, description="From next_cursor")] = None,
     sort: Annotated[
@@ -57,6 +58,13 @@ def _page_params(
 
 
 PageParamsDep = Annotated[PageParams, Depends(_page_params)]
+
+
+def text_contains(column: Any, q: str) -> ColumnElement[bool]:
+    """Case-insensitive partial match of ``q`` in ``column``, taking ``%``, ``_`` and ``\\``
+    in the search text literally (a search for "50%" must not match "500")."""
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
 
 
 def _bad(param: str, msg: str) -> ProblemError:
@@ -75,7 +83,8 @@ def _encode_value(value: Any) -> Any:
 
 def _decode_value(raw: Any, python_type: type) -> Any:
     if raw is None:
-        return None
+        # Sort columns are NOT NULL (see paginate), so no genuine cursor carries a null.
+        raise ValueError("a cursor value cannot be null")
     if python_type is datetime:
         return datetime.fromisoformat(raw)
     if python_type is date:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Index, String, and_, delete, or_, select
+from sqlalchemy import DateTime, Index, String, and_, delete, exists, or_, select
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -148,12 +148,28 @@ async def restore(
     return record
 
 
+async def _drop_orphaned_entries(session: AsyncSession) -> None:
+    """Entries whose record went with a purged one (ON DELETE CASCADE, e.g. the deleted contacts
+    of a purged customer) could never be restored: remove them too."""
+    await session.flush()
+    for deletable in _registry.values():
+        await session.execute(
+            delete(DeletedRecord)
+            .where(
+                DeletedRecord.object_type == deletable.object_type,
+                ~exists().where(deletable.model.id == DeletedRecord.object_id),
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+
 async def purge(
     session: AsyncSession, principal: Principal, object_type: str, object_id: uuid.UUID
 ) -> None:
     record, entry = await _get_entry(session, principal, object_type, object_id)
     await session.execute(delete(entry.model).where(entry.model.id == object_id))
     await session.delete(record)
+    await _drop_orphaned_entries(session)
     audit.record(
         session,
         action="purge",

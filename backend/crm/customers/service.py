@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.core import audit, events, recycle
 from crm.core.concurrency import check_version
 from crm.core.errors import NotFound, Unprocessable, field_error
-from crm.core.pagination import PageParams, paginate
+from crm.core.pagination import PageParams, paginate, text_contains
 from crm.core.permissions import Principal, readable
 from crm.customers.cleaning import phone_search_digits, phone_to_e164
 from crm.customers.models import Contact, Customer
@@ -48,8 +48,7 @@ async def get_customer(
 
 def search_clause(q: str) -> Any:
     """Partial match on name or e-mail, and on the phone number in any format."""
-    like = f"%{q}%"
-    clauses = [Customer.name.ilike(like), Customer.email.ilike(like)]
+    clauses = [text_contains(Customer.name, q), text_contains(Customer.email, q)]
     digits = phone_search_digits(q)
     if digits:
         clauses.append(Customer.phone_e164.like(f"%{digits}%"))
@@ -235,8 +234,7 @@ async def list_contacts(
     if customer_id is not None:
         stmt = stmt.where(Contact.customer_id == customer_id)
     if params.q:
-        like = f"%{params.q}%"
-        clauses = [Contact.name.ilike(like), Contact.email.ilike(like)]
+        clauses = [text_contains(Contact.name, params.q), text_contains(Contact.email, params.q)]
         digits = phone_search_digits(params.q)
         if digits:
             clauses.append(Contact.phone_e164.like(f"%{digits}%"))

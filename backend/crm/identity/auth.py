@@ -16,7 +16,7 @@ from crm.core.db import utcnow
 from crm.core.errors import TooManyRequests
 from crm.core.ids import new_id
 from crm.core.permissions import Principal
-from crm.identity import repository
+from crm.identity import principal_cache
 from crm.identity.models import ApiKey, LoginEvent, RefreshToken, User
 from crm.identity.schemas import TokenPair
 from crm.settings import get_settings
@@ -105,12 +105,18 @@ async def login(
         reason = "unknown_user" if user is None else ("bad_password" if not valid else "inactive")
         session.add(
             LoginEvent(
-                user_id=user.id if user else None, email=email, ip=ip, success=False, reason=reason
+                user_id=user.id if user else None,
+                email=email[:320],  # the column's width: an absurd username is still a failure
+                ip=ip,
+                success=False,
+                reason=reason,
             )
         )
         return None
     await _clear_account_failures(email)
-    user.last_login_at = utcnow()
+    # A statement, not an ORM change: a sign-in is no edit and must not bump the version an
+    # administrator's pending change to this user was made against (that would be a false 412).
+    await session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
     session.add(LoginEvent(user_id=user.id, email=email, ip=ip, success=True))
     return _token_pair(session, user.id, new_id())
 
@@ -199,7 +205,7 @@ async def load_principal(session: AsyncSession, request: Request) -> Principal |
     creds = await _credentials(session, request)
     if creds is None:
         return None
-    principal = await repository.principal_for_user(session, creds.user_id)
+    principal = await principal_cache.principal_for_user(session, creds.user_id)
     if principal is None or creds.api_key is None:
         return principal
     # An API key never exceeds its user's rights: it narrows them to the key's scopes.

@@ -13,7 +13,7 @@ from crm.core import audit, events, security
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
 from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
-from crm.core.pagination import PageParams, paginate
+from crm.core.pagination import PageParams, paginate, text_contains
 from crm.core.permissions import DataScope, Principal
 from crm.identity import auth, catalog, repository
 from crm.identity.models import ApiKey, Department, Role, User, user_roles
@@ -137,6 +137,9 @@ async def update_user(
     old_keys = [r.key for r in (await repository.roles_of(session, [user.id]))[user.id]]
     before = _user_snapshot(user, old_keys)
     changes = data.model_dump(exclude_unset=True, exclude={"version", "password", "role_keys"})
+    for required in ("email", "full_name", "is_active"):
+        if required in changes and changes[required] is None:
+            raise _invalid(required, "This field cannot be null.")
     if "email" in changes:
         changes["email"] = str(changes["email"]).lower()
         await _check_email_free(session, changes["email"], user.id)
@@ -198,8 +201,9 @@ async def list_users(
 ) -> tuple[Sequence[User], str | None, int | None]:
     stmt = select(User).where(User.deleted_at.is_(None))
     if params.q:
-        like = f"%{params.q}%"
-        stmt = stmt.where(or_(User.full_name.ilike(like), User.email.ilike(like)))
+        stmt = stmt.where(
+            or_(text_contains(User.full_name, params.q), text_contains(User.email, params.q))
+        )
     if department_id is not None:
         stmt = stmt.where(User.department_id == department_id)
     if is_active is not None:
@@ -315,7 +319,7 @@ async def list_departments(
 ) -> tuple[Sequence[Department], str | None, int | None]:
     stmt = select(Department).where(Department.deleted_at.is_(None))
     if params.q:
-        stmt = stmt.where(Department.name.ilike(f"%{params.q}%"))
+        stmt = stmt.where(text_contains(Department.name, params.q))
     if parent_id is not None:
         stmt = stmt.where(Department.parent_id == parent_id)
     return await paginate(
@@ -428,7 +432,9 @@ async def list_roles(
 ) -> tuple[Sequence[Role], str | None, int | None]:
     stmt = select(Role)
     if params.q:
-        stmt = stmt.where(or_(Role.key.ilike(f"%{params.q}%"), Role.name.ilike(f"%{params.q}%")))
+        stmt = stmt.where(
+            or_(text_contains(Role.key, params.q), text_contains(Role.name, params.q))
+        )
     return await paginate(
         session, stmt, params=params, id_column=Role.id, sortable=ROLE_SORTS, default_sort="key"
     )
@@ -482,7 +488,10 @@ async def create_api_key(
     if unknown:
         raise _invalid("permissions", f"Unknown permission(s): {', '.join(unknown)}.")
     user_id = data.user_id or principal.user_id
-    await get_user(session, user_id)
+    try:
+        await get_user(session, user_id)
+    except NotFound as exc:  # a reference in the body: a field error, like department_id
+        raise _invalid("user_id", "No such user.") from exc
     if data.expires_at is not None and data.expires_at <= utcnow():
         raise _invalid("expires_at", "The expiry must be in the future.")
     secret = security.new_opaque_token(auth.API_KEY_PREFIX)

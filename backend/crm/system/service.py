@@ -14,7 +14,7 @@ from crm.core.audit import AuditLog
 from crm.core.db import Database
 from crm.core.errors import NotFound
 from crm.core.jobs import Job
-from crm.core.pagination import PageParams, paginate
+from crm.core.pagination import PageParams, paginate, text_contains
 from crm.core.permissions import Principal
 
 
@@ -77,7 +77,7 @@ async def list_recycle_bin(
     if object_type is not None:
         stmt = stmt.where(recycle.DeletedRecord.object_type == object_type)
     if params.q:
-        stmt = stmt.where(recycle.DeletedRecord.title.ilike(f"%{params.q}%"))
+        stmt = stmt.where(text_contains(recycle.DeletedRecord.title, params.q))
     return await paginate(
         session,
         stmt,

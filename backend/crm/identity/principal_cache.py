@@ -1,0 +1,99 @@
+"""A short-lived, per-process cache of principals (a user's rights and data scope).
+
+Building a principal takes three queries (the user, their roles, and the department or manager
+tree) on every authenticated request: more database round trips than a list page's own query.
+Rights change rarely, so each process keeps what it built for ``principal_cache_seconds``
+(5 s by default; 0 turns the cache off) and drops everything the moment a transaction that
+changed users, roles, role assignments or departments commits in this process. So:
+
+- on the process that made the change (in a one-process deployment: everywhere), deactivating
+  or deleting a user, changing their roles, a role's grants or the trees takes effect at once;
+- on other processes (more API workers) it takes effect within the TTL at the latest; that
+  bound is why the TTL is seconds, not minutes.
+
+A principal loaded while such a change commits is not kept (the generation check below), so a
+stale principal cannot outlive the invalidation. Only principals are cached, never "no such
+user": a refused token keeps being checked against the database.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+
+from crm.core.permissions import Principal
+from crm.identity import repository
+from crm.identity.models import Department, Role, User, user_roles
+from crm.settings import get_settings
+
+MAX_ENTRIES = 10_000
+_CHANGED = "crm.identity.principals_changed"  # session.info flag
+_MODELS = (User, Role, Department)
+_TABLES = frozenset(
+    {User.__tablename__, Role.__tablename__, Department.__tablename__, user_roles.name}
+)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    principal: Principal
+    expires: float
+
+
+_entries: dict[uuid.UUID, _Entry] = {}
+_generation = 0
+
+
+def invalidate() -> None:
+    """Forget every cached principal (and any load still in flight)."""
+    global _generation
+    _generation += 1
+    _entries.clear()
+
+
+async def principal_for_user(session: AsyncSession, user_id: uuid.UUID) -> Principal | None:
+    """:func:`repository.principal_for_user`, served from the cache while it is fresh."""
+    ttl = get_settings().principal_cache_seconds
+    if ttl <= 0:
+        return await repository.principal_for_user(session, user_id)
+    now = time.monotonic()
+    entry = _entries.get(user_id)
+    if entry is not None and entry.expires > now:
+        return entry.principal
+    generation = _generation
+    principal = await repository.principal_for_user(session, user_id)
+    if principal is not None and generation == _generation:
+        if len(_entries) >= MAX_ENTRIES:
+            _entries.clear()
+        _entries[user_id] = _Entry(principal, now + ttl)
+    return principal
+
+
+# --- invalidation: any committed write to the tables a principal is built from ------------------
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_changes(session: Session, _: UOWTransaction) -> None:
+    if any(isinstance(o, _MODELS) for o in (*session.new, *session.dirty, *session.deleted)):
+        session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statements(state: ORMExecuteState) -> None:
+    """Bulk statements (e.g. the role assignments in ``user_roles``) bypass the flush."""
+    if state.is_insert or state.is_update or state.is_delete:
+        table: Any = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) in _TABLES:
+            state.session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _invalidate_on_commit(session: Session) -> None:
+    if session.info.pop(_CHANGED, False):
+        invalidate()
