@@ -17,7 +17,8 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm.core import audit, events
+from crm.core import audit
+from crm.core.changes import record_change
 from crm.core.db import Base, IdMixin, utcnow
 from crm.core.errors import Forbidden, NotFound
 from crm.core.permissions import Principal, owner_scope_clause
@@ -86,7 +87,7 @@ async def soft_delete(
         )
     )
     await session.flush()
-    audit.record(
+    record_change(
         session,
         action="delete",
         object_type=object_type,
@@ -94,7 +95,6 @@ async def soft_delete(
         before=before,
         after=audit.snapshot(obj),
     )
-    events.emit(session, f"{object_type}.deleted", object_type=object_type, object_id=obj.id)
 
 
 def visible_entries(principal: Principal) -> Any:
@@ -143,8 +143,7 @@ async def restore(
     obj.deleted_at = None
     await session.delete(record)
     await session.flush()
-    audit.record(session, action="restore", object_type=object_type, object_id=object_id)
-    events.emit(session, f"{object_type}.restored", object_type=object_type, object_id=object_id)
+    record_change(session, action="restore", object_type=object_type, object_id=object_id)
     return record
 
 
@@ -170,11 +169,10 @@ async def purge(
     await session.execute(delete(entry.model).where(entry.model.id == object_id))
     await session.delete(record)
     await _drop_orphaned_entries(session)
-    audit.record(
+    record_change(
         session,
         action="purge",
         object_type=object_type,
         object_id=object_id,
         extra={"title": record.title},
     )
-    events.emit(session, f"{object_type}.purged", object_type=object_type, object_id=object_id)

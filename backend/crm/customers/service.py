@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import audit, events, recycle
+from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.errors import NotFound, Unprocessable, field_error
 from crm.core.pagination import PageParams, paginate, text_contains
@@ -125,18 +126,12 @@ async def create_customer(
     await _assign_owner(session, customer, data.owner_id or principal.user_id)
     session.add(customer)
     await _ensure_still_visible(session, principal, customer)
-    audit.record(
+    record_change(
         session,
         action="create",
         object_type="customer",
         object_id=customer.id,
         after=audit.snapshot(customer),
-    )
-    events.emit(
-        session,
-        "customer.created",
-        object_type="customer",
-        object_id=customer.id,
         payload={"owner_id": str(customer.owner_id)},
     )
     return customer
@@ -173,19 +168,13 @@ async def update_customer(
         await _assign_owner(session, customer, data.owner_id)
     await _ensure_still_visible(session, principal, customer)
     after = audit.snapshot(customer)
-    audit.record(
+    record_change(
         session,
         action="update",
         object_type="customer",
         object_id=customer.id,
         before=before,
         after=after,
-    )
-    events.emit(
-        session,
-        "customer.updated",
-        object_type="customer",
-        object_id=customer.id,
         payload={"changed": sorted(audit.diff(before, after))},
     )
     if owner_changed:
@@ -261,18 +250,12 @@ async def create_contact(
     contact = Contact(**data.model_dump(), phone_e164=phone_to_e164(data.phone))
     session.add(contact)
     await session.flush()
-    audit.record(
+    record_change(
         session,
         action="create",
         object_type="contact",
         object_id=contact.id,
         after=audit.snapshot(contact),
-    )
-    events.emit(
-        session,
-        "contact.created",
-        object_type="contact",
-        object_id=contact.id,
         payload={"customer_id": str(contact.customer_id)},
     )
     return contact
@@ -299,7 +282,7 @@ async def update_contact(
     if "phone" in changes:
         contact.phone_e164 = phone_to_e164(contact.phone)
     await session.flush()
-    audit.record(
+    record_change(
         session,
         action="update",
         object_type="contact",
@@ -307,7 +290,6 @@ async def update_contact(
         before=before,
         after=audit.snapshot(contact),
     )
-    events.emit(session, "contact.updated", object_type="contact", object_id=contact.id)
     return contact
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.core import audit, events, security
+from crm.core import audit, security
+from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
 from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
@@ -118,14 +119,13 @@ async def create_user(session: AsyncSession, *, data: UserCreate) -> User:
     session.add(user)
     await session.flush()
     await _set_roles(session, user, data.role_keys)
-    audit.record(
+    record_change(
         session,
         action="create",
         object_type="user",
         object_id=user.id,
         after=_user_snapshot(user, data.role_keys),
     )
-    events.emit(session, "user.created", object_type="user", object_id=user.id)
     return user
 
 
@@ -160,7 +160,7 @@ async def update_user(
     if data.password is not None or data.is_active is False:
         await auth.revoke_user_sessions(session, user.id)
     await session.flush()
-    audit.record(
+    record_change(
         session,
         action="update",
         object_type="user",
@@ -168,7 +168,6 @@ async def update_user(
         before=before,
         after=_user_snapshot(user, new_keys),
     )
-    events.emit(session, "user.updated", object_type="user", object_id=user.id)
     return user
 
 
@@ -181,7 +180,7 @@ async def delete_user(session: AsyncSession, *, principal: Principal, user_id: u
     user.deleted_at = utcnow()
     await auth.revoke_user_sessions(session, user.id)
     await session.flush()
-    audit.record(
+    record_change(
         session,
         action="delete",
         object_type="user",
@@ -189,7 +188,6 @@ async def delete_user(session: AsyncSession, *, principal: Principal, user_id: u
         before=before,
         after=audit.snapshot(user),
     )
-    events.emit(session, "user.deleted", object_type="user", object_id=user.id)
 
 
 async def list_users(
@@ -247,14 +245,13 @@ async def create_department(session: AsyncSession, *, data: DepartmentCreate) ->
     dept = Department(name=data.name, parent_id=data.parent_id)
     session.add(dept)
     await session.flush()
-    audit.record(
+    record_change(
         session,
         action="create",
         object_type="department",
         object_id=dept.id,
         after=audit.snapshot(dept),
     )
-    events.emit(session, "department.created", object_type="department", object_id=dept.id)
     return dept
 
 
@@ -272,7 +269,7 @@ async def update_department(
     for key, value in changes.items():
         setattr(dept, key, value)
     await session.flush()
-    audit.record(
+    record_change(
         session,
         action="update",
         object_type="department",
@@ -280,7 +277,6 @@ async def update_department(
         before=before,
         after=audit.snapshot(dept),
     )
-    events.emit(session, "department.updated", object_type="department", object_id=dept.id)
     return dept
 
 
@@ -303,7 +299,7 @@ async def delete_department(session: AsyncSession, *, department_id: uuid.UUID) 
     before = audit.snapshot(dept)
     dept.deleted_at = utcnow()
     await session.flush()
-    audit.record(
+    record_change(
         session,
         action="delete",
         object_type="department",
@@ -311,7 +307,6 @@ async def delete_department(session: AsyncSession, *, department_id: uuid.UUID) 
         before=before,
         after=audit.snapshot(dept),
     )
-    events.emit(session, "department.deleted", object_type="department", object_id=dept.id)
 
 
 async def list_departments(
@@ -367,10 +362,9 @@ async def create_role(session: AsyncSession, *, data: RoleCreate) -> Role:
     )
     session.add(role)
     await session.flush()
-    audit.record(
+    record_change(
         session, action="create", object_type="role", object_id=role.id, after=audit.snapshot(role)
     )
-    events.emit(session, "role.created", object_type="role", object_id=role.id)
     return role
 
 
@@ -398,7 +392,7 @@ async def update_role(
     if data.data_scopes is not None:
         role.data_scopes = {k: v.value for k, v in data.data_scopes.items()}
     await session.flush()
-    audit.record(
+    record_change(
         session,
         action="update",
         object_type="role",
@@ -406,7 +400,6 @@ async def update_role(
         before=before,
         after=audit.snapshot(role),
     )
-    events.emit(session, "role.updated", object_type="role", object_id=role.id)
     return role
 
 
@@ -423,8 +416,7 @@ async def delete_role(session: AsyncSession, *, role_id: uuid.UUID) -> None:
     before = audit.snapshot(role)
     await session.delete(role)
     await session.flush()
-    audit.record(session, action="delete", object_type="role", object_id=role_id, before=before)
-    events.emit(session, "role.deleted", object_type="role", object_id=role_id)
+    record_change(session, action="delete", object_type="role", object_id=role_id, before=before)
 
 
 async def list_roles(
@@ -506,10 +498,9 @@ async def create_api_key(
     )
     session.add(key)
     await session.flush()
-    audit.record(
+    record_change(
         session, action="create", object_type="api_key", object_id=key.id, after=audit.snapshot(key)
     )
-    events.emit(session, "api_key.created", object_type="api_key", object_id=key.id)
     return key, secret
 
 
@@ -532,8 +523,7 @@ async def revoke_api_key(session: AsyncSession, *, key_id: uuid.UUID) -> None:
         raise NotFound("No such API key.")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
-        audit.record(session, action="revoke", object_type="api_key", object_id=key.id)
-        events.emit(session, "api_key.revoked", object_type="api_key", object_id=key.id)
+        record_change(session, action="revoke", object_type="api_key", object_id=key.id)
 
 
 async def with_roles(session: AsyncSession, users: Sequence[User]) -> list[tuple[User, list[Role]]]:
