@@ -3,6 +3,7 @@ logout, and turning a request's credentials into a :class:`Principal`."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -209,13 +210,8 @@ async def load_principal(session: AsyncSession, request: Request) -> Principal |
     if principal is None or creds.api_key is None:
         return principal
     # An API key never exceeds its user's rights: it narrows them to the key's scopes.
-    return Principal(
-        user_id=principal.user_id,
-        department_id=principal.department_id,
+    return dataclasses.replace(
+        principal,
         permissions=principal.permissions & frozenset(creds.api_key.permissions),
-        scopes=principal.scopes,
-        subordinate_ids=principal.subordinate_ids,
-        department_tree_ids=principal.department_tree_ids,
         api_key_id=creds.api_key.id,
-        role_keys=principal.role_keys,
     )
