@@ -1,7 +1,7 @@
 """Browser end-to-end tests: start a real CRM (API + worker + built SPA) on a fresh database,
 run the Playwright suite in frontend/e2e against it, stop it.
 
-Servers: the database server of CRM_TEST_DATABASE_URL (a fresh `crm_e2e` database on it) and
+Servers: the database server of CRM_TEST_DATABASE_URL (a fresh `<test database>_e2e` database on it) and
 CRM_TEST_REDIS_URL when set, otherwise `crm run`'s embedded servers under var/e2e/.
 """
 
@@ -21,6 +21,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 from dbutil import recreate_database, with_database  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from crm.core.db import to_async_url  # noqa: E402
 
 PORT = int(os.environ.get("E2E_PORT", "8765"))
 BASE_URL = f"http://127.0.0.1:{PORT}"
@@ -43,7 +46,9 @@ def server_env() -> dict[str, str]:
         CRM_FRONTEND_DIST=str(ROOT / "frontend" / "dist"),
     )
     if os.environ.get("CRM_TEST_DATABASE_URL"):
-        url = with_database(os.environ["CRM_TEST_DATABASE_URL"], "crm_e2e")
+        # Named after the test database, so that checkouts sharing a server do not collide.
+        test_db = make_url(to_async_url(os.environ["CRM_TEST_DATABASE_URL"])).database
+        url = with_database(os.environ["CRM_TEST_DATABASE_URL"], f"{test_db or 'crm'}_e2e")
         asyncio.run(recreate_database(url))
         env["CRM_DATABASE_URL"] = url
     if os.environ.get("CRM_TEST_REDIS_URL"):
