@@ -300,3 +300,50 @@ async def test_contact_for_an_unknown_or_deleted_customer_is_422(
         assert r.status_code == 422, r.text
         assert ["body", "customer_id"] in _locs(r)
     assert await _count(db, Contact) == 0
+
+
+# --- list pages: rows written straight to JSON ------------------------------------------------
+
+
+async def test_list_items_are_exactly_what_get_returns(admin: Any, factory: Any) -> None:
+    """List routes skip the ORM and pydantic (core.pagination.page_response): every field, its
+    JSON type and format (UUIDs, UTC timestamps with Z, arrays, nulls) must still match the
+    single-record route's."""
+    full = await factory.customer(
+        admin,
+        kind="person",
+        name="张三 “quoted” \\ name",
+        phone="+86 138 0013 8000",
+        email="Zhang@Example.com",
+        province="广东省",
+        city="深圳市",
+        district="南山区",
+        address="科技园 1 号",
+        industry="制造",
+        source="web",
+        tags=["vip", "华南"],
+        notes="line one\nline two",
+    )
+    sparse = await factory.customer(admin, name="Sparse Ltd")
+    listed = (await admin.get("/api/v1/customers", params={"sort": "name"})).json()["items"]
+    by_id = {item["id"]: item for item in listed}
+    for created in (full, sparse):
+        single = (await admin.get(f"/api/v1/customers/{created['id']}")).json()
+        assert by_id[created["id"]] == single
+        assert single["updated_at"].endswith("Z")
+
+    contact = await admin.post(
+        "/api/v1/contacts",
+        json={"customer_id": full["id"], "name": "李四", "phone": "13900139000", "title": "CTO"},
+    )
+    assert contact.status_code == 201
+    single_contact = (await admin.get(f"/api/v1/contacts/{contact.json()['id']}")).json()
+    for path in ("/api/v1/contacts", f"/api/v1/customers/{full['id']}/contacts"):
+        assert (await admin.get(path)).json()["items"] == [single_contact]
+
+
+async def test_an_empty_list_page_is_the_plain_envelope(admin: Any) -> None:
+    r = await admin.get("/api/v1/customers", params={"q": "nothing matches this", "with_total": 1})
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "application/json"
+    assert r.json() == {"items": [], "next_cursor": None, "total": 0}

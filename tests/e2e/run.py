@@ -1,8 +1,8 @@
 """Browser end-to-end tests: start a real CRM (API + worker + built SPA) on a fresh database,
 run the Playwright suite in frontend/e2e against it, stop it.
 
-Servers: the database server of CRM_TEST_DATABASE_URL (a fresh `<test database>_e2e` database on it) and
-CRM_TEST_REDIS_URL when set, otherwise `crm run`'s embedded servers under var/e2e/.
+Servers: the database server of CRM_TEST_DATABASE_URL (a fresh `<test database>_e2e` database
+on it) and CRM_TEST_REDIS_URL when set, otherwise `crm run`'s embedded servers under var/e2e/.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from dbutil import recreate_database, with_database  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from crm.core.db import to_async_url  # noqa: E402
+from dbutil import recreate_database, with_database  # noqa: E402
 
 PORT = int(os.environ.get("E2E_PORT", "8765"))
 BASE_URL = f"http://127.0.0.1:{PORT}"

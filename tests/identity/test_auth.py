@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from datetime import timedelta
@@ -307,3 +308,17 @@ async def test_an_absurd_username_is_just_another_failed_login(client: Any, db: 
     events = await rows(db, LoginEvent, LoginEvent.success.is_(False), order_by=LoginEvent.at)
     assert [e.reason for e in events] == ["unknown_user", "unknown_user"]
     assert events[1].email.startswith("aaaa") and len(events[1].email) <= 320
+
+
+async def test_an_access_token_stops_working_when_it_expires_after_first_use(
+    client: Any, admin: Any
+) -> None:
+    """Signatures are verified once per token and remembered; the expiry must still be checked
+    on every request."""
+    now = int(time.time())
+    claims = {"sub": admin.user_id, "iat": now, "exp": now + 2, "typ": "access", "jti": "short"}
+    api = Api(client, make_jwt(claims))
+    assert (await api.get("/api/v1/auth/me")).status_code == 200
+    while time.time() < now + 2.05:
+        await asyncio.sleep(0.1)
+    assert_problem(await api.get("/api/v1/auth/me"), 401)

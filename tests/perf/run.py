@@ -45,7 +45,7 @@ import queries  # noqa: E402
 import seed  # noqa: E402
 from server import api_server  # noqa: E402
 
-from crm.core.db import to_plain_url  # noqa: E402
+from crm.core.db import PLANNER_SETTINGS, to_plain_url  # noqa: E402
 from crm.core.pagination import encode_cursor  # noqa: E402
 from dbutil import recreate_database, with_database  # noqa: E402
 
@@ -271,8 +271,13 @@ async def login(client: httpx.AsyncClient, email: str) -> str:
 
 async def measure(args: argparse.Namespace, db_url: str, base_url: str) -> list[Scenario]:
     plain, kw = _connect_kwargs(db_url)
+    # The raw side runs with the application's own connection settings: same planner.
     pool = await asyncpg.create_pool(
-        plain, min_size=args.concurrency, max_size=args.concurrency, **kw
+        plain,
+        min_size=args.concurrency,
+        max_size=args.concurrency,
+        server_settings=PLANNER_SETTINGS,
+        **kw,
     )
     limits = httpx.Limits(
         max_connections=args.concurrency, max_keepalive_connections=args.concurrency

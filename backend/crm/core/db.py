@@ -119,16 +119,34 @@ def _ping_idle_connections(engine: AsyncEngine) -> None:
             raise DisconnectionError("stale pooled connection") from exc
 
 
+# Session settings of every connection the application opens. PostgreSQL's default
+# random_page_cost (4) prices a random heap read as a spinning disk's; on SSDs, or with the
+# working set in memory, 1.1 is the usual value. With 4, a scoped search (q= for a manager of a
+# department tree) intersected the few text matches with a bitmap of the whole department tree
+# (250k rows at 1M customers): twice the time of just checking the scope on the matches.
+PLANNER_SETTINGS = {"random_page_cost": "1.1"}
+
+
 class Database:
     """Owns the engine and the session factory of one process."""
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.engine: AsyncEngine = create_async_engine(
-            to_async_url(url), pool_size=pool_size, max_overflow=pool_size
+            to_async_url(url),
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            connect_args={"server_settings": PLANNER_SETTINGS},
         )
         _ping_idle_connections(self.engine)
         # expire_on_commit=False: responses are serialised after the commit.
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # For requests that only read (GET): each statement runs on its own, without the
+        # BEGIN and COMMIT round trips a transaction costs, which on a list page are two of
+        # its three. A stray write in such a request (an API key's last-used time) still
+        # commits, statement by statement.
+        self.read_sessionmaker = async_sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
 
     async def dispose(self) -> None:
         await self.engine.dispose()

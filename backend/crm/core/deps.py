@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.core import jobs
 
 
+_READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request, committed exactly once when the endpoint returns.
 

@@ -16,7 +16,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, Query
+import orjson
+from fastapi import Depends, Query, Response
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -128,6 +129,38 @@ def resolve_sort(sort: str | None, sortable: Mapping[str, Any], default: str) ->
     return SortSpec(key=key, column=sortable[name], descending=key.startswith("-"))
 
 
+def _page_statement(
+    stmt: Select[Any], params: PageParams, id_column: Any, spec: SortSpec
+) -> Select[Any]:
+    """``stmt`` narrowed to the page after the cursor, in sort order, one row over the limit
+    (that extra row says whether a next page exists)."""
+    if params.cursor:
+        value, last_id = _decode_cursor(params.cursor, spec.key, spec.column.type.python_type)
+        keyset = tuple_(spec.column, id_column)
+        stmt = stmt.where(
+            keyset < tuple_(value, last_id) if spec.descending else keyset > tuple_(value, last_id)
+        )
+    order = (spec.column.desc(), id_column.desc()) if spec.descending else (spec.column, id_column)
+    return stmt.order_by(*order).limit(params.limit + 1)
+
+
+async def _count(session: AsyncSession, stmt: Select[Any]) -> int:
+    count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
+    return int((await session.execute(count_stmt)).scalar_one())
+
+
+def _cut(
+    rows: Sequence[Any], params: PageParams, spec: SortSpec, id_column: Any
+) -> tuple[Sequence[Any], str | None]:
+    if len(rows) <= params.limit:
+        return rows, None
+    rows = rows[: params.limit]
+    last = rows[-1]
+    return rows, encode_cursor(
+        spec.key, getattr(last, spec.column.key), getattr(last, id_column.key)
+    )
+
+
 async def paginate(
     session: AsyncSession,
     stmt: Select[Any],
@@ -139,34 +172,48 @@ async def paginate(
 ) -> tuple[Sequence[Any], str | None, int | None]:
     """Run ``stmt`` (already filtered and scoped) one page at a time.
 
+    ``stmt`` selects either one ORM entity (the page holds model instances) or plain columns
+    (the page holds rows; see :func:`select_columns` and :func:`page_response`).
     Sortable columns must be NOT NULL: the keyset comparison on (value, id) relies on it.
     """
     spec = resolve_sort(params.sort, sortable, default_sort)
-    total = None
-    if params.with_total:
-        count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
-        total = (await session.execute(count_stmt)).scalar_one()
-
-    page_stmt = stmt
-    if params.cursor:
-        value, last_id = _decode_cursor(params.cursor, spec.key, spec.column.type.python_type)
-        keyset = tuple_(spec.column, id_column)
-        page_stmt = page_stmt.where(
-            keyset < tuple_(value, last_id) if spec.descending else keyset > tuple_(value, last_id)
-        )
-    order = (spec.column.desc(), id_column.desc()) if spec.descending else (spec.column, id_column)
-    rows = (
-        (await session.execute(page_stmt.order_by(*order).limit(params.limit + 1))).scalars().all()
-    )
-
-    next_cursor = None
-    if len(rows) > params.limit:
-        rows = rows[: params.limit]
-        last = rows[-1]
-        next_cursor = encode_cursor(
-            spec.key, getattr(last, spec.column.key), getattr(last, id_column.key)
-        )
+    total = await _count(session, stmt) if params.with_total else None
+    result = await session.execute(_page_statement(stmt, params, id_column, spec))
+    descriptions = stmt.column_descriptions
+    one_entity = len(descriptions) == 1 and descriptions[0]["entity"] is descriptions[0]["expr"]
+    rows = result.scalars().all() if one_entity else result.all()
+    rows, next_cursor = _cut(rows, params, spec, id_column)
     return rows, next_cursor, total
+
+
+def select_columns(schema: type[BaseModel], model: Any) -> Select[Any]:
+    """``SELECT`` of exactly the ``model`` columns that ``schema`` exposes, for list routes.
+
+    A list page read as plain rows and written straight to JSON costs a fraction of loading
+    ORM instances and validating a pydantic model per row (the list routes are the hottest
+    path of the API). The columns come from the schema, so the JSON carries exactly its
+    fields; the response model still documents the route.
+    """
+    table = model.__table__
+    return select(*(table.c[name] for name in schema.model_fields))
+
+
+def page_response(result: tuple[Sequence[Any], str | None, int | None]) -> Response:
+    """The page envelope of a :func:`paginate` result over :func:`select_columns`, as JSON.
+
+    orjson writes the database values as the response model's serialiser does (UUIDs and
+    decimals as strings, datetimes in ISO 8601 with ``Z`` for UTC) at a tenth of its cost.
+    """
+    rows, next_cursor, total = result
+    keys = rows[0]._fields if rows else ()
+    body = {
+        "items": [dict(zip(keys, row, strict=True)) for row in rows],
+        "next_cursor": next_cursor,
+        "total": total,
+    }
+    # asyncpg's UUID is a subclass of uuid.UUID, which orjson hands to `default`.
+    content = orjson.dumps(body, default=str, option=orjson.OPT_UTC_Z)
+    return Response(content=content, media_type="application/json")
 
 
 M = TypeVar("M", bound=BaseModel)

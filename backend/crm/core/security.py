@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -56,13 +58,28 @@ def create_access_token(user_id: uuid.UUID) -> tuple[str, int]:
 
 def decode_access_token(token: str) -> AccessClaims | None:
     """The claims of a valid, unexpired access token, or None for anything else."""
+    verified = _verified_claims(token, get_settings().resolved_secret_key())
+    if verified is None:
+        return None
+    claims, expires_at = verified
+    return claims if time.time() < expires_at else None
+
+
+# A client sends the same access token with every request for its lifetime: verifying its
+# signature once per process is enough (a token string never changes meaning under one key).
+# The expiry is still checked on every use, above.
+@functools.lru_cache(maxsize=4096)
+def _verified_claims(token: str, key: str) -> tuple[AccessClaims, int] | None:
     try:
-        claims = jwt.decode(token, get_settings().resolved_secret_key(), algorithms=[_ALGORITHM])
+        claims = jwt.decode(token, key, algorithms=[_ALGORITHM])
         if claims.get("typ") != "access":
             return None
-        return AccessClaims(
-            user_id=uuid.UUID(claims["sub"]),
-            issued_at=datetime.fromtimestamp(int(claims["iat"]), UTC),
+        return (
+            AccessClaims(
+                user_id=uuid.UUID(claims["sub"]),
+                issued_at=datetime.fromtimestamp(int(claims["iat"]), UTC),
+            ),
+            int(claims["exp"]),
         )
     except (JWTError, KeyError, ValueError, TypeError):
         return None

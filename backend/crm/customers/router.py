@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.deps import SessionDep
-from crm.core.pagination import Page, PageParamsDep, to_page
+from crm.core.pagination import Page, PageParamsDep, page_response
 from crm.customers import service
 from crm.customers.deps import (
     ContactsDelete,
@@ -49,9 +49,8 @@ async def list_customers(
     industry: ShortFilter = None,
     source: ShortFilter = None,
     tag: ShortFilter = None,
-) -> Page[CustomerRead]:
-    return to_page(
-        CustomerRead,
+) -> Response:
+    return page_response(
         await service.list_customers(
             session,
             principal,
@@ -134,11 +133,10 @@ async def delete_customer(
 )
 async def list_customer_contacts(
     session: SessionDep, principal: ContactsRead, customer_id: uuid.UUID, params: PageParamsDep
-) -> Page[ContactRead]:
+) -> Response:
     await service.get_customer(session, principal, customer_id)  # 404 outside the scope
-    return to_page(
-        ContactRead,
-        await service.list_contacts(session, principal, params=params, customer_id=customer_id),
+    return page_response(
+        await service.list_contacts(session, principal, params=params, customer_id=customer_id)
     )
 
 
@@ -150,10 +148,9 @@ async def list_contacts(
     principal: ContactsRead,
     params: PageParamsDep,
     customer_id: uuid.UUID | None = None,
-) -> Page[ContactRead]:
-    return to_page(
-        ContactRead,
-        await service.list_contacts(session, principal, params=params, customer_id=customer_id),
+) -> Response:
+    return page_response(
+        await service.list_contacts(session, principal, params=params, customer_id=customer_id)
     )
 
 

@@ -6,18 +6,25 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import audit, events, recycle
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.errors import NotFound, Unprocessable, field_error
-from crm.core.pagination import PageParams, paginate, text_contains
+from crm.core.pagination import PageParams, paginate, select_columns, text_contains
 from crm.core.permissions import Principal, readable
 from crm.customers.cleaning import phone_search_digits, phone_to_e164
 from crm.customers.models import Contact, Customer
-from crm.customers.schemas import ContactCreate, ContactUpdate, CustomerCreate, CustomerUpdate
+from crm.customers.schemas import (
+    ContactCreate,
+    ContactRead,
+    ContactUpdate,
+    CustomerCreate,
+    CustomerRead,
+    CustomerUpdate,
+)
 from crm.identity import service as identity_service
 
 CUSTOMER_SORTS = {
@@ -67,8 +74,9 @@ async def list_customers(
     industry: str | None = None,
     source: str | None = None,
     tag: str | None = None,
-) -> tuple[Sequence[Customer], str | None, int | None]:
-    stmt = readable(select(Customer), Customer, principal)
+) -> tuple[Sequence[Row[Any]], str | None, int | None]:
+    """A page of customers as rows of the :class:`CustomerRead` columns."""
+    stmt = readable(select_columns(CustomerRead, Customer), Customer, principal)
     if params.q:
         stmt = stmt.where(search_clause(params.q))
     filters = {
@@ -218,8 +226,9 @@ async def list_contacts(
     *,
     params: PageParams,
     customer_id: uuid.UUID | None = None,
-) -> tuple[Sequence[Contact], str | None, int | None]:
-    stmt = readable(select(Contact), Contact, principal)
+) -> tuple[Sequence[Row[Any]], str | None, int | None]:
+    """A page of contacts as rows of the :class:`ContactRead` columns."""
+    stmt = readable(select_columns(ContactRead, Contact), Contact, principal)
     if customer_id is not None:
         stmt = stmt.where(Contact.customer_id == customer_id)
     if params.q:
