@@ -10,7 +10,6 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
-from prometheus_fastapi_instrumentator import Instrumentator
 
 from crm import __version__
 from crm.core import redis
@@ -18,6 +17,7 @@ from crm.core.db import Database
 from crm.core.errors import PROBLEM_RESPONSES, NotFound, install_error_handlers
 from crm.core.idempotency import IdempotencyMiddleware
 from crm.core.logging import configure as configure_logging
+from crm.core.metrics import METRICS_PATH, MetricsMiddleware, metrics_endpoint
 from crm.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from crm.core.permissions import register_principal_loader
 from crm.customers.router import router as customers_router
@@ -73,11 +73,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router, responses=PROBLEM_RESPONSES)
 
-    Instrumentator(excluded_handlers=["/metrics"]).instrument(app).expose(
-        app, include_in_schema=False
-    )
+    app.add_route(METRICS_PATH, metrics_endpoint, include_in_schema=False)
     # Added innermost first: the request context wraps everything, idempotency sees the
     # already size-checked body.
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(
         IdempotencyMiddleware, database=database, ttl_seconds=settings.idempotency_ttl_seconds
     )

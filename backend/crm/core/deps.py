@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import jobs
 
-
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
 
 
