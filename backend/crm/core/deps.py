@@ -18,9 +18,12 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
     scope="function" (below) runs the commit before the response is sent, so a client never sees
     success for a write that did not commit. Jobs enqueued during the request go out only after
-    the commit and are dropped on rollback.
+    the commit and are dropped on rollback. GET and HEAD requests read outside a transaction
+    (see ``Database.read_sessionmaker``).
     """
-    async with request.app.state.db.sessionmaker() as session:
+    db = request.app.state.db
+    maker = db.read_sessionmaker if request.method in _READ_ONLY_METHODS else db.sessionmaker
+    async with maker() as session:
         try:
             yield session
         except BaseException:
