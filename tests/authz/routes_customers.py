@@ -196,3 +196,40 @@ async def _seed_contacts(w: World, owner: Actor) -> None:
 async def _seed_bin(w: World, owner: Actor) -> None:
     await w.deleted_customer(owner, name=f"Scopebin customer {owner.label}")
     await w.deleted_contact(owner, name=f"Scopebin contact {owner.label}")
+
+
+# --- global search ----------------------------------------------------------------------------
+
+
+@route("GET", "/api/v1/search", requires=None)
+async def _search(w: World, caller: Actor, owner: Actor) -> Call:
+    return Call("GET", "/api/v1/search", params={"q": "anything"})
+
+
+@listing(
+    "/api/v1/search",
+    kind="customer",
+    requires="customers:read",
+    queries=(
+        {"q": "Searchscope", "types": "customer"},
+        {"q": "0137-0013", "types": "customer"},  # phone, another format
+        {"q": "search.example", "types": "customer"},
+    ),
+)
+async def _seed_search_customers(w: World, owner: Actor) -> None:
+    await w.customer(
+        owner,
+        name=f"Searchscope {owner.label}",
+        phone=_phone("137"),
+        email=f"{owner.label}.{uuid.uuid4().hex[:4]}@search.example",
+    )
+
+
+@listing(
+    "/api/v1/search",
+    kind="contact",
+    requires="contacts:read",
+    queries=({"q": "Searchcontact", "types": "contact"},),
+)
+async def _seed_search_contacts(w: World, owner: Actor) -> None:
+    await w.contact(owner, name=f"Searchcontact {owner.label}")

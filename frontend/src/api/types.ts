@@ -23,3 +23,4 @@ export type RoleCreate = Schemas['RoleCreate'];
 export type RoleUpdate = Schemas['RoleUpdate'];
 export type PermissionCatalog = Schemas['PermissionCatalog'];
 export type DataScope = Schemas['DataScope'];
+export type SearchHitRead = Schemas['SearchHitRead'];

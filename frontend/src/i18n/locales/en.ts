@@ -162,6 +162,11 @@ const en = {
       all: 'All',
     },
   },
+  search: {
+    placeholder: 'Search customers, contacts, phones…',
+    noResults: 'Nothing found',
+    type: { customer: 'Customer', contact: 'Contact' },
+  },
 };
 
 export default en;

@@ -164,6 +164,11 @@ const zhCN: Resources = {
       all: '全部',
     },
   },
+  search: {
+    placeholder: '搜索客户、联系人、电话…',
+    noResults: '没有找到',
+    type: { customer: '客户', contact: '联系人' },
+  },
 };
 
 export default zhCN;
