@@ -36,8 +36,10 @@ async def test_each_statement_of_a_read_session_is_its_own_transaction(db: Any) 
         assert first == second
 
 
-async def test_connections_price_random_reads_for_ssd(db: Any) -> None:
+async def test_connections_plan_for_ssd_and_for_each_run_s_parameters(db: Any) -> None:
     for maker in (db.sessionmaker, db.read_sessionmaker):
         async with maker() as session:
             value = (await session.execute(text("SHOW random_page_cost"))).scalar_one()
             assert value == "1.1"
+            mode = (await session.execute(text("SHOW plan_cache_mode"))).scalar_one()
+            assert mode == "force_custom_plan"
