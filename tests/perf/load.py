@@ -119,14 +119,16 @@ class RequestFailed(RuntimeError):
     pass
 
 
-def api_operation(client: httpx.AsyncClient, token: str, params: dict[str, Any]) -> Operation:
+def api_operation(
+    client: httpx.AsyncClient, token: str, params: dict[str, Any], path: str = "/api/v1/customers"
+) -> Operation:
     headers = {"Authorization": f"Bearer {token}"}
 
     async def op() -> None:
-        response = await client.get("/api/v1/customers", params=params, headers=headers)
+        response = await client.get(path, params=params, headers=headers)
         if response.status_code != 200:
             raise RequestFailed(
-                f"GET /api/v1/customers {params} → {response.status_code}: {response.text[:300]}"
+                f"GET {path} {params} → {response.status_code}: {response.text[:300]}"
             )
 
     return op

@@ -13,7 +13,9 @@ Starts the real API (uvicorn, one process) on a free 127.0.0.1 port, logs in as 
 each with a warm-up and then a fixed number of requests (2000) at a fixed concurrency (4), API
 and raw alternating in rounds so that other work on the machine weighs on both alike. It prints
 requests/s, p50/p99 and the API/raw ratio, and checks the targets: p99 < 50 ms, a deep cursor
-page as fast as the first one (p50 within 1.5x), API >= 35 % of raw throughput. Misses are
+page as fast as the first one (p50 within 1.5x), API >= 35 % of raw throughput. Then the
+global search (GET /api/v1/search: a rare name fragment, two common ones, phone digits) for
+both roles, latency only, against the same p99 target. Misses are
 reported, not raised: the exit status is non-zero only when something is broken (a failed
 request, an API answer that differs from the raw one). `--explain` adds the SQL and full plans.
 
@@ -312,6 +314,66 @@ async def measure(args: argparse.Namespace, db_url: str, base_url: str) -> list[
     return scenarios
 
 
+@dataclass
+class SearchScenario:
+    role: str
+    q: str
+    hits: int = 0
+    figures: load.Figures | None = None
+
+
+SEARCH_QUERIES = (NAME_QUERY, "科技", "gmail")  # rare fragment, two common ones
+
+
+async def measure_search(args: argparse.Namespace, base_url: str) -> list[SearchScenario]:
+    """GET /api/v1/search (customers and contacts, ranked) for each role: latency only."""
+    limits = httpx.Limits(
+        max_connections=args.concurrency, max_keepalive_connections=args.concurrency
+    )
+    client = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30, trust_env=False)
+    results = []
+    try:
+        for role in ROLES:
+            token = await login(client, role.email)
+            for q in (*SEARCH_QUERIES, "1380013"):
+                scenario = SearchScenario(role.name, q)
+                params = {"q": q, "limit": "10"}
+                r = await client.get(
+                    "/api/v1/search", params=params, headers={"Authorization": f"Bearer {token}"}
+                )
+                if r.status_code != 200:
+                    raise load.RequestFailed(f"search {q}: {r.status_code} {r.text[:300]}")
+                scenario.hits = len(r.json()["items"])
+                scenario.figures = await load.run_load(
+                    load.api_operation(client, token, params, "/api/v1/search"),
+                    requests=max(200, args.requests // 4),
+                    concurrency=args.concurrency,
+                    warmup=args.warmup // 2,
+                    time_limit=args.time_limit,
+                )
+                rate = scenario.figures.rate
+                print(f"  {role.name:<8} search q={q:<12} {rate:7.0f}/s", flush=True)
+                results.append(scenario)
+    finally:
+        await client.aclose()
+    return results
+
+
+def report_search(scenarios: list[SearchScenario]) -> None:
+    print()
+    print("GET /api/v1/search?q=..&limit=10 (customers + contacts, ranked), API only")
+    header = f"{'q':<14} {'role':<8} {'hits':>4} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}  target"
+    print(header)
+    print("-" * len(header))
+    for s in scenarios:
+        assert s.figures is not None
+        f = s.figures
+        print(
+            f"{s.q:<14} {s.role:<8} {s.hits:>4} {f.rate:7.0f} {f.p50:7.1f} {f.p99:7.1f}  "
+            f"p99<{P99_TARGET_MS:.0f}ms {_mark(f.p99 < P99_TARGET_MS)}"
+        )
+
+
 def _mark(ok: bool) -> str:
     return "ok" if ok else "MISS"
 
@@ -400,7 +462,9 @@ def main() -> int:
         ) as base_url:
             print(f"API at {base_url} (uvicorn, 1 process). Measuring ...", flush=True)
             scenarios = asyncio.run(measure(args, db_url, base_url))
+            searches = asyncio.run(measure_search(args, base_url))
         report(scenarios, args)
+        report_search(searches)
         print(f"Machine afterwards: {machine()}")
         return 0
     except load.RequestFailed as exc:
