@@ -81,6 +81,7 @@ def read(response: httpx.Response, fmt: str = "csv") -> pl.DataFrame:
 async def exported_ids(api: Any, db: Any, **body: Any) -> list[str]:
     """The ids in an export of ``body`` (columns ["id"] unless given), in file order."""
     body.setdefault("columns", ["id"])
+    body.setdefault("header", "keys")
     _, response = await export(api, db, **body)
     frame = read(response)
     return [str(v) for v in frame["id"].to_list()] if frame.height else []
