@@ -23,3 +23,5 @@ export type RoleCreate = Schemas['RoleCreate'];
 export type RoleUpdate = Schemas['RoleUpdate'];
 export type PermissionCatalog = Schemas['PermissionCatalog'];
 export type DataScope = Schemas['DataScope'];
+export type JobRead = Schemas['JobRead'];
+export type ExportCreate = Schemas['ExportCreate'];
