@@ -223,3 +223,34 @@ async def test_an_empty_export_has_just_the_header(admin: Any, db: Any) -> None:
             assert response.content == BOM + b"id,name\r\n"
         else:
             assert read(response, "xlsx").columns == ["id", "name"]
+
+
+async def test_a_column_provider_appends_dynamic_columns(admin: Any, factory: Any, db: Any) -> None:
+    """How custom fields plug in: a provider computes extra columns per export."""
+    from crm.core import exportable
+    from crm.core.exportable import ExportColumn
+
+    async def provider(session: Any) -> list[ExportColumn]:
+        return [
+            ExportColumn(
+                "custom.shout",
+                {"en": "Shout", "zh-CN": "大写"},
+                lambda row, context: row.name.upper(),
+            ),
+            # A key the registered columns already have is ignored: those come first.
+            ExportColumn("name", {"en": "Shadow"}, lambda row, context: "shadowed"),
+        ]
+
+    customers = exportable.get("customers")
+    assert customers is not None
+    exportable.add_column_provider("customers", provider)
+    try:
+        await factory.customer(admin, name="Loud Ltd")
+        listed = (await admin.get("/api/v1/exports/object-types")).json()
+        keys = [c["key"] for c in listed[1]["columns"]]
+        assert keys.count("name") == 1 and keys[-1] == "custom.shout"
+        _, response = await export(admin, db, columns=["name", "custom.shout"], language="zh-CN")
+        assert read(response).rows() == [("Loud Ltd", "LOUD LTD")]
+        assert read(response).columns == ["名称", "大写"]
+    finally:
+        customers.providers.remove(provider)

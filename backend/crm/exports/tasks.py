@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm.core import context, files, jobs
@@ -126,7 +126,15 @@ async def _export(
                 ]
                 writer.write_header(header)
                 rows = await _write_rows(
-                    data, session, job, exportable, stmt, sort, columns, writer, settings
+                    data,
+                    session,
+                    job,
+                    exportable,
+                    stmt,
+                    sort,
+                    columns,
+                    writer,
+                    batch_size=settings.export_batch_size,
                 )
             finally:
                 await asyncio.to_thread(writer.close)
@@ -182,19 +190,18 @@ async def _write_rows(
     session: AsyncSession,
     job: jobs.Job,
     exportable: Exportable,
-    stmt: Any,
+    stmt: Select[Any],
     sort: str | None,
     columns: list[ExportColumn],
     writer: writers.RowWriter,
-    settings: Any,
+    *,
+    batch_size: int,
 ) -> int:
     """Page through ``stmt`` as the list endpoint does, writing and reporting each batch."""
     written = 0
     cursor: str | None = None
     while True:
-        params = PageParams(
-            limit=settings.export_batch_size, cursor=cursor, sort=sort, q=None, with_total=False
-        )
+        params = PageParams(limit=batch_size, cursor=cursor, sort=sort, q=None, with_total=False)
         batch, cursor, _ = await paginate(
             data,
             stmt,
