@@ -46,6 +46,7 @@ os.environ.update(
     CRM_LOG_LEVEL="WARNING",
     CRM_DEMO_DATA="0",
     CRM_FRONTEND_DIST=str(ROOT / "var" / "no-spa"),
+    CRM_FILES_DIR=str(ROOT / "var" / "test" / "files"),
 )
 
 

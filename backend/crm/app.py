@@ -22,6 +22,7 @@ from crm.core.middleware import BodySizeLimitMiddleware, RequestContextMiddlewar
 from crm.core.permissions import register_principal_loader
 from crm.customers import search as customer_search  # noqa: F401  (registers its providers)
 from crm.customers.router import router as customers_router
+from crm.exports.router import router as exports_router
 from crm.identity.auth import load_principal
 from crm.identity.router import router as identity_router
 from crm.search.router import router as search_router
@@ -30,7 +31,13 @@ from crm.system.router import router as system_router
 
 # Used only when no server is configured (e.g. `crm openapi`): nothing connects until a request.
 _PLACEHOLDER_DB_URL = "postgresql+asyncpg://localhost/crm"
-ROUTERS: list[APIRouter] = [system_router, identity_router, customers_router, search_router]
+ROUTERS: list[APIRouter] = [
+    system_router,
+    identity_router,
+    customers_router,
+    search_router,
+    exports_router,
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

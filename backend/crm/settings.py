@@ -48,6 +48,16 @@ class Settings(BaseSettings):
     # Where the built SPA lives; served at "/" when present.
     frontend_dist: Path = Path("frontend/dist")
 
+    # Stored files (exports, later attachments). Unset → var_dir/files.
+    files_dir: Path | None = None
+    # How long an export's file may be downloaded before the worker's sweep deletes it.
+    export_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    # Rows fetched per keyset batch while exporting: bounds the worker's memory.
+    export_batch_size: int = Field(default=1000, ge=1, le=10_000)
+
+    def resolved_files_dir(self) -> Path:
+        return self.files_dir if self.files_dir is not None else self.var_dir / "files"
+
     def resolved_secret_key(self) -> str:
         if self.secret_key:
             return self.secret_key

@@ -13,6 +13,8 @@ from crm.core import events, jobs, redis
 from crm.core.db import Database, utcnow
 from crm.core.idempotency import purge_expired
 from crm.core.logging import configure as configure_logging
+from crm.exports import service as export_service
+from crm.exports.tasks import run_export
 from crm.settings import get_settings
 
 log = structlog.get_logger(__name__)
@@ -65,15 +67,20 @@ async def requeue_stale_jobs(db: Database) -> int:
 
 async def sweep(ctx: dict[str, Any]) -> None:
     """Every minute: deliver events a lost enqueue left behind, revive stranded jobs, expire
-    idempotency records."""
+    idempotency records and old export files."""
     db: Database = ctx["db"]
     await events.drain(db.sessionmaker)
     await requeue_stale_jobs(db)
     await purge_expired(db, get_settings().idempotency_ttl_seconds)
+    await export_service.expire_files(db.sessionmaker)
 
 
 class WorkerSettings:
-    functions = [func(drain_outbox, keep_result=0)]
+    functions = [
+        func(drain_outbox, keep_result=0),
+        # A large export may take a while; a job has the hour (arq's default is 5 minutes).
+        func(run_export, keep_result=0, timeout=3600),
+    ]
     cron_jobs = [cron(sweep, second=0, run_at_startup=True)]
     on_startup = startup
     on_shutdown = shutdown

@@ -101,6 +101,38 @@ class CustomerRead(BaseModel):
     updated_at: datetime
 
 
+FilterText = Annotated[str, StringConstraints(max_length=100)]
+SearchText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+
+class _Filters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: SearchText | None = Field(default=None, description="Search text, as the list's `q`")
+
+    @field_validator("q")
+    @classmethod
+    def _blank_q(cls, value: str | None) -> str | None:
+        return value or None
+
+
+class CustomerFilters(_Filters):
+    """The filters of ``GET /customers`` (its query parameters), e.g. for an export."""
+
+    owner_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    kind: CustomerKind | None = None
+    industry: FilterText | None = None
+    source: FilterText | None = None
+    tag: FilterText | None = None
+
+
+class ContactFilters(_Filters):
+    """The filters of ``GET /contacts`` (its query parameters), e.g. for an export."""
+
+    customer_id: uuid.UUID | None = None
+
+
 class ContactCreate(_Write):
     customer_id: uuid.UUID
     name: Name

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, or_, select
+from sqlalchemy import Row, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import audit, events, recycle
@@ -19,9 +19,12 @@ from crm.customers.cleaning import phone_search_digits, phone_to_e164
 from crm.customers.models import Contact, Customer
 from crm.customers.schemas import (
     ContactCreate,
+    ContactFilters,
     ContactRead,
     ContactUpdate,
     CustomerCreate,
+    CustomerFilters,
+    CustomerKind,
     CustomerRead,
     CustomerUpdate,
 )
@@ -33,6 +36,8 @@ CUSTOMER_SORTS = {
     "updated_at": Customer.updated_at,
 }
 CONTACT_SORTS = {"name": Contact.name, "created_at": Contact.created_at}
+CUSTOMER_DEFAULT_SORT = "-updated_at"
+CONTACT_DEFAULT_SORT = "created_at"
 
 recycle.register("customer", Customer, resource="customers", restore_permission="customers:delete")
 recycle.register("contact", Contact, resource="customers", restore_permission="contacts:delete")
@@ -63,6 +68,28 @@ def search_clause(q: str) -> Any:
     return or_(*clauses)
 
 
+def customer_filter_statement(principal: Principal, filters: CustomerFilters) -> Select[Any]:
+    """The customers ``principal`` may see that match ``filters``, unsorted: what the list
+    endpoint pages through and an export streams, so both always hold the same rows. Rows of
+    the :class:`CustomerRead` columns (see :func:`select_columns`)."""
+    stmt = readable(select_columns(CustomerRead, Customer), Customer, principal)
+    if filters.q:
+        stmt = stmt.where(search_clause(filters.q))
+    columns = {
+        Customer.owner_id: filters.owner_id,
+        Customer.department_id: filters.department_id,
+        Customer.kind: filters.kind,
+        Customer.industry: filters.industry,
+        Customer.source: filters.source,
+    }
+    for column, value in columns.items():
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if filters.tag is not None:
+        stmt = stmt.where(Customer.tags.contains([filters.tag]))
+    return stmt
+
+
 async def list_customers(
     session: AsyncSession,
     principal: Principal,
@@ -70,34 +97,28 @@ async def list_customers(
     params: PageParams,
     owner_id: uuid.UUID | None = None,
     department_id: uuid.UUID | None = None,
-    kind: str | None = None,
+    kind: CustomerKind | None = None,
     industry: str | None = None,
     source: str | None = None,
     tag: str | None = None,
 ) -> tuple[Sequence[Row[Any]], str | None, int | None]:
-    """A page of customers as rows of the :class:`CustomerRead` columns."""
-    stmt = readable(select_columns(CustomerRead, Customer), Customer, principal)
-    if params.q:
-        stmt = stmt.where(search_clause(params.q))
-    filters = {
-        Customer.owner_id: owner_id,
-        Customer.department_id: department_id,
-        Customer.kind: kind,
-        Customer.industry: industry,
-        Customer.source: source,
-    }
-    for column, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(column == value)
-    if tag is not None:
-        stmt = stmt.where(Customer.tags.contains([tag]))
+    # model_construct: the router validated every value already.
+    filters = CustomerFilters.model_construct(
+        q=params.q,
+        owner_id=owner_id,
+        department_id=department_id,
+        kind=kind,
+        industry=industry,
+        source=source,
+        tag=tag,
+    )
     return await paginate(
         session,
-        stmt,
+        customer_filter_statement(principal, filters),
         params=params,
         id_column=Customer.id,
         sortable=CUSTOMER_SORTS,
-        default_sort="-updated_at",
+        default_sort=CUSTOMER_DEFAULT_SORT,
     )
 
 
@@ -220,6 +241,21 @@ async def get_contact(
     return contact
 
 
+def contact_filter_statement(principal: Principal, filters: ContactFilters) -> Select[Any]:
+    """The contacts ``principal`` may see that match ``filters``, unsorted (list and export);
+    rows of the :class:`ContactRead` columns."""
+    stmt = readable(select_columns(ContactRead, Contact), Contact, principal)
+    if filters.customer_id is not None:
+        stmt = stmt.where(Contact.customer_id == filters.customer_id)
+    if filters.q:
+        clauses = [text_contains(Contact.name, filters.q), text_contains(Contact.email, filters.q)]
+        digits = phone_search_digits(filters.q)
+        if digits:
+            clauses.append(Contact.phone_e164.like(f"%{digits}%"))
+        stmt = stmt.where(or_(*clauses))
+    return stmt
+
+
 async def list_contacts(
     session: AsyncSession,
     principal: Principal,
@@ -227,23 +263,14 @@ async def list_contacts(
     params: PageParams,
     customer_id: uuid.UUID | None = None,
 ) -> tuple[Sequence[Row[Any]], str | None, int | None]:
-    """A page of contacts as rows of the :class:`ContactRead` columns."""
-    stmt = readable(select_columns(ContactRead, Contact), Contact, principal)
-    if customer_id is not None:
-        stmt = stmt.where(Contact.customer_id == customer_id)
-    if params.q:
-        clauses = [text_contains(Contact.name, params.q), text_contains(Contact.email, params.q)]
-        digits = phone_search_digits(params.q)
-        if digits:
-            clauses.append(Contact.phone_e164.like(f"%{digits}%"))
-        stmt = stmt.where(or_(*clauses))
+    filters = ContactFilters.model_construct(q=params.q, customer_id=customer_id)
     return await paginate(
         session,
-        stmt,
+        contact_filter_statement(principal, filters),
         params=params,
         id_column=Contact.id,
         sortable=CONTACT_SORTS,
-        default_sort="created_at",
+        default_sort=CONTACT_DEFAULT_SORT,
     )
 
 

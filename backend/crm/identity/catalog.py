@@ -51,8 +51,12 @@ for _resource in (
     Resource("contacts", ("read", "write", "delete"), False, "Contacts (scoped by their customer)"),
     Resource("users", ("read",), False, "User directory"),
     Resource("departments", ("read",), False, "Department tree"),
+    # admin:exports: download any user's export file (everyone else only their own).
     Resource(
-        "admin", ("users", "departments", "roles", "api_keys", "purge"), False, "Administration"
+        "admin",
+        ("users", "departments", "roles", "api_keys", "purge", "exports"),
+        False,
+        "Administration",
     ),
     Resource("audit", ("read",), False, "Audit log and login history"),
 ):
@@ -60,6 +64,14 @@ for _resource in (
 
 
 _DIRECTORY = {"users": ("read",), "departments": ("read",)}
+
+# Who may export customer data (customers:export, which covers contacts too), least privilege:
+# an export takes a whole list out of the system at once, so it is granted only where the job
+# needs lists: managers (their department tree) and marketing (campaign audiences), besides
+# administrators. Salespeople work on their records in the app and do not export by default
+# (a customer list leaving with a departing salesperson is the classic leak); an administrator
+# can grant it through a custom role, and the export still holds only the caller's data scope.
+# The auditor reads everything in place but exports nothing: a bulk copy is not needed to audit.
 
 BUILTIN_ROLES: dict[str, BuiltinRole] = {
     role.key: role

@@ -24,3 +24,5 @@ export type RoleUpdate = Schemas['RoleUpdate'];
 export type PermissionCatalog = Schemas['PermissionCatalog'];
 export type DataScope = Schemas['DataScope'];
 export type SearchHitRead = Schemas['SearchHitRead'];
+export type JobRead = Schemas['JobRead'];
+export type ExportCreate = Schemas['ExportCreate'];

@@ -6,7 +6,8 @@ import { Link } from 'react-router';
 import type { ContactRead } from '../../api/types';
 import { LoadMore } from '../../components/LoadMore';
 import { QueryError } from '../../components/QueryError';
-import { useContactList } from './api';
+import { ExportButton } from '../exports/ExportButton';
+import { CONTACT_LIST_SORT, useContactList } from './api';
 
 export function ContactListPage() {
   const { t } = useTranslation();
@@ -34,7 +35,10 @@ export function ContactListPage() {
   ];
 
   return (
-    <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{t('contacts.title')}</Typography.Title>}>
+    <Card
+      title={<Typography.Title level={4} style={{ margin: 0 }}>{t('contacts.title')}</Typography.Title>}
+      extra={<ExportButton objectType="contacts" filters={{ q, sort: CONTACT_LIST_SORT }} />}
+    >
       <Input.Search
         allowClear
         style={{ width: 280, marginBottom: 12 }}

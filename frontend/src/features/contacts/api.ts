@@ -3,6 +3,9 @@ import { api, unwrap } from '../../api/client';
 import type { ContactCreate, ContactUpdate } from '../../api/types';
 import { PAGE_SIZE, useCursorList } from '../../lib/cursorList';
 
+/** The contact list's order (the export follows it too). */
+export const CONTACT_LIST_SORT = 'name';
+
 export const contactKeys = {
   list: (q: string | undefined) => ['contacts', 'list', q ?? ''] as const,
 };
@@ -11,7 +14,7 @@ export function useContactList(q: string | undefined) {
   return useCursorList(contactKeys.list(q), (cursor) =>
     unwrap(
       api.GET('/api/v1/contacts', {
-        params: { query: { ...(q ? { q } : {}), limit: PAGE_SIZE, sort: 'name', ...(cursor ? { cursor } : { with_total: true }) } },
+        params: { query: { ...(q ? { q } : {}), limit: PAGE_SIZE, sort: CONTACT_LIST_SORT, ...(cursor ? { cursor } : { with_total: true }) } },
       }),
     ),
   );

@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Flex, Input, Select, Table, Tag, Typography } from 'antd';
+import { Button, Card, Flex, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import type { CustomerRead } from '../../api/types';
 import { LoadMore } from '../../components/LoadMore';
 import { QueryError } from '../../components/QueryError';
 import { useAuth } from '../auth/AuthContext';
+import { ExportButton } from '../exports/ExportButton';
 import { useCustomerList, type CustomerFilters, type CustomerKind } from './api';
 
 type FilterKey = 'q' | 'kind' | 'industry' | 'source' | 'sort';
@@ -93,11 +94,14 @@ export function CustomerListPage() {
     <Card
       title={<Typography.Title level={4} style={{ margin: 0 }}>{t('customers.title')}</Typography.Title>}
       extra={
-        can('customers:write') && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')} data-testid="new-customer">
-            {t('customers.new')}
-          </Button>
-        )
+        <Space>
+          <ExportButton objectType="customers" filters={{ ...filters }} />
+          {can('customers:write') && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')} data-testid="new-customer">
+              {t('customers.new')}
+            </Button>
+          )}
+        </Space>
       }
     >
       <Flex gap={8} wrap style={{ marginBottom: 12 }}>

@@ -167,6 +167,23 @@ const en = {
     noResults: 'Nothing found',
     type: { customer: 'Customer', contact: 'Contact' },
   },
+  exports: {
+    button: 'Export',
+    csv: 'CSV (.csv)',
+    xlsx: 'Excel (.xlsx)',
+    title: { customers: 'Export customers', contacts: 'Export contacts' },
+    preparing: 'Preparing the export…',
+    progress: '{{done}} of {{total}} rows written',
+    ready_one: '{{count}} row exported. The file is ready.',
+    ready_other: '{{count}} rows exported. The file is ready.',
+    download: 'Download',
+    close: 'Close',
+    background: 'Hide (keeps running)',
+    showLast: 'Last export',
+    running: 'Exporting… {{progress}}%',
+    failed: 'The export failed',
+    failedUnknown: 'The export stopped without a reason. Please try again.',
+  },
 };
 
 export default en;
