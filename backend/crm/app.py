@@ -20,6 +20,7 @@ from crm.core.idempotency import IdempotencyMiddleware
 from crm.core.logging import configure as configure_logging
 from crm.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from crm.core.permissions import register_principal_loader
+from crm.customers.dedupe.router import router as dedupe_router
 from crm.customers.router import router as customers_router
 from crm.identity.auth import load_principal
 from crm.identity.router import router as identity_router
@@ -28,7 +29,8 @@ from crm.system.router import router as system_router
 
 # Used only when no server is configured (e.g. `crm openapi`): nothing connects until a request.
 _PLACEHOLDER_DB_URL = "postgresql+asyncpg://localhost/crm"
-ROUTERS: list[APIRouter] = [system_router, identity_router, customers_router]
+# dedupe_router before customers_router: /customers/duplicates is not a /customers/{id}.
+ROUTERS: list[APIRouter] = [system_router, identity_router, dedupe_router, customers_router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

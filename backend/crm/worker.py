@@ -13,6 +13,7 @@ from crm.core import events, jobs, redis
 from crm.core.db import Database, utcnow
 from crm.core.idempotency import purge_expired
 from crm.core.logging import configure as configure_logging
+from crm.customers.dedupe.tasks import scan_customer_duplicates
 from crm.settings import get_settings
 
 log = structlog.get_logger(__name__)
@@ -73,7 +74,10 @@ async def sweep(ctx: dict[str, Any]) -> None:
 
 
 class WorkerSettings:
-    functions = [func(drain_outbox, keep_result=0)]
+    functions = [
+        func(drain_outbox, keep_result=0),
+        func(scan_customer_duplicates, keep_result=0, timeout=3600),
+    ]
     cron_jobs = [cron(sweep, second=0, run_at_startup=True)]
     on_startup = startup
     on_shutdown = shutdown
