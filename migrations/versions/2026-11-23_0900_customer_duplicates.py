@@ -4,8 +4,8 @@
   ``crm.customers.cleaning.normalize_company_name`` (the normaliser of this revision; a later
   change to it ships its own re-backfill), with a trigram index for similarity lookups;
 - ``customers.merged_into_id``: the survivor a merged record went into;
-- btree indexes on phone_e164 / email of live records for the exact-match checks (the trigram
-  indexes on them serve partial search, not equality);
+- btree indexes on name_normalized / phone_e164 / email of live records for the exact-match
+  checks (the trigram indexes on them serve partial search, not equality);
 - ``duplicate_groups`` / ``duplicate_members``: the report of the last duplicate scan.
 
 Revision ID: 7d1e5a2c9b40
@@ -84,6 +84,13 @@ def upgrade() -> None:
         postgresql_where=LIVE,
     )
     op.create_index(
+        "ix_customers_name_normalized_live",
+        "customers",
+        ["name_normalized"],
+        unique=False,
+        postgresql_where=LIVE,
+    )
+    op.create_index(
         "ix_customers_phone_e164_live",
         "customers",
         ["phone_e164"],
@@ -150,6 +157,9 @@ def downgrade() -> None:
     op.drop_table("duplicate_groups")
     op.drop_index("ix_customers_email_live", table_name="customers", postgresql_where=LIVE)
     op.drop_index("ix_customers_phone_e164_live", table_name="customers", postgresql_where=LIVE)
+    op.drop_index(
+        "ix_customers_name_normalized_live", table_name="customers", postgresql_where=LIVE
+    )
     op.drop_index(
         "ix_customers_name_normalized_trgm",
         table_name="customers",

@@ -70,6 +70,11 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
             postgresql_ops={"name_normalized": "gin_trgm_ops"},
             postgresql_where="deleted_at IS NULL",
         ),
+        Index(
+            "ix_customers_name_normalized_live",
+            "name_normalized",
+            postgresql_where="deleted_at IS NULL",
+        ),
         Index("ix_customers_phone_e164_live", "phone_e164", postgresql_where="deleted_at IS NULL"),
         Index("ix_customers_email_live", "email", postgresql_where="deleted_at IS NULL"),
     )

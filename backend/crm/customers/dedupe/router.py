@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from crm.core.deps import SessionDep
 from crm.core.pagination import Page, PageParamsDep
@@ -27,18 +28,21 @@ from crm.customers.schemas import CustomerRead
 router = APIRouter(prefix="/api/v1")
 
 
-@router.post(
+@router.get(
     "/customers/duplicates/check",
     response_model=DuplicateCheckResult,
     tags=["duplicates"],
     operation_id="duplicates-check",
 )
 async def check_duplicates(
-    session: SessionDep, principal: CustomersRead, body: DuplicateCheck
+    session: SessionDep, principal: CustomersRead, query: Annotated[DuplicateCheck, Query()]
 ) -> DuplicateCheckResult:
     """Customers that look like the one described: same phone or e-mail, or a similar name.
-    Only those in your data scope are listed; `hidden_matches` says others exist."""
-    candidates, hidden = await service.check_duplicates(session, principal, data=body)
+    Only those in your data scope are listed; `hidden_matches` says others exist.
+
+    A GET (it changes nothing, so it is safe to repeat on every pause in typing, and an
+    auditor may run it); the customer form calls it before saving."""
+    candidates, hidden = await service.check_duplicates(session, principal, data=query)
     return DuplicateCheckResult(
         candidates=[
             DuplicateCandidate(

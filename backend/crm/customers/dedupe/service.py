@@ -1,10 +1,10 @@
 """Duplicate detection: the online check before a save, and the report of the last scan.
 
 The check runs on every keystroke pause of the customer form, so it is one statement driven by
-indexes: exact phone and e-mail by btree, the name by the trigram index on ``name_normalized``
-(``%`` with a similarity threshold), each branch capped. Matches are looked for across all
-customers, so that ``hidden_matches`` can say a colleague outside your scope already has this
-customer; only the ones in your data scope are returned.
+indexes, each branch capped: exact phone, e-mail and normalised name by btree, similar names by
+the trigram index on ``name_normalized`` (``%`` with a similarity threshold). Candidates come
+from the caller's data scope only; one more branch looks for an exact match outside it, so
+``hidden_matches`` can say a colleague already has this customer without showing it.
 """
 
 from __future__ import annotations
@@ -14,20 +14,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, select, text, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    exists,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import jobs
 from crm.core.changes import record_change
 from crm.core.pagination import PageParams, paginate
-from crm.core.permissions import Principal, scope_clause
+from crm.core.permissions import Principal, owner_scope_clause, scope_clause
 from crm.customers.cleaning import normalize_company_name, normalize_email, phone_to_e164
 from crm.customers.dedupe.models import DuplicateGroup, DuplicateMember
 from crm.customers.dedupe.schemas import DuplicateCheck
 from crm.customers.models import Customer
 
-# pg_trgm similarity a name must reach to be a candidate (0..1). 0.4 keeps "上海星辰科技" and
-# "星辰科技(上海)" together while a shared city prefix alone ("上海星辰贸易") stays out.
+# pg_trgm similarity a name must reach to be a candidate (0..1). At 0.4 "上海星辰科技发展"
+# finds "上海星辰科技" (0.6) while a shared city prefix alone ("上海星辰贸易", 0.33) does not.
 NAME_THRESHOLD = 0.4
 BRANCH_LIMIT = 50  # rows each branch (phone, e-mail, name) may contribute
 RESULT_LIMIT = 10
@@ -55,62 +66,93 @@ def _cleaned(data: DuplicateCheck) -> tuple[str | None, str | None, str | None]:
     return phone, email, name
 
 
-def _hits(
-    phone: str | None, email: str | None, name: str | None, exclude_id: uuid.UUID | None
-) -> Any:
-    """UNION ALL of (id, reason, score) rows, one capped branch per given value."""
-    branches = []
-    live: list[ColumnElement[bool]] = [Customer.deleted_at.is_(None)]
-    if exclude_id is not None:
-        live.append(Customer.id != exclude_id)
+def _branch(reason: str, score: Any, *where: Any) -> Select[Any]:
+    return select(Customer.id, literal(reason).label("reason"), score.label("score")).where(
+        Customer.deleted_at.is_(None), *where
+    )
+
+
+def _hits(principal: Principal, data: DuplicateCheck) -> Any:
+    """UNION ALL of (id, reason, score) rows: capped branches of visible matches, plus at most
+    one row with reason "hidden" when a customer outside the scope matches exactly."""
+    phone, email, name = _cleaned(data)
+    scope = scope_clause(Customer, principal)
+    outside = not_(
+        func.coalesce(
+            owner_scope_clause(principal, "customers", Customer.owner_id, Customer.department_id),
+            False,
+        )
+    )
+    others = [Customer.id != data.exclude_id] if data.exclude_id is not None else []
+    exact: list[ColumnElement[bool]] = []
     if phone:
-        branches.append(
-            select(Customer.id, literal("phone").label("reason"), literal(100.0).label("score"))
-            .where(Customer.phone_e164 == phone, *live)
-            .limit(BRANCH_LIMIT)
-        )
+        exact.append(Customer.phone_e164 == phone)
     if email:
-        branches.append(
-            select(Customer.id, literal("email").label("reason"), literal(100.0).label("score"))
-            .where(Customer.email == email, *live)
-            .limit(BRANCH_LIMIT)
-        )
+        exact.append(Customer.email == email)
     if name:
-        similarity = func.similarity(Customer.name_normalized, name)
-        branches.append(
-            select(Customer.id, literal("name").label("reason"), (similarity * 100).label("score"))
-            .where(Customer.name_normalized.op("%")(name), *live)
-            .order_by(similarity.desc())
-            .limit(BRANCH_LIMIT)
-        )
-    if not branches:
+        exact.append(Customer.name_normalized == name)
+    if not exact:
         return None
+    hundred = literal(100.0)
+    branches = [
+        _branch(reason, hundred, clause, scope, *others).limit(BRANCH_LIMIT)
+        for reason, clause in zip(
+            [r for r, v in (("phone", phone), ("email", email), ("name", name)) if v],
+            exact,
+            strict=True,
+        )
+    ]
+    if name:
+        # Similar names, only when no visible customer has this very name: then that one is
+        # the answer, and a common name would otherwise cost a trigram scan over thousands
+        # of near-identical rows. Unordered and capped: the few real matches are ranked below.
+        same_name = exists().where(
+            Customer.name_normalized == name, Customer.deleted_at.is_(None), scope, *others
+        )
+        similarity = func.similarity(Customer.name_normalized, name) * 100
+        branches.append(
+            _branch(
+                "name",
+                similarity,
+                Customer.name_normalized.op("%")(name),
+                scope,
+                ~same_name,
+                *others,
+            ).limit(BRANCH_LIMIT)
+        )
+    # Outside the scope only exact matches count: they are what lets two salespeople end up
+    # owning the same customer; a similar name elsewhere is no such evidence.
+    branches.append(_branch("hidden", literal(0.0), or_(*exact), outside, *others).limit(1))
     return union_all(*branches).subquery("hits")
+
+
+def check_statement(principal: Principal, data: DuplicateCheck) -> Select[Any] | None:
+    """The one statement of a check: (customer, reason, score) per hit, or None when nothing
+    usable was given. A name needs ``pg_trgm.similarity_threshold`` set first."""
+    hits = _hits(principal, data)
+    if hits is None:
+        return None
+    return select(Customer, hits.c.reason, hits.c.score).join(hits, hits.c.id == Customer.id)
+
+
+THRESHOLD_SQL = f"SET LOCAL pg_trgm.similarity_threshold = {NAME_THRESHOLD}"
 
 
 async def check_duplicates(
     session: AsyncSession, principal: Principal, *, data: DuplicateCheck
 ) -> tuple[list[Candidate], bool]:
     """(candidates in the caller's scope, best first; whether others outside it match)."""
-    phone, email, name = _cleaned(data)
-    hits = _hits(phone, email, name, data.exclude_id)
-    if hits is None:
+    stmt = check_statement(principal, data)
+    if stmt is None:
         return [], False
-    if name:
+    if data.name:
         # `%` compares against this setting; SET LOCAL ends with the request's transaction.
-        await session.execute(text(f"SET LOCAL pg_trgm.similarity_threshold = {NAME_THRESHOLD}"))
-    visible = scope_clause(Customer, principal).label("visible")
-    rows = (
-        await session.execute(
-            select(Customer, hits.c.reason, hits.c.score, visible).join(
-                hits, hits.c.id == Customer.id
-            )
-        )
-    ).all()
+        await session.execute(text(THRESHOLD_SQL))
+    rows = (await session.execute(stmt)).all()
     found: dict[uuid.UUID, Candidate] = {}
     hidden = False
-    for customer, reason, score, is_visible in rows:
-        if not is_visible:
+    for customer, reason, score in rows:
+        if reason == "hidden":
             hidden = True
             continue
         candidate = found.setdefault(customer.id, Candidate(customer))
@@ -164,7 +206,7 @@ async def list_groups(
             .where(DuplicateMember.group_id.in_(list(members)))
             .order_by(DuplicateMember.score.desc(), Customer.name)
         )
-        for member, customer in rows.tuples():
+        for member, customer in rows.all():
             members[member.group_id].append((member, customer))
     return [(g, members[g.id]) for g in groups], next_cursor, total
 
