@@ -1,4 +1,4 @@
-import { Alert, Flex, Form, List, Tag, Typography, type FormInstance } from 'antd';
+import { Alert, Flex, Form, Tag, Typography, type FormInstance } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useDuplicateCheck, type DuplicateProbe } from './api';
@@ -36,11 +36,9 @@ export function PossibleDuplicates({ probe }: { probe: DuplicateProbe }) {
           description={
             <>
               <Typography.Paragraph style={{ marginBottom: 8 }}>{t('duplicates.possibleHint')}</Typography.Paragraph>
-              <List
-                size="small"
-                dataSource={result.candidates}
-                renderItem={(candidate) => (
-                  <List.Item data-testid="duplicate-candidate">
+              <Flex vertical gap={4}>
+                {result.candidates.map((candidate) => (
+                  <Flex key={candidate.customer.id} justify="space-between" wrap gap={8} data-testid="duplicate-candidate">
                     <Link to={`/customers/${candidate.customer.id}`} target="_blank">
                       {candidate.customer.name}
                     </Link>
@@ -50,9 +48,9 @@ export function PossibleDuplicates({ probe }: { probe: DuplicateProbe }) {
                         {t('duplicates.score')} {Math.round(candidate.score)}
                       </Typography.Text>
                     </span>
-                  </List.Item>
-                )}
-              />
+                  </Flex>
+                ))}
+              </Flex>
             </>
           }
         />
