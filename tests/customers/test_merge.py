@@ -350,3 +350,55 @@ async def test_merge_stays_inside_the_callers_scope(
             )
         ).all()
         assert len(alive) == 2
+
+
+async def test_rows_a_unique_constraint_would_collide_on_stay_behind(
+    admin: Any, factory: Any, db: Any
+) -> None:
+    """A table (of a later domain, say tag assignments) with a unique constraint including
+    the customer column: rows the survivor already has an equal of stay with the merged record
+    instead of failing the merge; the others move, and the undo moves exactly those back."""
+    from sqlalchemy import Column, MetaData, String, Table, UniqueConstraint
+    from sqlalchemy.dialects.postgresql import UUID
+
+    from crm.customers.dedupe.merge import _repoint
+
+    probe = Table(
+        "merge_probe",
+        MetaData(),
+        Column("id", UUID(as_uuid=True), primary_key=True),
+        Column("customer_id", UUID(as_uuid=True)),
+        Column("label", String(20)),
+        UniqueConstraint("customer_id", "label"),
+    )
+    survivor, other = await _pair(admin, factory)
+    s_id, o_id = uuid.UUID(survivor["id"]), uuid.UUID(other["id"])
+    ids = {label: uuid.uuid4() for label in ("s-vip", "o-vip", "o-new")}
+    async with db.engine.begin() as conn:
+        await conn.run_sync(probe.create)
+    try:
+        async with db.sessionmaker() as session:
+            await session.execute(
+                probe.insert(),
+                [
+                    {"id": ids["s-vip"], "customer_id": s_id, "label": "vip"},
+                    {"id": ids["o-vip"], "customer_id": o_id, "label": "vip"},
+                    {"id": ids["o-new"], "customer_id": o_id, "label": "new"},
+                ],
+            )
+            moved = await _repoint(session, probe.c.customer_id, from_ids=[o_id], to_id=s_id)
+            assert moved == [(o_id, [str(ids["o-new"])])]
+            back = await _repoint(
+                session,
+                probe.c.customer_id,
+                from_ids=[s_id],
+                to_id=o_id,
+                only_keys=[key for _, key in moved],
+            )
+            assert back == [(s_id, [str(ids["o-new"])])]
+            owners = dict((await session.execute(select(probe.c.id, probe.c.customer_id))).all())
+            assert owners == {ids["s-vip"]: s_id, ids["o-vip"]: o_id, ids["o-new"]: o_id}
+            await session.rollback()
+    finally:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(probe.drop)

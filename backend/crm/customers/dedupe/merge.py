@@ -21,7 +21,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Table, delete, select, tuple_, update
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Table,
+    UniqueConstraint,
+    delete,
+    exists,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -89,6 +99,29 @@ def _jsonable_key(values: Any) -> list[Any]:
     return [str(v) if isinstance(v, uuid.UUID) else v for v in values]
 
 
+def _unique_sets(column: Column[Any]) -> list[list[Column[Any]]]:
+    """The other columns of each unique constraint / unique index that includes ``column``."""
+    table = column.table
+    assert isinstance(table, Table)
+    sets = [list(c.columns) for c in table.constraints if isinstance(c, UniqueConstraint)]
+    sets.append(list(table.primary_key.columns))
+    sets += [list(i.columns) for i in table.indexes if i.unique]
+    return [[c for c in cols if c is not column] for cols in sets if column in cols]
+
+
+def _no_conflict(column: Column[Any], to_id: uuid.UUID) -> list[ColumnElement[bool]]:
+    """A row whose move would collide with one the target already has under a unique
+    constraint (say the same tag on both customers) stays where it is: nothing is lost, the
+    survivor already holds the same thing, and an undo has nothing to put back."""
+    table = column.table
+    assert isinstance(table, Table)
+    twin = table.alias("twin")
+    return [
+        ~exists().where(twin.c[column.name] == to_id, *[twin.c[c.name] == c for c in others])
+        for others in _unique_sets(column)  # none: one row per customer (moves if it has none)
+    ]
+
+
 async def _repoint(
     session: AsyncSession,
     column: Column[Any],
@@ -102,7 +135,12 @@ async def _repoint(
     table = column.table
     assert isinstance(table, Table)
     pk = list(table.primary_key.columns)
-    base = update(table).values({column.name: to_id, **_bookkeeping(table)}).returning(*pk)
+    base = (
+        update(table)
+        .values({column.name: to_id, **_bookkeeping(table)})
+        .where(*_no_conflict(column, to_id))
+        .returning(*pk)
+    )
     if only_keys is not None:
         typed = [tuple(_from_json(c, v) for c, v in zip(pk, key, strict=True)) for key in only_keys]
         base = base.where(tuple_(*pk).in_(typed))
