@@ -10,7 +10,6 @@ import { FormProblem } from '../../components/FormProblem';
 import { QueryError } from '../../components/QueryError';
 import { problemOf } from '../../lib/problem';
 import type { ServerErrorState } from '../../lib/useServerErrors';
-import { customerKeys } from '../customers/api';
 import { useMerge, useUndoMerge } from './api';
 
 /** The fields a merge takes from one of the records (the server's list, less derived ones). */
@@ -177,9 +176,12 @@ export function MergePage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const ids = [...new Set((params.get('ids') ?? '').split(',').filter(Boolean))];
+  // Their own keys, read once: the merge invalidates every customer query, and the merged
+  // records answering 404 afterwards must not replace the result on this page.
   const records = useQueries({
     queries: ids.map((id) => ({
-      queryKey: customerKeys.detail(id),
+      queryKey: ['merge-candidates', id],
+      staleTime: Infinity,
       queryFn: () => unwrap(api.GET('/api/v1/customers/{customer_id}', { params: { path: { customer_id: id } } })),
     })),
   });

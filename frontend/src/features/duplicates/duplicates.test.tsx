@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { ALL_PERMISSIONS, json, meResponse, stubFetch } from '../../test/fetchMock';
+import { ALL_PERMISSIONS, json, meResponse, problem, stubFetch } from '../../test/fetchMock';
 import { renderApp } from '../../test/renderApp';
 
 const PERMISSIONS = [...ALL_PERMISSIONS, 'customers:merge'];
@@ -74,11 +74,14 @@ describe('possible duplicates on the customer form', () => {
 
 describe('merge screen', () => {
   it('sends the field choices, shows the result and undoes it', async () => {
+    let merged = false;
     const requests = stubFetch((request) => {
       if (request.path === '/api/v1/auth/me') return json(meResponse(PERMISSIONS));
       if (request.path === `/api/v1/customers/${A.id}`) return json(A);
-      if (request.path === `/api/v1/customers/${B.id}`) return json(B);
+      // Once merged, B is in the recycle bin: the page must keep showing the result.
+      if (request.path === `/api/v1/customers/${B.id}`) return merged ? problem(404, 'No such customer.') : json(B);
       if (request.path === '/api/v1/customers/merge' && request.method === 'POST') {
+        merged = true;
         return json({ audit_id: 'audit-1', survivor: { ...A, name: B.name }, merged_ids: [B.id], moved: { 'contacts.customer_id': 2 } });
       }
       if (request.path === '/api/v1/customers/merge/audit-1/undo') {
