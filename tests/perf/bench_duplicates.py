@@ -6,7 +6,9 @@ manager (scope `department_tree`) and a salesperson (scope `own`), and sends che
 customers sampled out of the data set, as the customer form sends them while someone types:
 
   name      the company name of an existing customer with its legal form changed and typed
-            full-width here and there (fuzzy + exact on name_normalized),
+            full-width here and there (exact on name_normalized),
+  similar   that name with a word added ("...发展有限公司"): no exact match, so the trigram
+            index looks for similar names,
   phone     an existing number in another format (exact on phone_e164),
   email     an existing address in upper case (exact on email),
   all       name + phone + e-mail of one customer,
@@ -26,6 +28,7 @@ import argparse
 import asyncio
 import itertools
 import random
+import re
 import sys
 import uuid
 from pathlib import Path
@@ -44,7 +47,17 @@ from server import api_server  # noqa: E402
 
 P99_TARGET_MS = 30.0
 SAMPLE = 400  # customers the checks are built from
-_SUFFIXES = {"有限公司": "股份有限公司", "Co., Ltd.": "Inc.", "Inc.": "LLC", "Ltd.": "Co., Ltd."}
+# Another legal form for the same company (first match wins, so the longer forms come first).
+_SUFFIXES = {
+    "股份有限公司": "有限公司",
+    "集团有限公司": "有限公司",
+    "有限责任公司": "股份有限公司",
+    "有限公司": "股份有限公司",
+    "Co., Ltd.": "Inc.",
+    "Inc.": "LLC",
+    "Ltd.": "Co., Ltd.",
+}
+_LEGAL_FORM = re.compile(r"((股份|集团|)有限(责任)?公司|Co\., Ltd\.|Inc\.|Ltd\.|LLC|Group)$")
 _FULL_WIDTH = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
 
 
@@ -54,6 +67,11 @@ def _variant_name(name: str, rng: random.Random) -> str:
             name = name[: -len(suffix)] + other
             break
     return name.translate(_FULL_WIDTH) if rng.random() < 0.3 else name
+
+
+def _similar_name(name: str) -> str:
+    """The same company with a word added before its legal form: no exact match, a trigram one."""
+    return _LEGAL_FORM.sub(lambda m: "发展" + m.group(0), name, count=1)
 
 
 def _variant_phone(e164: str) -> str:
@@ -76,6 +94,7 @@ async def sample_payloads(
     rng = random.Random(7)
     payloads: dict[str, list[dict[str, Any]]] = {
         "name": [],
+        "similar": [],
         "phone": [],
         "email": [],
         "all": [],
@@ -84,6 +103,7 @@ async def sample_payloads(
     for row in rows:
         name = _variant_name(row["name"], rng)
         payloads["name"].append({"name": name})
+        payloads["similar"].append({"name": _similar_name(row["name"])})
         payloads["phone"].append({"phone": _variant_phone(row["phone_e164"])})
         payloads["email"].append({"email": row["email"].upper()})
         payloads["all"].append(
