@@ -21,6 +21,7 @@ from crm.core.metrics import METRICS_PATH, MetricsMiddleware, metrics_endpoint
 from crm.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from crm.core.permissions import register_principal_loader
 from crm.customers import search as customer_search  # noqa: F401  (registers its providers)
+from crm.customers.dedupe.router import router as dedupe_router
 from crm.customers.router import router as customers_router
 from crm.exports.router import router as exports_router
 from crm.identity.auth import load_principal
@@ -31,9 +32,11 @@ from crm.system.router import router as system_router
 
 # Used only when no server is configured (e.g. `crm openapi`): nothing connects until a request.
 _PLACEHOLDER_DB_URL = "postgresql+asyncpg://localhost/crm"
+# dedupe_router before customers_router: /customers/duplicates is not a /customers/{id}.
 ROUTERS: list[APIRouter] = [
     system_router,
     identity_router,
+    dedupe_router,
     customers_router,
     search_router,
     exports_router,

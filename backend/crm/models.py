@@ -6,6 +6,7 @@ from crm.core.events import OutboxEvent
 from crm.core.idempotency import IdempotencyRecord
 from crm.core.jobs import Job
 from crm.core.recycle import DeletedRecord
+from crm.customers.dedupe.models import DuplicateGroup, DuplicateMember
 from crm.customers.models import Contact, Customer
 from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Role, User
 
@@ -18,6 +19,8 @@ __all__ = [
     "Customer",
     "DeletedRecord",
     "Department",
+    "DuplicateGroup",
+    "DuplicateMember",
     "IdempotencyRecord",
     "Job",
     "LoginEvent",

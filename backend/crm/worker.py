@@ -13,6 +13,7 @@ from crm.core import events, jobs, redis
 from crm.core.db import Database, utcnow
 from crm.core.idempotency import purge_expired
 from crm.core.logging import configure as configure_logging
+from crm.customers.dedupe.tasks import scan_customer_duplicates
 from crm.exports import service as export_service
 from crm.exports.tasks import run_export
 from crm.settings import get_settings
@@ -80,6 +81,7 @@ class WorkerSettings:
         func(drain_outbox, keep_result=0),
         # A large export may take a while; a job has the hour (arq's default is 5 minutes).
         func(run_export, keep_result=0, timeout=3600),
+        func(scan_customer_duplicates, keep_result=0, timeout=3600),
     ]
     cron_jobs = [cron(sweep, second=0, run_at_startup=True)]
     on_startup = startup

@@ -83,7 +83,7 @@ _TAGS = ["vip", "new", "key-account", "reseller", "dormant", "overseas"]
 _COLUMNS = [
     "id", "kind", "name", "phone", "phone_e164", "email", "province", "city", "district",
     "address", "industry", "source", "tags", "notes", "owner_id", "department_id",
-    "created_at", "updated_at", "version", "deleted_at",
+    "created_at", "updated_at", "version", "deleted_at", "name_normalized",
 ]  # fmt: skip
 
 
@@ -216,7 +216,9 @@ def customer_rows(
     count: int, owners: list[Owner], *, seed: int = 20261101
 ) -> Iterator[tuple[Any, ...]]:
     from crm.core.ids import new_id
+    from crm.customers.cleaning import normalize_company_name
 
+    normalized = functools.lru_cache(maxsize=100_000)(normalize_company_name)
     rng = random.Random(seed)
     weights = [o.weight for o in owners]
     span = 3 * 365 * 24 * 3600
@@ -255,6 +257,7 @@ def customer_rows(
             updated,
             1 + int(rng.random() ** 3 * 6),
             updated if rng.random() < 0.01 else None,  # a few in the recycle bin
+            normalized(name),  # as every customer write stores it
         )
 
 

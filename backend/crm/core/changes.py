@@ -17,6 +17,8 @@ _PAST_TENSE = {
     "purge": "purged",
     "revoke": "revoked",
     "export": "exported",
+    "merge": "merged",
+    "unmerge": "unmerged",
 }
 
 
@@ -30,9 +32,10 @@ def record_change(
     after: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
     payload: dict[str, Any] | None = None,
-) -> None:
-    """Audit ``action`` on the object and emit ``<object_type>.<action in past tense>``."""
-    audit.record(
+) -> audit.AuditLog:
+    """Audit ``action`` on the object and emit ``<object_type>.<action in past tense>``;
+    returns the audit entry (its id names the change, e.g. for an undo)."""
+    entry = audit.record(
         session,
         action=action,
         object_type=object_type,
@@ -48,3 +51,4 @@ def record_change(
         object_id=object_id,
         payload=payload,
     )
+    return entry

@@ -1,14 +1,27 @@
-"""Normalisation applied to every write: phone numbers to E.164 (the original is kept)."""
+"""Cleaning rules applied to every way data comes in (API writes today, bulk imports too).
+
+Each cleaner is a pure function of one value, so an importer can run it over millions of cells:
+regular expressions are compiled once, nothing touches the database, and lookups are dicts.
+A cleaner returns None for an empty input; one that can reject a value (e-mail, date) raises
+``ValueError`` with a message fit to show next to the offending cell.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import phonenumbers
+from email_validator import EmailNotValidError, validate_email
 
 from crm.settings import get_settings
 
 _PHONE_PUNCTUATION = re.compile(r"[\s()+\-.]")
+
+
+# --- phone numbers ----------------------------------------------------------------------------
 
 
 def phone_to_e164(raw: str | None, region: str | None = None) -> str | None:
@@ -31,3 +44,229 @@ def phone_search_digits(q: str) -> str | None:
         return None
     # A national number typed with its trunk prefix (0 in many regions) is stored without it.
     return digits.lstrip("0") or digits
+
+
+# --- e-mail -----------------------------------------------------------------------------------
+
+
+def normalize_email(raw: str | None) -> str | None:
+    """The address trimmed, validated (syntax only: no DNS lookup) and lower-cased.
+
+    The whole address is lower-cased, local part included: no mail system in our users' world
+    treats ``Li.Lei@`` and ``li.lei@`` as two mailboxes, and duplicate detection needs one form.
+    """
+    if raw is None or not raw.strip():
+        return None
+    try:
+        checked = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"not a valid e-mail address: {exc}") from exc
+    return checked.normalized.lower()
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+# Excel's day 0 is 1899-12-30 (its 1900 leap-year bug shifts everything after February 1900).
+_EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_SERIAL_MAX = 2_958_465  # 9999-12-31
+_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_COMPACT_MIN, _COMPACT_MAX = 1000_01_01, 9999_12_31
+_SERIAL = re.compile(r"^\d{1,7}(?:\.\d+)?$")
+# An ISO date followed by a time ("2024-03-05 10:30:00", "2024-03-05T10:30Z").
+_DATE_THEN_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2})[ T]\d{1,2}:\d{2}")
+
+
+def excel_serial_to_date(serial: float) -> date:
+    """The date of an Excel serial day number (the integer part; a fraction is the time)."""
+    whole = int(serial)
+    if not 1 <= whole <= _EXCEL_SERIAL_MAX:
+        raise ValueError(f"{serial} is not an Excel date serial number")
+    return _EXCEL_EPOCH + timedelta(days=whole)
+
+
+def _checked(year: str, month: str, day: str, raw: object) -> date:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError as exc:
+        raise ValueError(f"not a valid date: {raw!r}") from exc
+
+
+def parse_date(raw: str | float | date | None, *, day_first: bool = True) -> date | None:
+    """An ISO ``date`` from the forms spreadsheets hold.
+
+    Accepted: ``2024-03-05``, ``2024/3/5``, ``2024.3.5``, ``2024年3月5日``, ``20240305``, an
+    Excel serial number (``45356`` or the float a reader returns), a ``date``/``datetime``, a
+    date followed by a time, and ``05/03/2024`` (day first, as written in China and Europe;
+    ``day_first=False`` reads it the US way). Anything else raises ``ValueError``.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, bool):
+        raise ValueError(f"not a date: {raw!r}")
+    if isinstance(raw, int) and _COMPACT_MIN <= raw <= _COMPACT_MAX:
+        return parse_date(str(raw))  # 20240305 read from a cell as a number
+    if isinstance(raw, int | float):
+        return excel_serial_to_date(raw)
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if not text:
+        return None
+    if match := _DATE_THEN_TIME.match(text):
+        text = match.group(1)
+    if match := _YMD.match(text):
+        year, month, day = match.groups()
+        return _checked(year, month, day, raw)
+    if match := _COMPACT.match(text):
+        year, month, day = match.groups()
+        return _checked(year, month, day, raw)
+    if match := _DMY.match(text):
+        first, second, year = match.groups()
+        day, month = (first, second) if day_first else (second, first)
+        return _checked(year, month, day, raw)
+    if _SERIAL.match(text):
+        return excel_serial_to_date(float(text))
+    raise ValueError(f"not a recognised date: {raw!r}")
+
+
+# --- addresses --------------------------------------------------------------------------------
+
+# The 34 provincial-level divisions: (full name, short name). Municipalities are their own city.
+_PROVINCES: tuple[tuple[str, str], ...] = (
+    ("北京市", "北京"), ("天津市", "天津"), ("上海市", "上海"), ("重庆市", "重庆"),
+    ("河北省", "河北"), ("山西省", "山西"), ("辽宁省", "辽宁"), ("吉林省", "吉林"),
+    ("黑龙江省", "黑龙江"), ("江苏省", "江苏"), ("浙江省", "浙江"), ("安徽省", "安徽"),
+    ("福建省", "福建"), ("江西省", "江西"), ("山东省", "山东"), ("河南省", "河南"),
+    ("湖北省", "湖北"), ("湖南省", "湖南"), ("广东省", "广东"), ("海南省", "海南"),
+    ("四川省", "四川"), ("贵州省", "贵州"), ("云南省", "云南"), ("陕西省", "陕西"),
+    ("甘肃省", "甘肃"), ("青海省", "青海"), ("台湾省", "台湾"),
+    ("内蒙古自治区", "内蒙古"), ("广西壮族自治区", "广西"), ("西藏自治区", "西藏"),
+    ("宁夏回族自治区", "宁夏"), ("新疆维吾尔自治区", "新疆"),
+    ("香港特别行政区", "香港"), ("澳门特别行政区", "澳门"),
+)  # fmt: skip
+_MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
+# Prefixes to try, longest first, each leading to the full provincial name.
+_PROVINCE_PREFIXES = sorted(
+    [(full, full) for full, _ in _PROVINCES] + [(short, full) for full, short in _PROVINCES],
+    key=lambda pair: -len(pair[0]),
+)
+# Addresses often start at the city. These well-known cities (capitals and the other large
+# ones) give their province; any other city is still split out, just without a province.
+_CITY_PROVINCE = {
+    "石家庄": "河北省", "太原": "山西省", "沈阳": "辽宁省", "大连": "辽宁省", "长春": "吉林省",
+    "哈尔滨": "黑龙江省", "南京": "江苏省", "苏州": "江苏省", "无锡": "江苏省", "杭州": "浙江省",
+    "宁波": "浙江省", "温州": "浙江省", "合肥": "安徽省", "福州": "福建省", "厦门": "福建省",
+    "南昌": "江西省", "济南": "山东省", "青岛": "山东省", "郑州": "河南省", "武汉": "湖北省",
+    "长沙": "湖南省", "广州": "广东省", "深圳": "广东省", "东莞": "广东省", "佛山": "广东省",
+    "海口": "海南省", "成都": "四川省", "贵阳": "贵州省", "昆明": "云南省", "西安": "陕西省",
+    "兰州": "甘肃省", "西宁": "青海省", "呼和浩特": "内蒙古自治区", "南宁": "广西壮族自治区",
+    "拉萨": "西藏自治区", "银川": "宁夏回族自治区", "乌鲁木齐": "新疆维吾尔自治区",
+}  # fmt: skip
+# A prefecture-level unit: "...市", "...自治州", "...地区", "...盟" (at most 10 characters).
+_CITY = re.compile(r"^([\u4e00-\u9fff]{1,9}?(?:市|自治州|地区|盟))")
+# A county-level unit: "...区", "...县", "...市" (county-level city), "...旗".
+_DISTRICT = re.compile(r"^([\u4e00-\u9fff]{1,9}?(?:区|县|市|旗))")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class AddressParts:
+    province: str | None
+    city: str | None
+    district: str | None
+    rest: str  # what follows the recognised parts (street, number, building)
+
+
+def _take_province(text: str) -> tuple[str | None, str]:
+    for prefix, full in _PROVINCE_PREFIXES:
+        if text.startswith(prefix):
+            rest = text[len(prefix) :]
+            # "北京海淀区" and "北京市海淀区" alike; "广东省" already ate its 省.
+            if prefix != full and rest[:1] in ("省", "市") and full.endswith(rest[:1]):
+                rest = rest[1:]
+            return full, rest
+    return None, text
+
+
+def _take_city(text: str, province: str | None) -> tuple[str | None, str, str | None]:
+    """(city, rest, province implied by a well-known city)."""
+    if province in _MUNICIPALITIES:
+        return province, text, None
+    for name, its_province in _CITY_PROVINCE.items():
+        if text.startswith(name):
+            rest = text[len(name) :]
+            return name + "市", rest[1:] if rest.startswith("市") else rest, its_province
+    # Without a province, a "...市" prefix could be a shop's name ("中山路超市"): trust only the
+    # well-known cities above.
+    match = _CITY.match(text) if province is not None else None
+    if match is None:
+        return None, text, None
+    return match.group(1), text[match.end() :], None
+
+
+def split_address(raw: str | None) -> AddressParts | None:
+    """Province / city / district of a Chinese address where recognisable, else None parts.
+
+    ``"广东省深圳市南山区科技园"`` → 广东省, 深圳市, 南山区, 科技园; ``"上海浦东新区..."`` →
+    上海市, 上海市, 浦东新区. The curated list covers the provincial level and the big cities;
+    lower levels are recognised by their suffix (市 / 区 / 县 ...).
+    """
+    if raw is None:
+        return None
+    text = _SPACES.sub("", unicodedata.normalize("NFKC", raw))
+    if not text:
+        return None
+    province, rest = _take_province(text)
+    city, rest, implied = _take_city(rest, province)
+    province = province or implied
+    district = None
+    if (city is not None or province is not None) and (match := _DISTRICT.match(rest)):
+        district, rest = match.group(1), rest[match.end() :]
+    return AddressParts(province=province, city=city, district=district, rest=rest)
+
+
+# --- company names ----------------------------------------------------------------------------
+
+# Legal forms that say nothing about which company it is. Stripped from the end, repeatedly
+# ("集团有限公司" → "集团" → ""), for matching only: the display name keeps them.
+_LEGAL_SUFFIXES = (
+    "股份有限公司", "有限责任公司", "有限公司", "集团公司", "总公司", "分公司", "公司", "集团",
+    "company limited", "co ltd", "co limited", "corporation", "incorporated", "limited",
+    "company", "group", "gmbh", "corp", "ltd", "llc", "llp", "inc", "plc", "co", "ag", "sa",
+    "bv", "nv", "pte", "pty", "srl", "kk",
+)  # fmt: skip
+_SUFFIX_AT_END = re.compile(
+    r"(?:^|(?<=[\s\u4e00-\u9fff]))(?:"
+    + "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in _LEGAL_SUFFIXES)
+    + r")\s*$"
+)
+_DROPPED = re.compile(r"[.'\u2019`]")  # "A.B.C." is "abc", "O'Neil" is "oneil"
+_SEPARATORS = re.compile(r"[^\w\s]")  # other punctuation separates words
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def normalize_company_name(raw: str | None) -> str:
+    """The form company names are compared in: NFKC (full-width → half-width), lower-case,
+    punctuation and legal suffixes dropped, spaces collapsed (and none between CJK characters).
+
+    ``"上海星辰科技有限公司"`` → ``"上海星辰科技"``; ``"ACME Co., Ltd."`` → ``"acme"``, typed
+    full-width or not.
+    A name that is nothing but a legal form keeps it, so no name normalises to "".
+    """
+    if not raw:
+        return ""
+    text = unicodedata.normalize("NFKC", raw).casefold()
+    text = _DROPPED.sub("", text)
+    text = _SEPARATORS.sub(" ", text)
+    text = _CJK_SPACE.sub("", _SPACES.sub(" ", text).strip())
+    stem = text
+    while True:
+        shorter = _SUFFIX_AT_END.sub("", stem).strip()
+        if shorter == stem or not shorter:
+            break
+        stem = shorter
+    return stem or text

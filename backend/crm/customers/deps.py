@@ -12,3 +12,6 @@ CustomersDelete = Annotated[Principal, Depends(authorize("customers:delete"))]
 ContactsRead = Annotated[Principal, Depends(authorize("contacts:read"))]
 ContactsWrite = Annotated[Principal, Depends(authorize("contacts:write"))]
 ContactsDelete = Annotated[Principal, Depends(authorize("contacts:delete"))]
+# Merging duplicates (and undoing a merge, scanning for duplicates) needs its own permission:
+# a merge deletes records and moves others, more than writing one customer.
+CustomersMerge = Annotated[Principal, Depends(authorize("customers:merge"))]

@@ -61,6 +61,22 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
             postgresql_ops={"email": "gin_trgm_ops"},
         ),
         Index("ix_customers_tags", "tags", postgresql_using="gin"),
+        # Duplicate detection (customers/dedupe): exact phone / e-mail by btree, names by
+        # trigram similarity on their normalised form. Live records only.
+        Index(
+            "ix_customers_name_normalized_trgm",
+            "name_normalized",
+            postgresql_using="gin",
+            postgresql_ops={"name_normalized": "gin_trgm_ops"},
+            postgresql_where="deleted_at IS NULL",
+        ),
+        Index(
+            "ix_customers_name_normalized_live",
+            "name_normalized",
+            postgresql_where="deleted_at IS NULL",
+        ),
+        Index("ix_customers_phone_e164_live", "phone_e164", postgresql_where="deleted_at IS NULL"),
+        Index("ix_customers_email_live", "email", postgresql_where="deleted_at IS NULL"),
     )
 
     kind: Mapped[str] = mapped_column(String(10), default="company")
@@ -76,6 +92,15 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
     source: Mapped[str | None] = mapped_column(String(50), index=True)
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(50)), default=list, server_default="{}")
     notes: Mapped[str | None] = mapped_column(Text)
+    # The name as duplicate detection compares it (cleaning.normalize_company_name).
+    name_normalized: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Set on a record merged into another one (it then sits in the recycle bin). A merge does
+    # not move this column's references: they record history (see dedupe.merge.KEEP_ON_MERGE).
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("customers.id", ondelete="SET NULL"),
+        info={"on_merge": "keep"},
+    )
 
 
 class Contact(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, Base):

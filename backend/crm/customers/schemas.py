@@ -96,6 +96,9 @@ class CustomerRead(BaseModel):
     notes: str | None
     owner_id: uuid.UUID | None
     department_id: uuid.UUID | None
+    merged_into_id: uuid.UUID | None = Field(
+        default=None, description="The survivor this record was merged into (it is then deleted)"
+    )
     version: int
     created_at: datetime
     updated_at: datetime

@@ -15,7 +15,12 @@ from crm.core.concurrency import check_version
 from crm.core.errors import NotFound, Unprocessable, field_error
 from crm.core.pagination import PageParams, paginate, select_columns, text_contains
 from crm.core.permissions import Principal, readable
-from crm.customers.cleaning import phone_search_digits, phone_to_e164
+from crm.customers.cleaning import (
+    normalize_company_name,
+    phone_search_digits,
+    phone_to_e164,
+    split_address,
+)
 from crm.customers.models import Contact, Customer
 from crm.customers.schemas import (
     ContactCreate,
@@ -122,6 +127,23 @@ async def list_customers(
     )
 
 
+def apply_cleaning(customer: Customer, *, address_changed: bool) -> None:
+    """The derived forms every customer write stores: the E.164 phone, the name as duplicate
+    detection compares it, and province / city / district split from an address that came
+    without them (never overwriting ones the caller gave)."""
+    customer.phone_e164 = phone_to_e164(customer.phone)
+    customer.name_normalized = normalize_company_name(customer.name)
+    if not address_changed or customer.province or customer.city or customer.district:
+        return
+    parts = split_address(customer.address)
+    if parts is not None:
+        customer.province, customer.city, customer.district = (
+            parts.province,
+            parts.city,
+            parts.district,
+        )
+
+
 async def _assign_owner(session: AsyncSession, customer: Customer, owner_id: uuid.UUID) -> None:
     try:
         owner = await identity_service.get_user(session, owner_id)
@@ -151,7 +173,8 @@ async def create_customer(
     session: AsyncSession, principal: Principal, *, data: CustomerCreate
 ) -> Customer:
     values = data.model_dump(exclude={"owner_id"})
-    customer = Customer(**values, phone_e164=phone_to_e164(data.phone))
+    customer = Customer(**values)
+    apply_cleaning(customer, address_changed=True)
     await _assign_owner(session, customer, data.owner_id or principal.user_id)
     session.add(customer)
     await _ensure_still_visible(session, principal, customer)
@@ -186,8 +209,7 @@ async def update_customer(
         changes["tags"] = []
     for key, value in changes.items():
         setattr(customer, key, value)
-    if "phone" in changes:
-        customer.phone_e164 = phone_to_e164(customer.phone)
+    apply_cleaning(customer, address_changed="address" in changes)
     owner_changed = "owner_id" in data.model_fields_set and data.owner_id != customer.owner_id
     if owner_changed:
         if data.owner_id is None:

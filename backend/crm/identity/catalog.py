@@ -47,7 +47,12 @@ def scoped_resources() -> list[str]:
 
 
 for _resource in (
-    Resource("customers", ("read", "write", "delete", "export"), True, "Customers"),
+    Resource(
+        "customers",
+        ("read", "write", "delete", "export", "merge"),
+        True,
+        "Customers (merge: merge duplicates, undo a merge, scan for duplicates)",
+    ),
     Resource("contacts", ("read", "write", "delete"), False, "Contacts (scoped by their customer)"),
     Resource("users", ("read",), False, "User directory"),
     Resource("departments", ("read",), False, "Department tree"),
@@ -82,7 +87,7 @@ BUILTIN_ROLES: dict[str, BuiltinRole] = {
             "Sales manager",
             "All data of the department tree, deletes and exports, approvals.",
             grants={
-                "customers": ("read", "write", "delete", "export"),
+                "customers": ("read", "write", "delete", "export", "merge"),
                 "contacts": ("read", "write", "delete"),
                 **_DIRECTORY,
             },

@@ -9,6 +9,7 @@ import { QueryError } from '../../components/QueryError';
 import { blanksToNull, withoutBlanks } from '../../lib/formValues';
 import { isApiError } from '../../lib/problem';
 import { useServerErrors } from '../../lib/useServerErrors';
+import { FormDuplicates } from '../duplicates/PossibleDuplicates';
 import { useCreateCustomer, useCustomer, useUpdateCustomer } from './api';
 import { CustomerForm, customerToFormValues, type CustomerFormValues } from './CustomerForm';
 
@@ -37,6 +38,7 @@ export function NewCustomerPage() {
   return (
     <Card title={t('customers.newTitle')}>
       <FormProblem error={serverError} />
+      <FormDuplicates form={form} />
       <CustomerForm form={form} submitting={create.isPending} onSubmit={onSubmit} onCancel={() => navigate('/customers')} />
     </Card>
   );
@@ -78,6 +80,7 @@ function EditCustomer({ customer, onReload }: { customer: CustomerRead; onReload
   return (
     <Card title={t('customers.editTitle')}>
       <FormProblem error={serverError} onReload={() => void reload()} />
+      <FormDuplicates form={form} excludeId={customer.id} />
       <CustomerForm
         form={form}
         initialValues={customerToFormValues(customer)}

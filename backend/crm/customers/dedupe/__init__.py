@@ -1,0 +1,1 @@
+"""Duplicate customers: the online check, the database-wide scan (worker) and merging."""

@@ -1,0 +1,49 @@
+"""The duplicate report: groups of customers the last scan found alike."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.core.db import Base, IdMixin, utcnow
+
+
+class DuplicateGroup(IdMixin, Base):
+    """One set of customers that look like the same company or person. A scan replaces the
+    whole report; who may see a group follows its members (see dedupe.service)."""
+
+    __tablename__ = "duplicate_groups"
+    __table_args__ = (Index("ix_duplicate_groups_score", "score", "id"),)
+
+    job_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("jobs.id", ondelete="SET NULL"), index=True
+    )
+    score: Mapped[float] = mapped_column(Float)  # 0..100, the strongest link in the group
+    reasons: Mapped[list[str]] = mapped_column(ARRAY(String(10)))  # phone / email / name
+    member_count: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DuplicateMember(Base):
+    __tablename__ = "duplicate_members"
+
+    group_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("duplicate_groups.id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    # A merge leaves report rows where they are (they describe the scan, not the customer);
+    # merged members drop out of the listing because it shows live customers only.
+    customer_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("customers.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+        info={"on_merge": "keep"},
+    )
+    score: Mapped[float] = mapped_column(Float)  # its best link to another member
+    reasons: Mapped[list[str]] = mapped_column(ARRAY(String(10)))
