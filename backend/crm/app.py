@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_fastapi_instrumentator import Instrumentator
 
 from crm import __version__
+from crm.activities.router import router as activities_router
 from crm.core import redis
 from crm.core.db import Database
 from crm.core.errors import PROBLEM_RESPONSES, NotFound, install_error_handlers
@@ -23,12 +24,14 @@ from crm.core.permissions import register_principal_loader
 from crm.customers.router import router as customers_router
 from crm.identity.auth import load_principal
 from crm.identity.router import router as identity_router
+from crm.notifications.router import router as notifications_router
 from crm.settings import Settings, get_settings
 from crm.system.router import router as system_router
 
 # Used only when no server is configured (e.g. `crm openapi`): nothing connects until a request.
 _PLACEHOLDER_DB_URL = "postgresql+asyncpg://localhost/crm"
 ROUTERS: list[APIRouter] = [system_router, identity_router, customers_router]
+ROUTERS += [activities_router, notifications_router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

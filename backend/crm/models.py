@@ -1,5 +1,6 @@
 """Every model of every domain, imported so the metadata is complete (Alembic, tests)."""
 
+from crm.activities.models import Activity, Holiday, ReminderRule, Task
 from crm.core.audit import AuditLog
 from crm.core.db import Base
 from crm.core.events import OutboxEvent
@@ -8,22 +9,28 @@ from crm.core.jobs import Job
 from crm.core.recycle import DeletedRecord
 from crm.customers.models import Contact, Customer
 from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Role, User
+from crm.notifications.models import Notification
 
 metadata = Base.metadata
 
 __all__ = [
+    "Activity",
     "ApiKey",
     "AuditLog",
     "Contact",
     "Customer",
     "DeletedRecord",
     "Department",
+    "Holiday",
     "IdempotencyRecord",
     "Job",
     "LoginEvent",
+    "Notification",
     "OutboxEvent",
     "RefreshToken",
+    "ReminderRule",
     "Role",
+    "Task",
     "User",
     "metadata",
 ]

@@ -16,6 +16,7 @@ _PAST_TENSE = {
     "restore": "restored",
     "purge": "purged",
     "revoke": "revoked",
+    "complete": "completed",
 }
 
 
