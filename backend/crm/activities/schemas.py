@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 ActivityKind = Literal["call", "visit", "meeting", "email", "note"]
 TaskPriority = Literal["low", "normal", "high", "urgent"]
@@ -23,6 +30,8 @@ Longitude = Annotated[float, Field(ge=-180, le=180)]
 Minutes = Annotated[int, Field(ge=0, le=24 * 60 * 7)]
 Rrule = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Ids = Annotated[list[uuid.UUID], Field(max_length=100)]
+# Any zone in, UTC out: the API's timestamps are UTC.
+Instant = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
 
 
 class _Write(BaseModel):
@@ -50,7 +59,7 @@ class ActivityCreate(_Write):
     kind: ActivityKind
     customer_id: uuid.UUID
     contact_id: uuid.UUID | None = None
-    occurred_at: AwareDatetime | None = Field(default=None, description="Default: now")
+    occurred_at: Instant | None = Field(default=None, description="Default: now")
     subject: Subject
     body: LongText | None = None
     outcome: Outcome | None = None
@@ -64,7 +73,7 @@ class ActivityCreate(_Write):
 class ActivityUpdate(_Write):
     kind: ActivityKind | None = None
     contact_id: uuid.UUID | None = None
-    occurred_at: AwareDatetime | None = None
+    occurred_at: Instant | None = None
     subject: Subject | None = None
     body: LongText | None = None
     outcome: Outcome | None = None
@@ -127,7 +136,7 @@ class TimelinePage(BaseModel):
 class TaskCreate(_Write):
     title: Subject
     description: LongText | None = None
-    due_at: AwareDatetime | None = None
+    due_at: Instant | None = None
     assignee_id: uuid.UUID | None = Field(default=None, description="Default: the caller")
     related_type: RelatedType | None = None
     related_id: uuid.UUID | None = None
@@ -141,7 +150,7 @@ class TaskCreate(_Write):
 class TaskUpdate(_Write):
     title: Subject | None = None
     description: LongText | None = None
-    due_at: AwareDatetime | None = None
+    due_at: Instant | None = None
     assignee_id: uuid.UUID | None = None
     related_type: RelatedType | None = None
     related_id: uuid.UUID | None = None
