@@ -65,7 +65,7 @@ async def test_who_sees_a_task(factory: Any, sales_team: dict[str, Any]) -> None
     """Its assignee's data scope (own, manager's tree, admin/auditor all), its creator, and
     whoever sees the customer it is about."""
     t = sales_team
-    a, b, manager, outsider = t["sales_a"], t["sales_b"], t["manager"], t["outsider"]
+    a, b, outsider = t["sales_a"], t["sales_b"], t["outsider"]
     admin = factory.admin
     a_customer = await factory.customer(a)
 
