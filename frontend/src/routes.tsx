@@ -10,6 +10,7 @@ import { ContactListPage } from './features/contacts/ContactListPage';
 import { CustomerDetailPage } from './features/customers/CustomerDetailPage';
 import { EditCustomerPage, NewCustomerPage } from './features/customers/CustomerFormPage';
 import { CustomerListPage } from './features/customers/CustomerListPage';
+import { MyTasksPage } from './features/tasks/MyTasksPage';
 import { AppLayout } from './layout/AppLayout';
 import { homePath } from './layout/nav';
 
@@ -37,6 +38,7 @@ export const routes: RouteObject[] = [
       { path: 'customers/:id', element: guarded('customers:read', <CustomerDetailPage />) },
       { path: 'customers/:id/edit', element: guarded('customers:write', <EditCustomerPage />) },
       { path: 'contacts', element: guarded('contacts:read', <ContactListPage />) },
+      { path: 'tasks', element: guarded('tasks:read', <MyTasksPage />) },
       { path: 'admin/users', element: guarded('admin:users', <UsersPage />) },
       { path: 'admin/departments', element: guarded('admin:departments', <DepartmentsPage />) },
       { path: 'admin/roles', element: guarded('admin:roles', <RolesPage />) },

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useAuth } from '../features/auth/AuthContext';
+import { NotificationBell } from '../features/notifications/NotificationBell';
 import { visibleNavigation } from './nav';
 
 type MenuItem = Required<MenuProps>['items'][number];
@@ -66,6 +67,7 @@ export function AppLayout() {
           style={{ background: '#fff', padding: '0 16px', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', height: 48, lineHeight: '48px' }}
         >
           <Space size="middle">
+            <NotificationBell />
             <LanguageSwitch />
             <Typography.Text data-testid="current-user">{me?.user.full_name || me?.user.email}</Typography.Text>
             <Button size="small" icon={<LogoutOutlined />} onClick={() => void logout()} data-testid="logout">

@@ -1,4 +1,4 @@
-import { ApartmentOutlined, ContactsOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, CheckSquareOutlined, ContactsOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
 export interface NavEntry {
@@ -20,6 +20,7 @@ export type NavItem = NavEntry | NavGroup;
 export const NAVIGATION: NavItem[] = [
   { path: '/customers', labelKey: 'nav.customers', icon: <TeamOutlined />, permission: 'customers:read' },
   { path: '/contacts', labelKey: 'nav.contacts', icon: <ContactsOutlined />, permission: 'contacts:read' },
+  { path: '/tasks', labelKey: 'nav.myTasks', icon: <CheckSquareOutlined />, permission: 'tasks:read' },
   {
     key: 'admin',
     labelKey: 'nav.admin',
