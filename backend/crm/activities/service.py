@@ -159,10 +159,11 @@ def _check_kind_details(activity: Activity) -> None:
 def _apply_location(activity: Activity, location: Location | None) -> None:
     if location is not None and (location.lat is None) != (location.lng is None):
         raise _invalid("location", "Give both lat and lng, or neither.")
-    empty = location is None or (location.address is None and location.lat is None)
-    activity.location_address = None if empty or location is None else location.address
-    activity.location_lat = None if empty or location is None else location.lat
-    activity.location_lng = None if empty or location is None else location.lng
+    if location is not None and location.address is None and location.lat is None:
+        location = None  # an empty object clears the location
+    activity.location_address = location.address if location else None
+    activity.location_lat = location.lat if location else None
+    activity.location_lng = location.lng if location else None
 
 
 async def _assign_owner(session: AsyncSession, activity: Activity, owner_id: uuid.UUID) -> None:
