@@ -42,6 +42,7 @@ async def notify(
     the rows really inserted. A concurrent insert of the same key waits for the other
     transaction and then skips, so a key yields one notification however often it is tried.
     With ``email``, the new rows are queued for the mailer (see notifications/mailer.py)."""
+    notes = await _without_delivered(session, notes)
     if not notes:
         return []
     rows = [
@@ -80,6 +81,25 @@ async def notify(
             payload={"user_id": str(user_id), "kind": kind},
         )
     return [row[0] for row in inserted]
+
+
+async def _without_delivered(
+    session: AsyncSession, notes: Sequence[NewNotification]
+) -> list[NewNotification]:
+    """Drop the notes whose key exists already. Only a saving (a reminder is offered again on
+    every run while it is due): ON CONFLICT in :func:`notify` is what guarantees one per key."""
+    keys = [n.dedupe_key for n in notes if n.dedupe_key is not None]
+    if not keys:
+        return list(notes)
+    existing: set[str] = set()
+    for start in range(0, len(keys), _CHUNK * 10):
+        found = await session.execute(
+            select(Notification.dedupe_key).where(
+                Notification.dedupe_key.in_(keys[start : start + _CHUNK * 10])
+            )
+        )
+        existing.update(key for key in found.scalars() if key is not None)
+    return [n for n in notes if n.dedupe_key is None or n.dedupe_key not in existing]
 
 
 async def list_notifications(
