@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from crm import __version__
+from crm.activities.router import router as activities_router
 from crm.core import redis
 from crm.core.db import Database
 from crm.core.errors import PROBLEM_RESPONSES, NotFound, install_error_handlers
@@ -26,6 +27,7 @@ from crm.customers.router import router as customers_router
 from crm.exports.router import router as exports_router
 from crm.identity.auth import load_principal
 from crm.identity.router import router as identity_router
+from crm.notifications.router import router as notifications_router
 from crm.search.router import router as search_router
 from crm.settings import Settings, get_settings
 from crm.system.router import router as system_router
@@ -40,6 +42,8 @@ ROUTERS: list[APIRouter] = [
     customers_router,
     search_router,
     exports_router,
+    activities_router,
+    notifications_router,
 ]
 
 

@@ -1,5 +1,6 @@
 """Every model of every domain, imported so the metadata is complete (Alembic, tests)."""
 
+from crm.activities.models import Activity, Holiday, ReminderRule, Task
 from crm.core.audit import AuditLog
 from crm.core.db import Base
 from crm.core.events import OutboxEvent
@@ -9,10 +10,12 @@ from crm.core.recycle import DeletedRecord
 from crm.customers.dedupe.models import DuplicateGroup, DuplicateMember
 from crm.customers.models import Contact, Customer
 from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Role, User
+from crm.notifications.models import Notification
 
 metadata = Base.metadata
 
 __all__ = [
+    "Activity",
     "ApiKey",
     "AuditLog",
     "Contact",
@@ -21,12 +24,16 @@ __all__ = [
     "Department",
     "DuplicateGroup",
     "DuplicateMember",
+    "Holiday",
     "IdempotencyRecord",
     "Job",
     "LoginEvent",
+    "Notification",
     "OutboxEvent",
     "RefreshToken",
+    "ReminderRule",
     "Role",
+    "Task",
     "User",
     "metadata",
 ]

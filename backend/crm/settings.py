@@ -42,6 +42,22 @@ class Settings(BaseSettings):
     admin_password: str | None = None
     demo_data: bool = True
 
+    # Reminders (activities/reminders.py): the zone whose calendar days "today", birthdays and
+    # holidays mean, how long before a task's due time its "due soon" reminder fires, and how
+    # many days ahead a contact's birthday is announced (0: on the day).
+    timezone: str = "Asia/Shanghai"
+    task_reminder_lead_minutes: int = Field(default=30, ge=0, le=7 * 24 * 60)
+    birthday_reminder_days_before: int = Field(default=1, ge=0, le=60)
+    # Reminder e-mails go out only when an SMTP host is set.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "crm@localhost"
+    smtp_use_tls: bool = False  # implicit TLS (port 465)
+    smtp_starttls: bool | None = None  # None: upgrade when the server offers STARTTLS
+    smtp_timeout_seconds: float = 30.0
+
     log_level: str = "INFO"
     log_json: bool = True
     db_pool_size: int = Field(default=10, ge=1)

@@ -9,6 +9,7 @@ import structlog
 from arq import cron, func
 from sqlalchemy import select
 
+from crm.activities.tasks import send_reminders
 from crm.core import events, jobs, redis
 from crm.core.db import Database, utcnow
 from crm.core.idempotency import purge_expired
@@ -84,6 +85,7 @@ class WorkerSettings:
         func(scan_customer_duplicates, keep_result=0, timeout=3600),
     ]
     cron_jobs = [cron(sweep, second=0, run_at_startup=True)]
+    cron_jobs += [cron(send_reminders, second=30)]
     on_startup = startup
     on_shutdown = shutdown
     max_jobs = 10

@@ -12,6 +12,7 @@ import { EditCustomerPage, NewCustomerPage } from './features/customers/Customer
 import { CustomerListPage } from './features/customers/CustomerListPage';
 import { DuplicatesPage } from './features/duplicates/DuplicatesPage';
 import { MergePage } from './features/duplicates/MergePage';
+import { MyTasksPage } from './features/tasks/MyTasksPage';
 import { AppLayout } from './layout/AppLayout';
 import { homePath } from './layout/nav';
 
@@ -41,6 +42,7 @@ export const routes: RouteObject[] = [
       { path: 'contacts', element: guarded('contacts:read', <ContactListPage />) },
       { path: 'customers/duplicates', element: guarded('customers:read', <DuplicatesPage />) },
       { path: 'customers/merge', element: guarded('customers:merge', <MergePage />) },
+      { path: 'tasks', element: guarded('tasks:read', <MyTasksPage />) },
       { path: 'admin/users', element: guarded('admin:users', <UsersPage />) },
       { path: 'admin/departments', element: guarded('admin:departments', <DepartmentsPage />) },
       { path: 'admin/roles', element: guarded('admin:roles', <RolesPage />) },

@@ -204,6 +204,47 @@ class World:
         self.remember("bin", contact["id"], owner)
         return contact
 
+    async def activity(self, owner: Actor, **fields: Any) -> dict[str, Any]:
+        """An activity on a customer ``owner`` owns (so its visibility is that customer's)."""
+        customer = await self.customer(owner)
+        body = {
+            "customer_id": customer["id"],
+            "kind": "call",
+            "subject": f"Activity {uuid.uuid4().hex[:8]}",
+            **fields,
+        }
+        r = await self.admin.post("/api/v1/activities", json=body)
+        assert r.status_code == 201, r.text
+        self.remember("activity", r.json()["id"], owner)
+        return dict(r.json())
+
+    async def task(self, owner: Actor, **fields: Any) -> dict[str, Any]:
+        """A task the admin creates, assigned to ``owner``, about a customer ``owner`` owns."""
+        customer = await self.customer(owner)
+        body = {
+            "title": f"Task {uuid.uuid4().hex[:8]}",
+            "assignee_id": owner.user_id,
+            "related_type": "customer",
+            "related_id": customer["id"],
+            **fields,
+        }
+        r = await self.admin.post("/api/v1/tasks", json=body)
+        assert r.status_code == 201, r.text
+        self.remember("task", r.json()["id"], owner)
+        return dict(r.json())
+
+    async def notification(self, user: Actor) -> str:
+        """An unread notification for ``user`` (the system creates them; no route does)."""
+        from crm.notifications.service import NewNotification, notify
+
+        async with self.db.sessionmaker() as session:
+            [note_id] = await notify(
+                session,
+                [NewNotification(user_id=uuid.UUID(user.user_id or ""), kind="test", title="Hi")],
+            )
+            await session.commit()
+            return str(note_id)
+
     async def job(self, creator: Actor) -> str:
         """A job record (no route creates one yet; domains with exports/imports will)."""
         async with self.db.sessionmaker() as session:

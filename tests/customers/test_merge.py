@@ -163,16 +163,32 @@ async def test_every_reference_to_customers_in_the_schema_is_moved(
         }
     moved_by_merge = {f"{c.table.name}.{c.name}" for c in customer_references()}
     kept = {"customers.merged_into_id", "duplicate_members.customer_id"}  # history, opted out
-    assert moved_by_merge == database_fks - kept
-    assert "contacts.customer_id" in moved_by_merge
+    generic = {"tasks.related_id"}  # related_type = 'customer': no foreign key, declared
+    assert moved_by_merge == (database_fks - kept) | generic
+    assert {"contacts.customer_id", "activities.customer_id"} <= moved_by_merge
     assert kept <= database_fks
 
     # And a merge reports exactly those columns (each has a row to move here).
     survivor, other = await _pair(admin, factory)
     await _contact(admin, other["id"], "Han Meimei")
+    r = await admin.post(
+        "/api/v1/activities",
+        json={"customer_id": other["id"], "kind": "note", "subject": "Met at the fair"},
+    )
+    assert r.status_code == 201, r.text
+    about_other = {"title": "Call back", "related_type": "customer", "related_id": other["id"]}
+    task = await admin.post("/api/v1/tasks", json=about_other)
+    assert task.status_code == 201, task.text
+    # A task about nothing in particular stays as it is.
+    unrelated = await admin.post(
+        "/api/v1/tasks", json={**about_other, "related_type": None, "related_id": None}
+    )
+    assert unrelated.status_code == 201, unrelated.text
     r = await admin.post(MERGE, json={"survivor_id": survivor["id"], "merged_ids": [other["id"]]})
     assert r.status_code == 200, r.text
     assert set(r.json()["moved"]) == moved_by_merge
+    moved_task = await admin.get(f"/api/v1/tasks/{task.json()['id']}")
+    assert moved_task.json()["related_id"] == survivor["id"]
 
 
 async def test_undo_puts_everything_back(admin: Any, factory: Any, db: Any) -> None:

@@ -279,18 +279,23 @@ async def test_me_returns_roles_permissions_and_scopes(factory: Any) -> None:
             "contacts:read",
             "contacts:write",
             "contacts:delete",
+            "activities:read",
+            "activities:write",
+            "activities:delete",
+            "tasks:read",
+            "tasks:write",
             "users:read",
             "departments:read",
         ]
     )
-    assert me["data_scopes"] == {"customers": "own"}
+    assert me["data_scopes"] == {"customers": "own", "tasks": "own"}
 
     # Several roles: permissions are the union, the widest scope per resource wins.
     both = await factory.user("sales", "manager")
     me = (await both.get("/api/v1/auth/me")).json()
     assert [r["key"] for r in me["roles"]] == ["manager", "sales"]
     assert "customers:delete" in me["permissions"] and "customers:export" in me["permissions"]
-    assert me["data_scopes"] == {"customers": "department_tree"}
+    assert me["data_scopes"] == {"customers": "department_tree", "tasks": "department_tree"}
 
 
 async def test_admin_me_has_every_permission(admin: Any) -> None:

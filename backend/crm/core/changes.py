@@ -19,6 +19,7 @@ _PAST_TENSE = {
     "export": "exported",
     "merge": "merged",
     "unmerge": "unmerged",
+    "complete": "completed",
 }
 
 

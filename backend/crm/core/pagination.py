@@ -113,6 +113,12 @@ def _decode_cursor(cursor: str, sort: str, python_type: type) -> tuple[Any, uuid
         raise _bad("cursor", "The cursor is invalid or belongs to another sort order.") from exc
 
 
+def decode_cursor(cursor: str, sort: str, python_type: type) -> tuple[Any, uuid.UUID]:
+    """The (value, id) of a cursor made by :func:`encode_cursor` for ``sort``; 400 otherwise.
+    For collections that page on their own (e.g. a stream merged from two tables)."""
+    return _decode_cursor(cursor, sort, python_type)
+
+
 @dataclass(frozen=True)
 class SortSpec:
     key: str  # as given, e.g. "-updated_at"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -127,3 +128,5 @@ class Contact(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, Base):
     email: Mapped[str | None] = mapped_column(String(320))
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Birthday reminders (activities/reminders.py) match on its month and day.
+    birthday: Mapped[date | None] = mapped_column(Date)

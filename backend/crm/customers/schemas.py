@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
@@ -144,6 +144,7 @@ class ContactCreate(_Write):
     email: EmailStr | None = None
     is_primary: bool = False
     notes: Text | None = None
+    birthday: date | None = None
 
 
 class ContactUpdate(_Write):
@@ -153,6 +154,7 @@ class ContactUpdate(_Write):
     email: EmailStr | None = None
     is_primary: bool | None = None
     notes: Text | None = None
+    birthday: date | None = None
     version: int | None = None
 
 
@@ -168,6 +170,7 @@ class ContactRead(BaseModel):
     email: str | None
     is_primary: bool
     notes: str | None
+    birthday: date | None
     version: int
     created_at: datetime
     updated_at: datetime

@@ -59,11 +59,13 @@ for _resource in (
     # admin:exports: download any user's export file (everyone else only their own).
     Resource(
         "admin",
-        ("users", "departments", "roles", "api_keys", "purge", "exports"),
+        ("users", "departments", "roles", "api_keys", "purge", "exports", "settings"),
         False,
         "Administration",
     ),
     Resource("audit", ("read",), False, "Audit log and login history"),
+    Resource("activities", ("read", "write", "delete"), False, "Activities (scoped by customer)"),
+    Resource("tasks", ("read", "write"), True, "Follow-up tasks (scoped by assignee)"),
 ):
     register_resource(_resource)
 
@@ -89,9 +91,11 @@ BUILTIN_ROLES: dict[str, BuiltinRole] = {
             grants={
                 "customers": ("read", "write", "delete", "export", "merge"),
                 "contacts": ("read", "write", "delete"),
+                "activities": ("read", "write", "delete"),
+                "tasks": ("read", "write"),
                 **_DIRECTORY,
             },
-            scopes={"customers": DataScope.DEPARTMENT_TREE},
+            scopes={"customers": DataScope.DEPARTMENT_TREE, "tasks": DataScope.DEPARTMENT_TREE},
         ),
         BuiltinRole(
             "sales",
@@ -100,23 +104,37 @@ BUILTIN_ROLES: dict[str, BuiltinRole] = {
             grants={
                 "customers": ("read", "write"),
                 "contacts": ("read", "write", "delete"),
+                "activities": ("read", "write", "delete"),
+                "tasks": ("read", "write"),
                 **_DIRECTORY,
             },
-            scopes={"customers": DataScope.OWN},
+            scopes={"customers": DataScope.OWN, "tasks": DataScope.OWN},
         ),
         BuiltinRole(
             "service",
             "Service agent",
             "Tickets and feedback; reads customers to serve them.",
-            grants={"customers": ("read",), "contacts": ("read",), **_DIRECTORY},
-            scopes={"customers": DataScope.ALL},
+            grants={
+                "customers": ("read",),
+                "contacts": ("read",),
+                "activities": ("read",),
+                "tasks": ("read",),
+                **_DIRECTORY,
+            },
+            scopes={"customers": DataScope.ALL, "tasks": DataScope.OWN},
         ),
         BuiltinRole(
             "marketing",
             "Marketing",
             "Segments and campaigns; reads and exports customers.",
-            grants={"customers": ("read", "export"), "contacts": ("read",), **_DIRECTORY},
-            scopes={"customers": DataScope.ALL},
+            grants={
+                "customers": ("read", "export"),
+                "contacts": ("read",),
+                "activities": ("read",),
+                "tasks": ("read", "write"),
+                **_DIRECTORY,
+            },
+            scopes={"customers": DataScope.ALL, "tasks": DataScope.OWN},
         ),
         BuiltinRole(
             "auditor",

@@ -6,6 +6,7 @@ import { Link, Outlet, useLocation } from 'react-router';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useAuth } from '../features/auth/AuthContext';
 import { GlobalSearch } from '../features/search/GlobalSearch';
+import { NotificationBell } from '../features/notifications/NotificationBell';
 import { visibleNavigation } from './nav';
 
 type MenuItem = Required<MenuProps>['items'][number];
@@ -68,6 +69,7 @@ export function AppLayout() {
         >
           <Space size="middle">
             <GlobalSearch />
+            <NotificationBell />
             <LanguageSwitch />
             <Typography.Text data-testid="current-user">{me?.user.full_name || me?.user.email}</Typography.Text>
             <Button size="small" icon={<LogoutOutlined />} onClick={() => void logout()} data-testid="logout">

@@ -4,7 +4,9 @@ Related records move GENERICALLY: every foreign-key column of the metadata that 
 ``customers.id`` is repointed from the merged records to the survivor, so a domain added later
 (activities, deals, orders, tickets ...) is covered without a change here. A column opts out
 with ``info={"on_merge": "keep"}`` when its rows describe history rather than belong to the
-customer (``customers.merged_into_id``, the duplicate report).
+customer (``customers.merged_into_id``, the duplicate report). A generic reference that names
+a customer only on rows of one type (a task's ``related_type`` / ``related_id``) declares that
+with ``info={"customer_when": ("related_type", "customer")}`` on its id column, and moves too.
 
 The merge's audit entry keeps everything an undo needs: the snapshots of all records before,
 the primary keys of every row moved (per column and per merged record) and the survivor's
@@ -47,6 +49,7 @@ from crm.customers.models import Customer
 from crm.customers.service import apply_cleaning, get_customer
 
 KEEP_ON_MERGE = "keep"
+CUSTOMER_WHEN = "customer_when"  # column info of a generic reference: (type column, value)
 # Columns a merge never takes from another record: identity, bookkeeping, derived values
 # (recomputed by apply_cleaning) and the department, which follows the owner.
 _NOT_CHOSEN = frozenset(
@@ -68,7 +71,8 @@ _NOT_CHOSEN = frozenset(
 
 
 def customer_references() -> list[Column[Any]]:
-    """Every foreign-key column referencing ``customers.id``, less the opted-out ones."""
+    """Every column that references ``customers.id`` (foreign keys, and generic references
+    declaring ``customer_when``), less the opted-out ones."""
     from crm.models import metadata  # every domain's models, so the list is complete
 
     target = metadata.tables["customers"].c.id
@@ -78,7 +82,22 @@ def customer_references() -> list[Column[Any]]:
         for fk in table.foreign_keys
         if fk.column is target and fk.parent.info.get("on_merge") != KEEP_ON_MERGE
     ]
+    found += [
+        column
+        for table in metadata.sorted_tables
+        for column in table.columns
+        if CUSTOMER_WHEN in column.info
+    ]
     return sorted(found, key=lambda col: (col.table.name, col.name))
+
+
+def _only_customer_rows(column: Column[Any]) -> list[ColumnElement[bool]]:
+    """For a generic reference: only the rows whose type column says they name a customer."""
+    condition = column.info.get(CUSTOMER_WHEN)
+    if condition is None:
+        return []
+    type_column, type_value = condition
+    return [column.table.c[type_column] == type_value]
 
 
 def _key(column: Column[Any]) -> str:
@@ -138,7 +157,7 @@ async def _repoint(
     base = (
         update(table)
         .values({column.name: to_id, **_bookkeeping(table)})
-        .where(*_no_conflict(column, to_id))
+        .where(*_no_conflict(column, to_id), *_only_customer_rows(column))
         .returning(*pk)
     )
     if only_keys is not None:

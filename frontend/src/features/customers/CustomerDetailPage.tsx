@@ -1,5 +1,5 @@
 import { DeleteOutlined, EditOutlined } from '@ant-design/icons';
-import { App, Button, Card, Descriptions, Flex, Popconfirm, Skeleton, Space, Tag } from 'antd';
+import { App, Button, Card, Descriptions, Flex, Popconfirm, Skeleton, Space, Tabs, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
@@ -9,6 +9,8 @@ import { QueryError } from '../../components/QueryError';
 import { isApiError, problemMessage, problemOf } from '../../lib/problem';
 import { useAuth } from '../auth/AuthContext';
 import { useCustomer, useDeleteCustomer } from './api';
+import { CustomerTimeline } from '../activities/CustomerTimeline';
+import { CustomerTasks } from '../tasks/CustomerTasks';
 import { CustomerContacts } from './CustomerContacts';
 
 function CustomerProfile({ customer }: { customer: CustomerRead }) {
@@ -74,6 +76,19 @@ function CustomerProfile({ customer }: { customer: CustomerRead }) {
   );
 }
 
+/** Contacts, the timeline and tasks, each shown to those who may read it. */
+function CustomerTabs({ customerId }: { customerId: string }) {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const tabs = [
+    can('contacts:read') && { key: 'contacts', label: t('contacts.title'), children: <CustomerContacts customerId={customerId} /> },
+    can('activities:read') && { key: 'timeline', label: <span data-testid="tab-timeline">{t('timeline.title')}</span>, children: <CustomerTimeline customerId={customerId} /> },
+    can('tasks:read') && { key: 'tasks', label: <span data-testid="tab-tasks">{t('tasks.title')}</span>, children: <CustomerTasks customerId={customerId} /> },
+  ].filter((tab) => tab !== false);
+  if (tabs.length === 0) return null;
+  return <Tabs items={tabs} destroyOnHidden />;
+}
+
 export function CustomerDetailPage() {
   const { id = '' } = useParams();
   const customer = useCustomer(id);
@@ -85,7 +100,7 @@ export function CustomerDetailPage() {
   return (
     <Flex vertical gap={16}>
       <CustomerProfile customer={customer.data} />
-      <CustomerContacts customerId={customer.data.id} />
+      <CustomerTabs customerId={customer.data.id} />
     </Flex>
   );
 }

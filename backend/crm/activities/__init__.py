@@ -1,0 +1,1 @@
+"""The customer 360 view: activities, the customer timeline, follow-up tasks and reminders."""

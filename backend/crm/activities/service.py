@@ -1,0 +1,408 @@
+"""Activities and the customer timeline. Every read goes through the data-scope function:
+an activity is visible exactly when its customer is."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.activities.models import Activity
+from crm.activities.schemas import (
+    ActivityCreate,
+    ActivityRead,
+    ActivityUpdate,
+    Actor,
+    Location,
+    TimelineItem,
+)
+from crm.core import audit, recycle
+from crm.core.changes import record_change
+from crm.core.concurrency import check_version
+from crm.core.db import utcnow
+from crm.core.errors import NotFound, Unprocessable, field_error
+from crm.core.events import OutboxEvent
+from crm.core.pagination import PageParams, decode_cursor, encode_cursor, paginate, text_contains
+from crm.core.permissions import Principal, readable
+from crm.customers import service as customer_service
+from crm.customers.models import Contact, Customer
+from crm.identity.models import User
+
+ACTIVITY_SORTS = {"occurred_at": Activity.occurred_at, "created_at": Activity.created_at}
+# Which kinds carry which optional details.
+DURATION_KINDS = frozenset({"call", "visit", "meeting"})
+LOCATION_KINDS = frozenset({"visit", "meeting"})
+
+recycle.register("activity", Activity, resource="customers", restore_permission="activities:delete")
+
+
+def _invalid(field: str, msg: str) -> Unprocessable:
+    return Unprocessable(msg, errors=[field_error(field, msg)])
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+async def get_activity(
+    session: AsyncSession, principal: Principal, activity_id: uuid.UUID, *, for_update: bool = False
+) -> Activity:
+    stmt = readable(select(Activity).where(Activity.id == activity_id), Activity, principal)
+    if for_update:
+        stmt = stmt.with_for_update(of=Activity)
+    activity = (await session.execute(stmt)).scalar_one_or_none()
+    if activity is None:
+        raise NotFound("No such activity.")
+    return activity
+
+
+async def list_activities(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    params: PageParams,
+    customer_id: uuid.UUID | None = None,
+    contact_id: uuid.UUID | None = None,
+    kind: str | None = None,
+    owner_id: uuid.UUID | None = None,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+) -> tuple[Sequence[Activity], str | None, int | None]:
+    stmt = readable(select(Activity), Activity, principal)
+    filters: dict[Any, Any] = {
+        Activity.customer_id: customer_id,
+        Activity.contact_id: contact_id,
+        Activity.kind: kind,
+        Activity.owner_id: owner_id,
+    }
+    for column, value in filters.items():
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if occurred_from is not None:
+        stmt = stmt.where(Activity.occurred_at >= occurred_from)
+    if occurred_to is not None:
+        stmt = stmt.where(Activity.occurred_at < occurred_to)
+    if params.q:
+        stmt = stmt.where(
+            or_(text_contains(Activity.subject, params.q), text_contains(Activity.body, params.q))
+        )
+    return await paginate(
+        session,
+        stmt,
+        params=params,
+        id_column=Activity.id,
+        sortable=ACTIVITY_SORTS,
+        default_sort="-occurred_at",
+    )
+
+
+# --- checks on what a write refers to -------------------------------------------------------------
+
+
+async def _customer_for_write(
+    session: AsyncSession, principal: Principal, customer_id: uuid.UUID
+) -> Customer:
+    try:
+        return await customer_service.get_customer(session, principal, customer_id)
+    except NotFound as exc:
+        raise _invalid("customer_id", "No such customer.") from exc
+
+
+async def _check_contacts(
+    session: AsyncSession, customer_id: uuid.UUID, field: str, contact_ids: Sequence[uuid.UUID]
+) -> None:
+    """Every contact must be a live contact of this customer."""
+    wanted = set(contact_ids)
+    if not wanted:
+        return
+    found = set(
+        (
+            await session.execute(
+                select(Contact.id).where(
+                    Contact.id.in_(wanted),
+                    Contact.customer_id == customer_id,
+                    Contact.deleted_at.is_(None),
+                )
+            )
+        ).scalars()
+    )
+    if wanted - found:
+        raise _invalid(field, "Not a contact of this customer.")
+
+
+async def _check_users(session: AsyncSession, field: str, user_ids: Sequence[uuid.UUID]) -> None:
+    wanted = set(user_ids)
+    if not wanted:
+        return
+    found = set(
+        (
+            await session.execute(
+                select(User.id).where(User.id.in_(wanted), User.deleted_at.is_(None))
+            )
+        ).scalars()
+    )
+    if wanted - found:
+        raise _invalid(field, "No such user.")
+
+
+def _check_kind_details(activity: Activity) -> None:
+    """Duration belongs to calls, visits and meetings; a location to visits and meetings."""
+    if activity.duration_minutes is not None and activity.kind not in DURATION_KINDS:
+        raise _invalid("duration_minutes", f"A {activity.kind} has no duration.")
+    if activity.location is not None and activity.kind not in LOCATION_KINDS:
+        raise _invalid("location", f"A {activity.kind} has no location.")
+
+
+def _apply_location(activity: Activity, location: Location | None) -> None:
+    if location is not None and (location.lat is None) != (location.lng is None):
+        raise _invalid("location", "Give both lat and lng, or neither.")
+    if location is not None and location.address is None and location.lat is None:
+        location = None  # an empty object clears the location
+    activity.location_address = location.address if location else None
+    activity.location_lat = location.lat if location else None
+    activity.location_lng = location.lng if location else None
+
+
+async def _assign_owner(session: AsyncSession, activity: Activity, owner_id: uuid.UUID) -> None:
+    owner = await session.get(User, owner_id)
+    if owner is None or owner.deleted_at is not None:
+        raise _invalid("owner_id", "No such user.")
+    activity.owner_id = owner.id
+    activity.department_id = owner.department_id
+
+
+def _payload(activity: Activity) -> dict[str, Any]:
+    return {"customer_id": str(activity.customer_id), "kind": activity.kind}
+
+
+# --- writes -------------------------------------------------------------------------------------
+
+
+async def create_activity(
+    session: AsyncSession, principal: Principal, *, data: ActivityCreate
+) -> Activity:
+    customer = await _customer_for_write(session, principal, data.customer_id)
+    if data.contact_id is not None:
+        await _check_contacts(session, customer.id, "contact_id", [data.contact_id])
+    await _check_contacts(
+        session, customer.id, "participant_contact_ids", data.participant_contact_ids
+    )
+    await _check_users(session, "participant_user_ids", data.participant_user_ids)
+    activity = Activity(
+        **data.model_dump(exclude={"location", "owner_id", "occurred_at"}),
+        occurred_at=data.occurred_at or utcnow(),
+    )
+    _apply_location(activity, data.location)
+    _check_kind_details(activity)
+    await _assign_owner(session, activity, data.owner_id or principal.user_id)
+    session.add(activity)
+    await session.flush()
+    record_change(
+        session,
+        action="create",
+        object_type="activity",
+        object_id=activity.id,
+        after=audit.snapshot(activity),
+        payload=_payload(activity),
+    )
+    return activity
+
+
+_NOT_NULL = {"kind": "An activity needs a kind.", "subject": "An activity needs a subject."}
+
+
+async def update_activity(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    activity_id: uuid.UUID,
+    data: ActivityUpdate,
+    if_match: int | None,
+) -> Activity:
+    activity = await get_activity(session, principal, activity_id, for_update=True)
+    check_version(activity, if_match, data.version)
+    before = audit.snapshot(activity)
+    changes = data.model_dump(exclude_unset=True, exclude={"version", "location"})
+    for field, msg in _NOT_NULL.items():
+        if field in changes and changes[field] is None:
+            raise _invalid(field, msg)
+    if "occurred_at" in changes and changes["occurred_at"] is None:
+        changes.pop("occurred_at")
+    for key in ("participant_user_ids", "participant_contact_ids"):
+        if key in changes and changes[key] is None:
+            changes[key] = []
+    if changes.get("contact_id") is not None:
+        await _check_contacts(session, activity.customer_id, "contact_id", [changes["contact_id"]])
+    await _check_contacts(
+        session,
+        activity.customer_id,
+        "participant_contact_ids",
+        changes.get("participant_contact_ids") or [],
+    )
+    await _check_users(session, "participant_user_ids", changes.get("participant_user_ids") or [])
+    for key, value in changes.items():
+        setattr(activity, key, value)
+    if "location" in data.model_fields_set:
+        _apply_location(activity, data.location)
+    _check_kind_details(activity)
+    await session.flush()
+    after = audit.snapshot(activity)
+    record_change(
+        session,
+        action="update",
+        object_type="activity",
+        object_id=activity.id,
+        before=before,
+        after=after,
+        payload={**_payload(activity), "changed": sorted(audit.diff(before, after))},
+    )
+    return activity
+
+
+async def delete_activity(
+    session: AsyncSession, principal: Principal, *, activity_id: uuid.UUID
+) -> None:
+    activity = await get_activity(session, principal, activity_id, for_update=True)
+    customer = await session.get(Customer, activity.customer_id)
+    # Filed under the customer's owner: the bin entry is visible to whoever saw the activity.
+    await recycle.soft_delete(
+        session,
+        activity,
+        object_type="activity",
+        title=activity.subject,
+        actor_id=principal.user_id,
+        owner_id=customer.owner_id if customer else None,
+        department_id=customer.department_id if customer else None,
+    )
+
+
+# --- the customer timeline --------------------------------------------------------------------
+
+TIMELINE_SORT = "-timeline"
+# Events an activity's own entry already shows.
+_EVENTS_SHOWN_AS_ITEMS = ("activity",)
+_EVENT_TITLES = {
+    "customer.created": "Customer created",
+    "customer.updated": "Customer updated",
+    "customer.owner_changed": "Owner changed",
+    "customer.deleted": "Customer deleted",
+    "customer.restored": "Customer restored",
+    "contact.created": "Contact added",
+    "task.created": "Task created",
+    "task.completed": "Task completed",
+}
+
+
+def event_title(event_type: str) -> str:
+    """A readable title; unknown types (later domains) get one made from the type itself."""
+    if event_type in _EVENT_TITLES:
+        return _EVENT_TITLES[event_type]
+    words = event_type.replace(".", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _about_customer(customer_id: uuid.UUID) -> Any:
+    """Events whose object is the customer, or whose payload names it."""
+    return and_(
+        or_(
+            and_(OutboxEvent.object_type == "customer", OutboxEvent.object_id == customer_id),
+            OutboxEvent.payload["customer_id"].astext == str(customer_id),
+        ),
+        OutboxEvent.object_type.not_in(_EVENTS_SHOWN_AS_ITEMS),
+    )
+
+
+async def _actors(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, Actor]:
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(User.id, User.full_name, User.email).where(User.id.in_(ids))
+    )
+    return {uid: Actor(id=uid, name=name or email) for uid, name, email in rows}
+
+
+async def timeline(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    customer_id: uuid.UUID,
+    limit: int,
+    cursor: str | None,
+    include_activities: bool = True,
+    include_events: bool = True,
+) -> tuple[list[TimelineItem], str | None]:
+    """Activities and events about one customer, newest first, paged by a (time, id) cursor.
+
+    Each source is read for one page past the cursor, and the two are merged: the page is
+    exact because both are ordered on the same key and ids never collide.
+    """
+    await customer_service.get_customer(session, principal, customer_id)  # 404 outside scope
+    after: tuple[datetime, uuid.UUID] | None = None
+    if cursor:
+        after = decode_cursor(cursor, TIMELINE_SORT, datetime)
+    activities: Sequence[Activity] = []
+    events: Sequence[OutboxEvent] = []
+    if include_activities:
+        stmt = readable(select(Activity), Activity, principal).where(
+            Activity.customer_id == customer_id
+        )
+        if after:
+            stmt = stmt.where(tuple_(Activity.occurred_at, Activity.id) < tuple_(*after))
+        stmt = stmt.order_by(Activity.occurred_at.desc(), Activity.id.desc()).limit(limit + 1)
+        activities = (await session.execute(stmt)).scalars().all()
+    if include_events:
+        stmt_e = select(OutboxEvent).where(_about_customer(customer_id))
+        if after:
+            stmt_e = stmt_e.where(tuple_(OutboxEvent.created_at, OutboxEvent.id) < tuple_(*after))
+        stmt_e = stmt_e.order_by(OutboxEvent.created_at.desc(), OutboxEvent.id.desc()).limit(
+            limit + 1
+        )
+        events = (await session.execute(stmt_e)).scalars().all()
+
+    merged: list[tuple[datetime, uuid.UUID, Activity | OutboxEvent]] = [
+        *((a.occurred_at, a.id, a) for a in activities),
+        *((e.created_at, e.id, e) for e in events),
+    ]
+    merged.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
+    page = merged[:limit]
+    next_cursor = None
+    if len(merged) > limit:
+        last_at, last_id, _ = page[-1]
+        next_cursor = encode_cursor(TIMELINE_SORT, last_at, last_id)
+
+    actor_ids = {
+        uid
+        for _, _, obj in page
+        if (uid := obj.owner_id if isinstance(obj, Activity) else obj.actor_id) is not None
+    }
+    actors = await _actors(session, actor_ids)
+    return [_timeline_item(obj, actors) for _, _, obj in page], next_cursor
+
+
+def _timeline_item(obj: Activity | OutboxEvent, actors: dict[uuid.UUID, Actor]) -> TimelineItem:
+    if isinstance(obj, Activity):
+        return TimelineItem(
+            id=obj.id,
+            type="activity",
+            occurred_at=obj.occurred_at,
+            kind=obj.kind,
+            title=obj.subject,
+            actor=actors.get(obj.owner_id) if obj.owner_id else None,
+            data=ActivityRead.model_validate(obj).model_dump(mode="json"),
+        )
+    return TimelineItem(
+        id=obj.id,
+        type="event",
+        occurred_at=obj.created_at,
+        kind=obj.event_type,
+        title=event_title(obj.event_type),
+        actor=actors.get(obj.actor_id) if obj.actor_id else None,
+        data={
+            "object_type": obj.object_type,
+            "object_id": str(obj.object_id) if obj.object_id else None,
+            **obj.payload,
+        },
+    )

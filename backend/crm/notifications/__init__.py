@@ -1,0 +1,1 @@
+"""In-app notifications of a user (reminders today, event fan-out later), optionally e-mailed."""
