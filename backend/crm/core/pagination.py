@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -78,6 +78,8 @@ def _encode_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, uuid.UUID | Decimal):
         return str(value)
+    if isinstance(value, list):
+        return [_encode_value(v) for v in value]
     return value
 
 
@@ -85,6 +87,10 @@ def _decode_value(raw: Any, python_type: type) -> Any:
     if raw is None:
         # Sort columns are NOT NULL (see paginate), so no genuine cursor carries a null.
         raise ValueError("a cursor value cannot be null")
+    if python_type is bool:
+        if not isinstance(raw, bool):
+            raise ValueError("not a boolean")
+        return raw
     if python_type is datetime:
         return datetime.fromisoformat(raw)
     if python_type is date:
@@ -101,22 +107,63 @@ def encode_cursor(sort: str, value: Any, row_id: uuid.UUID) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str, sort: str, python_type: type) -> tuple[Any, uuid.UUID]:
+def _decode_cursor(cursor: str, sort: str) -> tuple[Any, uuid.UUID]:
+    """The raw (JSON) sort value(s) and the row id a cursor carries."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         cursor_sort, raw_value, raw_id = json.loads(base64.urlsafe_b64decode(padded))
         if cursor_sort != sort:
             raise ValueError("sort changed")
-        return _decode_value(raw_value, python_type), uuid.UUID(raw_id)
+        return raw_value, uuid.UUID(raw_id)
     except (ValueError, TypeError, json.JSONDecodeError) as exc:
         raise _bad("cursor", "The cursor is invalid or belongs to another sort order.") from exc
 
 
 @dataclass(frozen=True)
+class SortExpression:
+    """A sort key that is not one plain column, e.g. a value inside a JSONB document that may
+    be missing: several NOT NULL expressions compared as a row (``(missing, coalesced value)``),
+    their Python types (to decode a cursor), and how to compute the same values from a loaded
+    row (to encode one). Keyset paging stays exact as long as ``values_of`` agrees with SQL."""
+
+    parts: tuple[Any, ...]
+    python_types: tuple[type, ...]
+    values_of: Callable[[Any], tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
 class SortSpec:
     key: str  # as given, e.g. "-updated_at"
-    column: Any
+    column: Any  # a NOT NULL column, or a SortExpression
     descending: bool
+
+    @property
+    def parts(self) -> tuple[Any, ...]:
+        if isinstance(self.column, SortExpression):
+            return self.column.parts
+        return (self.column,)
+
+    def decode(self, cursor: str) -> tuple[tuple[Any, ...], uuid.UUID]:
+        if isinstance(self.column, SortExpression):
+            types = self.column.python_types
+            raw, last_id = _decode_cursor(cursor, self.key)
+            if not isinstance(raw, list) or len(raw) != len(types):
+                raise _bad("cursor", "The cursor is invalid or belongs to another sort order.")
+            return tuple(_decode_part(v, t) for v, t in zip(raw, types, strict=True)), last_id
+        raw, last_id = _decode_cursor(cursor, self.key)
+        return (_decode_part(raw, self.column.type.python_type),), last_id
+
+    def encode(self, row: Any, row_id: uuid.UUID) -> str:
+        if isinstance(self.column, SortExpression):
+            return encode_cursor(self.key, list(self.column.values_of(row)), row_id)
+        return encode_cursor(self.key, getattr(row, self.column.key), row_id)
+
+
+def _decode_part(raw: Any, python_type: type) -> Any:
+    try:
+        return _decode_value(raw, python_type)
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise _bad("cursor", "The cursor is invalid or belongs to another sort order.") from exc
 
 
 def resolve_sort(sort: str | None, sortable: Mapping[str, Any], default: str) -> SortSpec:
@@ -139,7 +186,8 @@ async def paginate(
 ) -> tuple[Sequence[Any], str | None, int | None]:
     """Run ``stmt`` (already filtered and scoped) one page at a time.
 
-    Sortable columns must be NOT NULL: the keyset comparison on (value, id) relies on it.
+    Sortable columns (and the parts of a :class:`SortExpression`) must be NOT NULL: the keyset
+    comparison on (value, id) relies on it.
     """
     spec = resolve_sort(params.sort, sortable, default_sort)
     total = None
@@ -148,13 +196,13 @@ async def paginate(
         total = (await session.execute(count_stmt)).scalar_one()
 
     page_stmt = stmt
+    parts = spec.parts
     if params.cursor:
-        value, last_id = _decode_cursor(params.cursor, spec.key, spec.column.type.python_type)
-        keyset = tuple_(spec.column, id_column)
-        page_stmt = page_stmt.where(
-            keyset < tuple_(value, last_id) if spec.descending else keyset > tuple_(value, last_id)
-        )
-    order = (spec.column.desc(), id_column.desc()) if spec.descending else (spec.column, id_column)
+        values, last_id = spec.decode(params.cursor)
+        keyset = tuple_(*parts, id_column)
+        after = tuple_(*values, last_id)
+        page_stmt = page_stmt.where(keyset < after if spec.descending else keyset > after)
+    order = [p.desc() for p in (*parts, id_column)] if spec.descending else [*parts, id_column]
     rows = (
         (await session.execute(page_stmt.order_by(*order).limit(params.limit + 1))).scalars().all()
     )
@@ -163,9 +211,7 @@ async def paginate(
     if len(rows) > params.limit:
         rows = rows[: params.limit]
         last = rows[-1]
-        next_cursor = encode_cursor(
-            spec.key, getattr(last, spec.column.key), getattr(last, id_column.key)
-        )
+        next_cursor = spec.encode(last, getattr(last, id_column.key))
     return rows, next_cursor, total
 
 
