@@ -21,6 +21,7 @@ from crm.core.logging import configure as configure_logging
 from crm.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from crm.core.permissions import register_principal_loader
 from crm.customers.router import router as customers_router
+from crm.customfields.router import router as customfields_router
 from crm.identity.auth import load_principal
 from crm.identity.router import router as identity_router
 from crm.settings import Settings, get_settings
@@ -29,6 +30,7 @@ from crm.system.router import router as system_router
 # Used only when no server is configured (e.g. `crm openapi`): nothing connects until a request.
 _PLACEHOLDER_DB_URL = "postgresql+asyncpg://localhost/crm"
 ROUTERS: list[APIRouter] = [system_router, identity_router, customers_router]
+ROUTERS.append(customfields_router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

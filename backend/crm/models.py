@@ -7,6 +7,7 @@ from crm.core.idempotency import IdempotencyRecord
 from crm.core.jobs import Job
 from crm.core.recycle import DeletedRecord
 from crm.customers.models import Contact, Customer
+from crm.customfields.models import CompletenessRule, CustomField, Tag
 from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Role, User
 
 metadata = Base.metadata
@@ -14,8 +15,10 @@ metadata = Base.metadata
 __all__ = [
     "ApiKey",
     "AuditLog",
+    "CompletenessRule",
     "Contact",
     "Customer",
+    "CustomField",
     "DeletedRecord",
     "Department",
     "IdempotencyRecord",
@@ -24,6 +27,7 @@ __all__ = [
     "OutboxEvent",
     "RefreshToken",
     "Role",
+    "Tag",
     "User",
     "metadata",
 ]

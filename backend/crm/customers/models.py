@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.core.db import (
@@ -61,6 +62,13 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
             postgresql_ops={"email": "gin_trgm_ops"},
         ),
         Index("ix_customers_tags", "tags", postgresql_using="gin"),
+        # Custom field filters are containment (@>) queries: cf.<key>=value.
+        Index(
+            "ix_customers_custom",
+            "custom",
+            postgresql_using="gin",
+            postgresql_ops={"custom": "jsonb_path_ops"},
+        ),
     )
 
     kind: Mapped[str] = mapped_column(String(10), default="company")
@@ -76,6 +84,8 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
     source: Mapped[str | None] = mapped_column(String(50), index=True)
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(50)), default=list, server_default="{}")
     notes: Mapped[str | None] = mapped_column(Text)
+    # Custom field values {key: value}, validated against crm.customfields definitions.
+    custom: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
 
 
 class Contact(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, Base):
@@ -102,3 +112,5 @@ class Contact(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, Base):
     email: Mapped[str | None] = mapped_column(String(320))
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Custom field values {key: value}, validated against crm.customfields definitions.
+    custom: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")

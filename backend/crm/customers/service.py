@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import audit, events, recycle
@@ -15,6 +15,7 @@ from crm.core.concurrency import check_version
 from crm.core.errors import NotFound, Unprocessable, field_error
 from crm.core.pagination import PageParams, paginate, text_contains
 from crm.core.permissions import Principal, readable
+from crm.customers import fields
 from crm.customers.cleaning import phone_search_digits, phone_to_e164
 from crm.customers.models import Contact, Customer
 from crm.customers.schemas import ContactCreate, ContactUpdate, CustomerCreate, CustomerUpdate
@@ -67,10 +68,49 @@ async def list_customers(
     industry: str | None = None,
     source: str | None = None,
     tag: str | None = None,
+    custom: Sequence[tuple[str, str]] = (),
 ) -> tuple[Sequence[Customer], str | None, int | None]:
-    stmt = readable(select(Customer), Customer, principal)
-    if params.q:
-        stmt = stmt.where(search_clause(params.q))
+    stmt = await filtered_customers(
+        session,
+        principal,
+        select(Customer),
+        q=params.q,
+        owner_id=owner_id,
+        department_id=department_id,
+        kind=kind,
+        industry=industry,
+        source=source,
+        tag=tag,
+        custom=custom,
+    )
+    return await paginate(
+        session,
+        stmt,
+        params=params,
+        id_column=Customer.id,
+        sortable=await fields.sortable(session, Customer, "customer", CUSTOMER_SORTS, params.sort),
+        default_sort="-updated_at",
+    )
+
+
+async def filtered_customers(
+    session: AsyncSession,
+    principal: Principal,
+    stmt: Select[Any],
+    *,
+    q: str | None = None,
+    owner_id: uuid.UUID | None = None,
+    department_id: uuid.UUID | None = None,
+    kind: str | None = None,
+    industry: str | None = None,
+    source: str | None = None,
+    tag: str | None = None,
+    custom: Sequence[tuple[str, str]] = (),
+) -> Select[Any]:
+    """``stmt`` narrowed to the customers the principal sees that match the list filters."""
+    stmt = readable(stmt, Customer, principal)
+    if q:
+        stmt = stmt.where(search_clause(q))
     filters = {
         Customer.owner_id: owner_id,
         Customer.department_id: department_id,
@@ -83,14 +123,9 @@ async def list_customers(
             stmt = stmt.where(column == value)
     if tag is not None:
         stmt = stmt.where(Customer.tags.contains([tag]))
-    return await paginate(
-        session,
-        stmt,
-        params=params,
-        id_column=Customer.id,
-        sortable=CUSTOMER_SORTS,
-        default_sort="-updated_at",
-    )
+    for clause in await fields.custom_filters(session, Customer, "customer", custom):
+        stmt = stmt.where(clause)
+    return stmt
 
 
 async def _assign_owner(session: AsyncSession, customer: Customer, owner_id: uuid.UUID) -> None:
@@ -121,8 +156,10 @@ async def _ensure_still_visible(
 async def create_customer(
     session: AsyncSession, principal: Principal, *, data: CustomerCreate
 ) -> Customer:
-    values = data.model_dump(exclude={"owner_id"})
+    values = data.model_dump(exclude={"owner_id", "custom_fields"})
     customer = Customer(**values, phone_e164=phone_to_e164(data.phone))
+    customer.custom = await fields.custom_for_create(session, "customer", data.custom_fields)
+    await fields.ensure_customer_tags(session, customer.tags)
     await _assign_owner(session, customer, data.owner_id or principal.user_id)
     session.add(customer)
     await _ensure_still_visible(session, principal, customer)
@@ -148,9 +185,13 @@ async def update_customer(
     customer = await get_customer(session, principal, customer_id, for_update=True)
     check_version(customer, if_match, data.version)
     before = audit.snapshot(customer)
-    changes = data.model_dump(exclude_unset=True, exclude={"version", "owner_id"})
+    changes = data.model_dump(exclude_unset=True, exclude={"version", "owner_id", "custom_fields"})
     if "name" in changes and changes["name"] is None:
         raise Unprocessable("A customer needs a name.", errors=[field_error("name", "Required.")])
+    if data.custom_fields is not None:
+        customer.custom = await fields.custom_for_update(
+            session, "customer", data.custom_fields, customer.custom
+        )
     if "kind" in changes and changes["kind"] is None:
         changes.pop("kind")
     if "tags" in changes and changes["tags"] is None:
@@ -159,6 +200,8 @@ async def update_customer(
         setattr(customer, key, value)
     if "phone" in changes:
         customer.phone_e164 = phone_to_e164(customer.phone)
+    if changes.get("tags"):
+        await fields.ensure_customer_tags(session, customer.tags)
     owner_changed = "owner_id" in data.model_fields_set and data.owner_id != customer.owner_id
     if owner_changed:
         if data.owner_id is None:
@@ -218,6 +261,7 @@ async def list_contacts(
     *,
     params: PageParams,
     customer_id: uuid.UUID | None = None,
+    custom: Sequence[tuple[str, str]] = (),
 ) -> tuple[Sequence[Contact], str | None, int | None]:
     stmt = readable(select(Contact), Contact, principal)
     if customer_id is not None:
@@ -228,12 +272,14 @@ async def list_contacts(
         if digits:
             clauses.append(Contact.phone_e164.like(f"%{digits}%"))
         stmt = stmt.where(or_(*clauses))
+    for clause in await fields.custom_filters(session, Contact, "contact", custom):
+        stmt = stmt.where(clause)
     return await paginate(
         session,
         stmt,
         params=params,
         id_column=Contact.id,
-        sortable=CONTACT_SORTS,
+        sortable=await fields.sortable(session, Contact, "contact", CONTACT_SORTS, params.sort),
         default_sort="created_at",
     )
 
@@ -247,7 +293,10 @@ async def create_contact(
         raise Unprocessable(
             "No such customer.", errors=[field_error("customer_id", "No such customer.")]
         ) from exc
-    contact = Contact(**data.model_dump(), phone_e164=phone_to_e164(data.phone))
+    contact = Contact(
+        **data.model_dump(exclude={"custom_fields"}), phone_e164=phone_to_e164(data.phone)
+    )
+    contact.custom = await fields.custom_for_create(session, "contact", data.custom_fields)
     session.add(contact)
     await session.flush()
     record_change(
@@ -272,9 +321,13 @@ async def update_contact(
     contact = await get_contact(session, principal, contact_id, for_update=True)
     check_version(contact, if_match, data.version)
     before = audit.snapshot(contact)
-    changes = data.model_dump(exclude_unset=True, exclude={"version"})
+    changes = data.model_dump(exclude_unset=True, exclude={"version", "custom_fields"})
     if "name" in changes and changes["name"] is None:
         raise Unprocessable("A contact needs a name.", errors=[field_error("name", "Required.")])
+    if data.custom_fields is not None:
+        contact.custom = await fields.custom_for_update(
+            session, "contact", data.custom_fields, contact.custom
+        )
     if "is_primary" in changes and changes["is_primary"] is None:
         changes.pop("is_primary")
     for key, value in changes.items():

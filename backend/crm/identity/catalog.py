@@ -52,9 +52,13 @@ for _resource in (
     Resource("users", ("read",), False, "User directory"),
     Resource("departments", ("read",), False, "Department tree"),
     Resource(
-        "admin", ("users", "departments", "roles", "api_keys", "purge"), False, "Administration"
+        "admin",
+        ("users", "departments", "roles", "api_keys", "purge", "settings"),
+        False,
+        "Administration (settings: custom fields, completeness rules)",
     ),
     Resource("audit", ("read",), False, "Audit log and login history"),
+    Resource("tags", ("write",), False, "Tag catalogue (everyone signed in reads it)"),
 ):
     register_resource(_resource)
 
@@ -73,6 +77,7 @@ BUILTIN_ROLES: dict[str, BuiltinRole] = {
                 "customers": ("read", "write", "delete", "export"),
                 "contacts": ("read", "write", "delete"),
                 **_DIRECTORY,
+                "tags": ("write",),
             },
             scopes={"customers": DataScope.DEPARTMENT_TREE},
         ),
