@@ -27,10 +27,16 @@ DEFAULT_TAG_COLOR = "#1677ff"
 def _timestamps() -> list[sa.Column]:  # type: ignore[type-arg]
     return [
         sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
         ),
         sa.Column(
-            "updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
         ),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
     ]
@@ -89,9 +95,11 @@ def upgrade() -> None:
     # Every tag name already in use gets a catalogue entry, so renames reach it. The ids are
     # random (gen_random_uuid is core PostgreSQL since 13); new rows get time-ordered ones.
     op.execute(
-        "INSERT INTO tags (id, object_type, name, color) "
-        f"SELECT gen_random_uuid(), 'customer', t, '{DEFAULT_TAG_COLOR}' "
-        "FROM (SELECT DISTINCT unnest(tags) AS t FROM customers) AS used"
+        sa.text(
+            "INSERT INTO tags (id, object_type, name, color) "
+            "SELECT gen_random_uuid(), 'customer', t, :color "
+            "FROM (SELECT DISTINCT unnest(tags) AS t FROM customers) AS used"
+        ).bindparams(color=DEFAULT_TAG_COLOR)
     )
 
     op.create_table(

@@ -11,11 +11,11 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.customers.models import Contact, Customer
 from crm.customfields import config as field_config
 from crm.customfields import query, registry, values
 from crm.customfields import tags as tag_service
 from crm.customfields.completeness import effective_rules, score
-from crm.customers.models import Contact, Customer
 
 registry.register(
     registry.ObjectType(

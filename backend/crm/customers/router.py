@@ -20,7 +20,6 @@ from crm.customers.deps import (
     CustomersWrite,
 )
 from crm.customers.models import Customer
-from crm.customfields.query import FILTER_DOC, CustomFilterParams
 from crm.customers.schemas import (
     ContactCreate,
     ContactRead,
@@ -30,6 +29,7 @@ from crm.customers.schemas import (
     CustomerRead,
     CustomerUpdate,
 )
+from crm.customfields.query import FILTER_DOC, CustomFilterParams
 
 router = APIRouter(prefix="/api/v1")
 ShortFilter = Annotated[str | None, Query(max_length=100)]

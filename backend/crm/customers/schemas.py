@@ -31,8 +31,8 @@ def _custom_doc(object_type: str) -> str:
     return (
         f"Custom field values by key. Definitions (keys, types, options, required): "
         f"`GET /api/v1/custom-fields?object_type={object_type}`. JSON forms: text, select and "
-        "user (a user id) as strings, number as an integer, decimal as a string (\"12.50\"), "
-        "date as \"YYYY-MM-DD\", boolean, multi_select as a list of option values. An update "
+        'user (a user id) as strings, number as an integer, decimal as a string ("12.50"), '
+        'date as "YYYY-MM-DD", boolean, multi_select as a list of option values. An update '
         "merges: keys given are set, null removes a value, keys left out stay."
     )
 

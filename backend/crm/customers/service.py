@@ -96,7 +96,7 @@ async def list_customers(
 async def filtered_customers(
     session: AsyncSession,
     principal: Principal,
-    stmt: Select[Any],
+    stmt: Select[Any],  # the columns to select (a whole Customer, or some of its columns)
     *,
     q: str | None = None,
     owner_id: uuid.UUID | None = None,

@@ -4,10 +4,10 @@ within the caller's data scope, in one UPDATE, with an audit entry and event per
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy import String, bindparam, select, text, type_coerce, update
+from sqlalchemy import Select, String, bindparam, select, text, type_coerce, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -94,7 +94,9 @@ async def _check_ids(session: AsyncSession, principal: Principal, ids: list[uuid
     unknown = [str(i) for i in ids if i not in visible]
     if unknown:
         msg = f"No such customer(s): {', '.join(unknown[:10])}."
-        raise Unprocessable(msg, errors=[{"loc": ["body", "ids"], "msg": msg, "type": "value_error"}])
+        raise Unprocessable(
+            msg, errors=[{"loc": ["body", "ids"], "msg": msg, "type": "value_error"}]
+        )
 
 
 async def bulk_tag(
@@ -102,7 +104,9 @@ async def bulk_tag(
 ) -> BulkTagResult:
     if not data.add and not data.remove:
         msg = "Give tags to add or to remove."
-        raise Unprocessable(msg, errors=[{"loc": ["body", "add"], "msg": msg, "type": "value_error"}])
+        raise Unprocessable(
+            msg, errors=[{"loc": ["body", "add"], "msg": msg, "type": "value_error"}]
+        )
     if data.ids:
         await _check_ids(session, principal, data.ids)
     f = data.filter
@@ -110,7 +114,7 @@ async def bulk_tag(
         target = await customer_service.filtered_customers(
             session,
             principal,
-            select(Customer.id, Customer.tags.label("old_tags")),
+            cast("Select[Any]", select(Customer.id, Customer.tags.label("old_tags"))),
             q=f.q,
             owner_id=f.owner_id,
             department_id=f.department_id,
@@ -151,4 +155,3 @@ async def bulk_tag(
             payload={"changed": ["tags"], "bulk": True},
         )
     return BulkTagResult(affected=len(rows))
-

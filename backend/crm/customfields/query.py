@@ -36,7 +36,9 @@ FILTER_DOC = (
 
 
 def _bad(param: str, msg: str) -> ProblemError:
-    return ProblemError(msg, status=400, errors=[{"loc": ["query", param], "msg": msg, "type": "value_error"}])
+    return ProblemError(
+        msg, status=400, errors=[{"loc": ["query", param], "msg": msg, "type": "value_error"}]
+    )
 
 
 async def _custom_params(request: Request) -> list[tuple[str, str]]:
@@ -63,7 +65,9 @@ def parse(pairs: Iterable[tuple[str, str]]) -> list[Condition]:
         key, _, operator = rest.partition(".")
         operator = operator or "eq"
         if not key or operator not in ("eq", *OPERATORS):
-            raise _bad(name, f"'{name}' is no custom field filter; use cf.<key>[.contains|.gte|.lte].")
+            raise _bad(
+                name, f"'{name}' is no custom field filter; use cf.<key>[.contains|.gte|.lte]."
+            )
         conditions.append(Condition(key, operator, value, name))
     return conditions
 
@@ -123,9 +127,11 @@ def clause(column: Any, config: ObjectConfig, cond: Condition) -> ColumnElement[
         return typed >= bound if cond.operator == "gte" else typed <= bound
     if cond.operator == "contains" and kind != "multi_select":
         raise _bad(cond.param, f"'{cond.key}' ({kind}) has no contains filter.")
-    # Containment (@>) is what the GIN index on the column answers.
     value = _query_value(defn, cond.value, cond.param)
-    return column.contains({defn.key: value})  # type: ignore[no-any-return]
+    if kind == "decimal":  # "10" must find "10.00": compare numbers, not spellings
+        return _typed(column, defn) == Decimal(value)
+    # Containment (@>) is what the GIN index on the column answers.
+    return column.contains({defn.key: value})
 
 
 def clauses(

@@ -170,9 +170,7 @@ async def put_completeness_rules(
 # --- tags ---------------------------------------------------------------------------------------
 
 
-@router.get(
-    "/tags", response_model=Page[TagRead], tags=["tags"], operation_id="tags-list"
-)
+@router.get("/tags", response_model=Page[TagRead], tags=["tags"], operation_id="tags-list")
 async def list_tags(
     session: SessionDep,
     principal: SignedIn,

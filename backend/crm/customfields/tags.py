@@ -19,8 +19,8 @@ from crm.core import audit
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
-from crm.core.ids import new_id
 from crm.core.errors import Conflict, NotFound
+from crm.core.ids import new_id
 from crm.core.pagination import PageParams, paginate, text_contains
 from crm.core.permissions import Principal
 from crm.customfields import registry

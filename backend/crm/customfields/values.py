@@ -83,7 +83,7 @@ def canonical_decimal(value: Decimal, places: int | None) -> str:
 
 
 def _decimal(defn: FieldDef, value: Any) -> str:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise InvalidValue('Send a decimal as a string, e.g. "12.50".')
     try:
         number = Decimal(str(value).strip()) if isinstance(value, str | int) else None
@@ -190,8 +190,9 @@ def _apply(
                 continue
             outcome.fail(
                 key,
-                f"Unknown custom field '{key}'." if defn is None or defn.deleted else
-                f"The custom field '{key}' is inactive.",
+                f"Unknown custom field '{key}'."
+                if defn is None or defn.deleted
+                else f"The custom field '{key}' is inactive.",
             )
             continue
         try:
@@ -207,9 +208,9 @@ def _apply(
             outcome.values[key] = value
     if existing is None:  # a create: every required field must be given
         for defn in config.fields.values():
-            if defn.writable and defn.required and defn.key not in outcome.values:
-                if not any(e["loc"] == _loc(defn.key) for e in outcome.errors):
-                    outcome.fail(defn.key, "Required.")
+            failed = any(e["loc"] == _loc(defn.key) for e in outcome.errors)
+            if defn.writable and defn.required and defn.key not in outcome.values and not failed:
+                outcome.fail(defn.key, "Required.")
     return outcome
 
 
