@@ -10,6 +10,8 @@ import { ContactListPage } from './features/contacts/ContactListPage';
 import { CustomerDetailPage } from './features/customers/CustomerDetailPage';
 import { EditCustomerPage, NewCustomerPage } from './features/customers/CustomerFormPage';
 import { CustomerListPage } from './features/customers/CustomerListPage';
+import { CustomFieldsPage } from './features/customfields/CustomFieldsPage';
+import { TagsPage } from './features/customfields/TagsPage';
 import { AppLayout } from './layout/AppLayout';
 import { homePath } from './layout/nav';
 
@@ -40,6 +42,8 @@ export const routes: RouteObject[] = [
       { path: 'admin/users', element: guarded('admin:users', <UsersPage />) },
       { path: 'admin/departments', element: guarded('admin:departments', <DepartmentsPage />) },
       { path: 'admin/roles', element: guarded('admin:roles', <RolesPage />) },
+      { path: 'admin/custom-fields', element: guarded('admin:settings', <CustomFieldsPage />) },
+      { path: 'admin/tags', element: guarded('tags:write', <TagsPage />) },
       { path: '*', element: <NotFound /> },
     ],
   },
