@@ -35,8 +35,8 @@ export function CustomFieldValues({ fields, values }: { fields: CustomFieldRead[
   const { t, i18n } = useTranslation();
   if (fields.length === 0) return null;
   return (
-    <Descriptions
-      data-testid="custom-field-values"
+    <div data-testid="custom-field-values">
+      <Descriptions
       size="small"
       bordered
       column={{ xs: 1, md: 2, xl: 3 }}
@@ -47,6 +47,7 @@ export function CustomFieldValues({ fields, values }: { fields: CustomFieldRead[
         label: fieldLabel(field, i18n.language),
         children: <Value field={field} value={values[field.key]} />,
       }))}
-    />
+      />
+    </div>
   );
 }
