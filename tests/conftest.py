@@ -93,6 +93,9 @@ async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     async with database.engine.begin() as conn:
         await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     await redis.client().flushdb()
+    from crm.customfields import config as field_config
+
+    field_config.invalidate()  # TRUNCATE bypasses the ORM events that invalidate it
     await bootstrap.ensure_roles_and_admin(database, email=ADMIN_EMAIL, password=PASSWORD)
     yield
 

@@ -24,6 +24,7 @@ from crm.core.permissions import register_principal_loader
 from crm.customers import search as customer_search  # noqa: F401  (registers its providers)
 from crm.customers.dedupe.router import router as dedupe_router
 from crm.customers.router import router as customers_router
+from crm.customfields.router import router as customfields_router
 from crm.exports.router import router as exports_router
 from crm.identity.auth import load_principal
 from crm.identity.router import router as identity_router
@@ -44,6 +45,7 @@ ROUTERS: list[APIRouter] = [
     exports_router,
     activities_router,
     notifications_router,
+    customfields_router,
 ]
 
 

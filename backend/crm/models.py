@@ -9,6 +9,7 @@ from crm.core.jobs import Job
 from crm.core.recycle import DeletedRecord
 from crm.customers.dedupe.models import DuplicateGroup, DuplicateMember
 from crm.customers.models import Contact, Customer
+from crm.customfields.models import CompletenessRule, CustomField, Tag
 from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Role, User
 from crm.notifications.models import Notification
 
@@ -18,7 +19,9 @@ __all__ = [
     "Activity",
     "ApiKey",
     "AuditLog",
+    "CompletenessRule",
     "Contact",
+    "CustomField",
     "Customer",
     "DeletedRecord",
     "Department",
@@ -33,6 +36,7 @@ __all__ = [
     "RefreshToken",
     "ReminderRule",
     "Role",
+    "Tag",
     "Task",
     "User",
     "metadata",

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     # How long a process may reuse a user's loaded rights (see identity/principal_cache.py):
     # changes apply at once on the process that made them, within this bound elsewhere.
     principal_cache_seconds: float = Field(default=5.0, ge=0)
+    # The same bound for custom field definitions and completeness rules (customfields/config.py).
+    field_cache_seconds: float = Field(default=5.0, ge=0)
 
     # Login throttling: failures allowed per window, per account and per IP.
     login_max_failures_per_account: int = 5

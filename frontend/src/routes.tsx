@@ -13,6 +13,8 @@ import { CustomerListPage } from './features/customers/CustomerListPage';
 import { DuplicatesPage } from './features/duplicates/DuplicatesPage';
 import { MergePage } from './features/duplicates/MergePage';
 import { MyTasksPage } from './features/tasks/MyTasksPage';
+import { CustomFieldsPage } from './features/customfields/CustomFieldsPage';
+import { TagsPage } from './features/customfields/TagsPage';
 import { AppLayout } from './layout/AppLayout';
 import { homePath } from './layout/nav';
 
@@ -46,6 +48,8 @@ export const routes: RouteObject[] = [
       { path: 'admin/users', element: guarded('admin:users', <UsersPage />) },
       { path: 'admin/departments', element: guarded('admin:departments', <DepartmentsPage />) },
       { path: 'admin/roles', element: guarded('admin:roles', <RolesPage />) },
+      { path: 'admin/custom-fields', element: guarded('admin:settings', <CustomFieldsPage />) },
+      { path: 'admin/tags', element: guarded('tags:write', <TagsPage />) },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -8,9 +8,10 @@ index range scan as the first one.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,7 +19,8 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import orjson
 from fastapi import Depends, Query, Response
-from pydantic import BaseModel
+from pydantic import AliasChoices, BaseModel
+from pydantic.fields import FieldInfo
 from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -79,6 +81,8 @@ def _encode_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, uuid.UUID | Decimal):
         return str(value)
+    if isinstance(value, list):
+        return [_encode_value(v) for v in value]
     return value
 
 
@@ -86,6 +90,10 @@ def _decode_value(raw: Any, python_type: type) -> Any:
     if raw is None:
         # Sort columns are NOT NULL (see paginate), so no genuine cursor carries a null.
         raise ValueError("a cursor value cannot be null")
+    if python_type is bool:
+        if not isinstance(raw, bool):
+            raise ValueError("not a boolean")
+        return raw
     if python_type is datetime:
         return datetime.fromisoformat(raw)
     if python_type is date:
@@ -102,13 +110,14 @@ def encode_cursor(sort: str, value: Any, row_id: uuid.UUID) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str, sort: str, python_type: type) -> tuple[Any, uuid.UUID]:
+def _decode_cursor(cursor: str, sort: str) -> tuple[Any, uuid.UUID]:
+    """The raw (JSON) sort value(s) and the row id a cursor carries."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         cursor_sort, raw_value, raw_id = json.loads(base64.urlsafe_b64decode(padded))
         if cursor_sort != sort:
             raise ValueError("sort changed")
-        return _decode_value(raw_value, python_type), uuid.UUID(raw_id)
+        return raw_value, uuid.UUID(raw_id)
     except (ValueError, TypeError, json.JSONDecodeError) as exc:
         raise _bad("cursor", "The cursor is invalid or belongs to another sort order.") from exc
 
@@ -116,14 +125,55 @@ def _decode_cursor(cursor: str, sort: str, python_type: type) -> tuple[Any, uuid
 def decode_cursor(cursor: str, sort: str, python_type: type) -> tuple[Any, uuid.UUID]:
     """The (value, id) of a cursor made by :func:`encode_cursor` for ``sort``; 400 otherwise.
     For collections that page on their own (e.g. a stream merged from two tables)."""
-    return _decode_cursor(cursor, sort, python_type)
+    raw, last_id = _decode_cursor(cursor, sort)
+    return _decode_part(raw, python_type), last_id
+
+
+@dataclass(frozen=True)
+class SortExpression:
+    """A sort key that is not one plain column, e.g. a value inside a JSONB document that may
+    be missing: several NOT NULL expressions compared as a row (``(missing, coalesced value)``),
+    their Python types (to decode a cursor), and how to compute the same values from a loaded
+    row (to encode one). Keyset paging stays exact as long as ``values_of`` agrees with SQL."""
+
+    parts: tuple[Any, ...]
+    python_types: tuple[type, ...]
+    values_of: Callable[[Any], tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
 class SortSpec:
     key: str  # as given, e.g. "-updated_at"
-    column: Any
+    column: Any  # a NOT NULL column, or a SortExpression
     descending: bool
+
+    @property
+    def parts(self) -> tuple[Any, ...]:
+        if isinstance(self.column, SortExpression):
+            return self.column.parts
+        return (self.column,)
+
+    def decode(self, cursor: str) -> tuple[tuple[Any, ...], uuid.UUID]:
+        if isinstance(self.column, SortExpression):
+            types = self.column.python_types
+            raw, last_id = _decode_cursor(cursor, self.key)
+            if not isinstance(raw, list) or len(raw) != len(types):
+                raise _bad("cursor", "The cursor is invalid or belongs to another sort order.")
+            return tuple(_decode_part(v, t) for v, t in zip(raw, types, strict=True)), last_id
+        raw, last_id = _decode_cursor(cursor, self.key)
+        return (_decode_part(raw, self.column.type.python_type),), last_id
+
+    def encode(self, row: Any, row_id: uuid.UUID) -> str:
+        if isinstance(self.column, SortExpression):
+            return encode_cursor(self.key, list(self.column.values_of(row)), row_id)
+        return encode_cursor(self.key, getattr(row, self.column.key), row_id)
+
+
+def _decode_part(raw: Any, python_type: type) -> Any:
+    try:
+        return _decode_value(raw, python_type)
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise _bad("cursor", "The cursor is invalid or belongs to another sort order.") from exc
 
 
 def resolve_sort(sort: str | None, sortable: Mapping[str, Any], default: str) -> SortSpec:
@@ -140,13 +190,13 @@ def _page_statement(
 ) -> Select[Any]:
     """``stmt`` narrowed to the page after the cursor, in sort order, one row over the limit
     (that extra row says whether a next page exists)."""
+    parts = spec.parts
     if params.cursor:
-        value, last_id = _decode_cursor(params.cursor, spec.key, spec.column.type.python_type)
-        keyset = tuple_(spec.column, id_column)
-        stmt = stmt.where(
-            keyset < tuple_(value, last_id) if spec.descending else keyset > tuple_(value, last_id)
-        )
-    order = (spec.column.desc(), id_column.desc()) if spec.descending else (spec.column, id_column)
+        values, last_id = spec.decode(params.cursor)
+        keyset = tuple_(*parts, id_column)
+        after = tuple_(*values, last_id)
+        stmt = stmt.where(keyset < after if spec.descending else keyset > after)
+    order = [p.desc() for p in (*parts, id_column)] if spec.descending else [*parts, id_column]
     return stmt.order_by(*order).limit(params.limit + 1)
 
 
@@ -162,9 +212,7 @@ def _cut(
         return rows, None
     rows = rows[: params.limit]
     last = rows[-1]
-    return rows, encode_cursor(
-        spec.key, getattr(last, spec.column.key), getattr(last, id_column.key)
-    )
+    return rows, spec.encode(last, getattr(last, id_column.key))
 
 
 async def paginate(
@@ -180,7 +228,8 @@ async def paginate(
 
     ``stmt`` selects either one ORM entity (the page holds model instances) or plain columns
     (the page holds rows; see :func:`select_columns` and :func:`page_response`).
-    Sortable columns must be NOT NULL: the keyset comparison on (value, id) relies on it.
+    Sortable columns (and the parts of a :class:`SortExpression`) must be NOT NULL: the keyset
+    comparison on (value, id) relies on it.
     """
     spec = resolve_sort(params.sort, sortable, default_sort)
     total = await _count(session, stmt) if params.with_total else None
@@ -192,31 +241,68 @@ async def paginate(
     return rows, next_cursor, total
 
 
+def _column_name(field: FieldInfo, name: str, table: Any) -> str | None:
+    """The table column a schema field reads: its own name, or the first of its validation
+    aliases that is a column (``custom_fields`` reads ``custom``); None for a computed field."""
+    candidates = [name]
+    alias = field.validation_alias
+    if isinstance(alias, str):
+        candidates.insert(0, alias)
+    elif isinstance(alias, AliasChoices):
+        candidates[:0] = [a for a in alias.choices if isinstance(a, str)]
+    return next((c for c in candidates if c in table.c), None)
+
+
+@functools.cache
+def _row_shape(schema: type[BaseModel], table: Any) -> tuple[tuple[str, str], ...]:
+    """(JSON key, column name) of every schema field a table column holds."""
+    pairs = []
+    for name, field in schema.model_fields.items():
+        column = _column_name(field, name, table)
+        if column is not None:
+            pairs.append((name, column))
+    return tuple(pairs)
+
+
 def select_columns(schema: type[BaseModel], model: Any) -> Select[Any]:
     """``SELECT`` of exactly the ``model`` columns that ``schema`` exposes, for list routes.
 
     A list page read as plain rows and written straight to JSON costs a fraction of loading
     ORM instances and validating a pydantic model per row (the list routes are the hottest
     path of the API). The columns come from the schema, so the JSON carries exactly its
-    fields; the response model still documents the route.
+    fields (see :func:`page_response`); the response model still documents the route. Rows
+    carry the columns under their own names, as a model instance would (``row.custom``).
     """
     table = model.__table__
-    return select(*(table.c[name] for name in schema.model_fields))
+    return select(*(table.c[column] for _, column in _row_shape(schema, table)))
 
 
-def page_response(result: tuple[Sequence[Any], str | None, int | None]) -> Response:
-    """The page envelope of a :func:`paginate` result over :func:`select_columns`, as JSON.
+RowExtra = Callable[[Any], Mapping[str, Any]]
+
+
+def page_response(
+    result: tuple[Sequence[Any], str | None, int | None],
+    schema: type[BaseModel],
+    model: Any,
+    *,
+    computed: RowExtra | None = None,
+) -> Response:
+    """The page envelope of a :func:`paginate` result over :func:`select_columns` of
+    ``schema``, as JSON. ``computed`` adds the fields no column holds (a completeness score).
 
     orjson writes the database values as the response model's serialiser does (UUIDs and
     decimals as strings, datetimes in ISO 8601 with ``Z`` for UTC) at a tenth of its cost.
     """
     rows, next_cursor, total = result
-    keys = rows[0]._fields if rows else ()
-    body = {
-        "items": [dict(zip(keys, row, strict=True)) for row in rows],
-        "next_cursor": next_cursor,
-        "total": total,
-    }
+    shape = _row_shape(schema, model.__table__)
+    items = []
+    for row in rows:
+        mapping = row._mapping
+        item = {key: mapping[column] for key, column in shape}
+        if computed is not None:
+            item.update(computed(row))
+        items.append(item)
+    body = {"items": items, "next_cursor": next_cursor, "total": total}
     # asyncpg's UUID is a subclass of uuid.UUID, which orjson hands to `default`.
     content = orjson.dumps(body, default=str, option=orjson.OPT_UTC_Z)
     return Response(content=content, media_type="application/json")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.core.db import (
@@ -78,6 +79,13 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
         ),
         Index("ix_customers_phone_e164_live", "phone_e164", postgresql_where="deleted_at IS NULL"),
         Index("ix_customers_email_live", "email", postgresql_where="deleted_at IS NULL"),
+        # Custom field filters are containment (@>) queries: cf.<key>=value.
+        Index(
+            "ix_customers_custom",
+            "custom",
+            postgresql_using="gin",
+            postgresql_ops={"custom": "jsonb_path_ops"},
+        ),
     )
 
     kind: Mapped[str] = mapped_column(String(10), default="company")
@@ -102,6 +110,8 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
         ForeignKey("customers.id", ondelete="SET NULL"),
         info={"on_merge": "keep"},
     )
+    # Custom field values {key: value}, validated against crm.customfields definitions.
+    custom: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
 
 
 class Contact(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, Base):
@@ -130,3 +140,5 @@ class Contact(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     # Birthday reminders (activities/reminders.py) match on its month and day.
     birthday: Mapped[date | None] = mapped_column(Date)
+    # Custom field values {key: value}, validated against crm.customfields definitions.
+    custom: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")

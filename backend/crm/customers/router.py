@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.deps import SessionDep
 from crm.core.pagination import Page, PageParamsDep, page_response
-from crm.customers import service
+from crm.customers import fields, service, tagging
 from crm.customers.deps import (
     ContactsDelete,
     ContactsRead,
@@ -19,6 +19,7 @@ from crm.customers.deps import (
     CustomersRead,
     CustomersWrite,
 )
+from crm.customers.models import Contact, Customer
 from crm.customers.schemas import (
     ContactCreate,
     ContactRead,
@@ -28,9 +29,15 @@ from crm.customers.schemas import (
     CustomerRead,
     CustomerUpdate,
 )
+from crm.customfields.query import FILTER_DOC, CustomFilterParams
 
 router = APIRouter(prefix="/api/v1")
 ShortFilter = Annotated[str | None, Query(max_length=100)]
+
+
+async def _read(session: SessionDep, customer: Customer) -> CustomerRead:
+    """The customer as the API shows it, completeness included."""
+    return (await fields.with_completeness(session, CustomerRead, "customer", [customer]))[0]
 
 
 @router.get(
@@ -38,11 +45,13 @@ ShortFilter = Annotated[str | None, Query(max_length=100)]
     response_model=Page[CustomerRead],
     tags=["customers"],
     operation_id="customers-list",
+    description=FILTER_DOC,
 )
 async def list_customers(
     session: SessionDep,
     principal: CustomersRead,
     params: PageParamsDep,
+    custom: CustomFilterParams,
     owner_id: uuid.UUID | None = None,
     department_id: uuid.UUID | None = None,
     kind: CustomerKind | None = None,
@@ -50,19 +59,20 @@ async def list_customers(
     source: ShortFilter = None,
     tag: ShortFilter = None,
 ) -> Response:
-    return page_response(
-        await service.list_customers(
-            session,
-            principal,
-            params=params,
-            owner_id=owner_id,
-            department_id=department_id,
-            kind=kind,
-            industry=industry,
-            source=source,
-            tag=tag,
-        ),
+    page = await service.list_customers(
+        session,
+        principal,
+        params=params,
+        owner_id=owner_id,
+        department_id=department_id,
+        kind=kind,
+        industry=industry,
+        source=source,
+        tag=tag,
+        custom=custom,
     )
+    completeness = await fields.completeness_of(session, "customer")
+    return page_response(page, CustomerRead, Customer, computed=completeness)
 
 
 @router.post(
@@ -77,7 +87,7 @@ async def create_customer(
 ) -> CustomerRead:
     customer = await service.create_customer(session, principal, data=body)
     set_etag(response, customer)
-    return CustomerRead.model_validate(customer)
+    return await _read(session, customer)
 
 
 @router.get(
@@ -91,7 +101,7 @@ async def get_customer(
 ) -> CustomerRead:
     customer = await service.get_customer(session, principal, customer_id)
     set_etag(response, customer)
-    return CustomerRead.model_validate(customer)
+    return await _read(session, customer)
 
 
 @router.patch(
@@ -112,7 +122,7 @@ async def update_customer(
         session, principal, customer_id=customer_id, data=body, if_match=if_match
     )
     set_etag(response, customer)
-    return CustomerRead.model_validate(customer)
+    return await _read(session, customer)
 
 
 @router.delete(
@@ -136,21 +146,32 @@ async def list_customer_contacts(
 ) -> Response:
     await service.get_customer(session, principal, customer_id)  # 404 outside the scope
     return page_response(
-        await service.list_contacts(session, principal, params=params, customer_id=customer_id)
+        await service.list_contacts(session, principal, params=params, customer_id=customer_id),
+        ContactRead,
+        Contact,
     )
 
 
 @router.get(
-    "/contacts", response_model=Page[ContactRead], tags=["contacts"], operation_id="contacts-list"
+    "/contacts",
+    response_model=Page[ContactRead],
+    tags=["contacts"],
+    operation_id="contacts-list",
+    description=FILTER_DOC,
 )
 async def list_contacts(
     session: SessionDep,
     principal: ContactsRead,
     params: PageParamsDep,
+    custom: CustomFilterParams,
     customer_id: uuid.UUID | None = None,
 ) -> Response:
     return page_response(
-        await service.list_contacts(session, principal, params=params, customer_id=customer_id)
+        await service.list_contacts(
+            session, principal, params=params, customer_id=customer_id, custom=custom
+        ),
+        ContactRead,
+        Contact,
     )
 
 
@@ -210,3 +231,18 @@ async def delete_contact(
 ) -> Response:
     await service.delete_contact(session, principal, contact_id=contact_id)
     return Response(status_code=204)
+
+
+@router.post(
+    "/customers/bulk-tag",
+    response_model=tagging.BulkTagResult,
+    tags=["customers"],
+    operation_id="customers-bulk-tag",
+    description="Add and remove tags on every customer in your data scope that matches `filter` "
+    "(the list filters, `q` included) and, when given, is among `ids`. Unknown tags are created "
+    "with the default colour. Each changed customer gets its own audit entry and event.",
+)
+async def bulk_tag_customers(
+    session: SessionDep, principal: CustomersWrite, body: tagging.BulkTagRequest
+) -> tagging.BulkTagResult:
+    return await tagging.bulk_tag(session, principal, data=body)

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from crm.customers.cleaning import phone_to_e164
+from crm.customfields.completeness import Completeness
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
@@ -16,6 +25,32 @@ Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
 CustomerKind = Literal["company", "person"]
+
+
+def _custom_doc(object_type: str) -> str:
+    return (
+        f"Custom field values by key. Definitions (keys, types, options, required): "
+        f"`GET /api/v1/custom-fields?object_type={object_type}`. JSON forms: text, select and "
+        'user (a user id) as strings, number as an integer, decimal as a string ("12.50"), '
+        'date as "YYYY-MM-DD", boolean, multi_select as a list of option values. An update '
+        "merges: keys given are set, null removes a value, keys left out stay."
+    )
+
+
+def _custom_in(object_type: str) -> Any:
+    return Field(default_factory=dict, max_length=200, description=_custom_doc(object_type))
+
+
+def _custom_patch(object_type: str) -> Any:
+    return Field(default=None, max_length=200, description=_custom_doc(object_type))
+
+
+def _custom_out(object_type: str) -> Any:
+    # Read from the model's `custom` column.
+    return Field(
+        validation_alias=AliasChoices("custom", "custom_fields"),
+        description=_custom_doc(object_type),
+    )
 
 
 def _valid_phone(value: str | None) -> str | None:
@@ -58,6 +93,7 @@ class CustomerCreate(_Write):
     tags: list[Tag] = Field(default_factory=list, max_length=50)
     notes: Text | None = None
     owner_id: uuid.UUID | None = Field(default=None, description="Default: the caller")
+    custom_fields: dict[str, Any] = _custom_in("customer")
 
 
 class CustomerUpdate(_Write):
@@ -75,6 +111,7 @@ class CustomerUpdate(_Write):
     notes: Text | None = None
     owner_id: uuid.UUID | None = None
     version: int | None = Field(default=None, description="Expected current version (else 412)")
+    custom_fields: dict[str, Any] | None = _custom_patch("customer")
 
 
 class CustomerRead(BaseModel):
@@ -102,6 +139,12 @@ class CustomerRead(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+    custom_fields: dict[str, Any] = _custom_out("customer")
+    completeness: Completeness | None = Field(
+        default=None,
+        description="Weighted share of the important fields filled (rules: "
+        "`GET /api/v1/completeness-rules/customer`)",
+    )
 
 
 FilterText = Annotated[str, StringConstraints(max_length=100)]
@@ -145,6 +188,7 @@ class ContactCreate(_Write):
     is_primary: bool = False
     notes: Text | None = None
     birthday: date | None = None
+    custom_fields: dict[str, Any] = _custom_in("contact")
 
 
 class ContactUpdate(_Write):
@@ -156,6 +200,7 @@ class ContactUpdate(_Write):
     notes: Text | None = None
     birthday: date | None = None
     version: int | None = None
+    custom_fields: dict[str, Any] | None = _custom_patch("contact")
 
 
 class ContactRead(BaseModel):
@@ -174,3 +219,4 @@ class ContactRead(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+    custom_fields: dict[str, Any] = _custom_out("contact")

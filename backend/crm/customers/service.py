@@ -15,6 +15,7 @@ from crm.core.concurrency import check_version
 from crm.core.errors import NotFound, Unprocessable, field_error
 from crm.core.pagination import PageParams, paginate, select_columns, text_contains
 from crm.core.permissions import Principal, readable
+from crm.customers import fields
 from crm.customers.cleaning import (
     normalize_company_name,
     phone_search_digits,
@@ -73,11 +74,16 @@ def search_clause(q: str) -> Any:
     return or_(*clauses)
 
 
-def customer_filter_statement(principal: Principal, filters: CustomerFilters) -> Select[Any]:
+def customer_filter_statement(
+    principal: Principal, filters: CustomerFilters, stmt: Select[Any] | None = None
+) -> Select[Any]:
     """The customers ``principal`` may see that match ``filters``, unsorted: what the list
     endpoint pages through and an export streams, so both always hold the same rows. Rows of
-    the :class:`CustomerRead` columns (see :func:`select_columns`)."""
-    stmt = readable(select_columns(CustomerRead, Customer), Customer, principal)
+    the :class:`CustomerRead` columns (see :func:`select_columns`) unless ``stmt`` says
+    which columns to select."""
+    stmt = readable(
+        select_columns(CustomerRead, Customer) if stmt is None else stmt, Customer, principal
+    )
     if filters.q:
         stmt = stmt.where(search_clause(filters.q))
     columns = {
@@ -106,6 +112,7 @@ async def list_customers(
     industry: str | None = None,
     source: str | None = None,
     tag: str | None = None,
+    custom: Sequence[tuple[str, str]] = (),
 ) -> tuple[Sequence[Row[Any]], str | None, int | None]:
     # model_construct: the router validated every value already.
     filters = CustomerFilters.model_construct(
@@ -117,14 +124,48 @@ async def list_customers(
         source=source,
         tag=tag,
     )
+    stmt = customer_filter_statement(principal, filters)
+    for clause in await fields.custom_filters(session, Customer, "customer", custom):
+        stmt = stmt.where(clause)
     return await paginate(
         session,
-        customer_filter_statement(principal, filters),
+        stmt,
         params=params,
         id_column=Customer.id,
-        sortable=CUSTOMER_SORTS,
+        sortable=await fields.sortable(session, Customer, "customer", CUSTOMER_SORTS, params.sort),
         default_sort=CUSTOMER_DEFAULT_SORT,
     )
+
+
+async def filtered_customers(
+    session: AsyncSession,
+    principal: Principal,
+    stmt: Select[Any],  # the columns to select (a whole Customer, or some of its columns)
+    *,
+    q: str | None = None,
+    owner_id: uuid.UUID | None = None,
+    department_id: uuid.UUID | None = None,
+    kind: CustomerKind | None = None,
+    industry: str | None = None,
+    source: str | None = None,
+    tag: str | None = None,
+    custom: Sequence[tuple[str, str]] = (),
+) -> Select[Any]:
+    """``stmt`` narrowed to the customers the principal sees that match the list filters
+    (custom field ones included): what a bulk action on a filtered list works on."""
+    filters = CustomerFilters.model_construct(
+        q=q,
+        owner_id=owner_id,
+        department_id=department_id,
+        kind=kind,
+        industry=industry,
+        source=source,
+        tag=tag,
+    )
+    stmt = customer_filter_statement(principal, filters, stmt)
+    for clause in await fields.custom_filters(session, Customer, "customer", custom):
+        stmt = stmt.where(clause)
+    return stmt
 
 
 def apply_cleaning(customer: Customer, *, address_changed: bool) -> None:
@@ -172,9 +213,11 @@ async def _ensure_still_visible(
 async def create_customer(
     session: AsyncSession, principal: Principal, *, data: CustomerCreate
 ) -> Customer:
-    values = data.model_dump(exclude={"owner_id"})
+    values = data.model_dump(exclude={"owner_id", "custom_fields"})
     customer = Customer(**values)
     apply_cleaning(customer, address_changed=True)
+    customer.custom = await fields.custom_for_create(session, "customer", data.custom_fields)
+    await fields.ensure_customer_tags(session, customer.tags)
     await _assign_owner(session, customer, data.owner_id or principal.user_id)
     session.add(customer)
     await _ensure_still_visible(session, principal, customer)
@@ -200,9 +243,13 @@ async def update_customer(
     customer = await get_customer(session, principal, customer_id, for_update=True)
     check_version(customer, if_match, data.version)
     before = audit.snapshot(customer)
-    changes = data.model_dump(exclude_unset=True, exclude={"version", "owner_id"})
+    changes = data.model_dump(exclude_unset=True, exclude={"version", "owner_id", "custom_fields"})
     if "name" in changes and changes["name"] is None:
         raise Unprocessable("A customer needs a name.", errors=[field_error("name", "Required.")])
+    if data.custom_fields is not None:
+        customer.custom = await fields.custom_for_update(
+            session, "customer", data.custom_fields, customer.custom
+        )
     if "kind" in changes and changes["kind"] is None:
         changes.pop("kind")
     if "tags" in changes and changes["tags"] is None:
@@ -210,6 +257,8 @@ async def update_customer(
     for key, value in changes.items():
         setattr(customer, key, value)
     apply_cleaning(customer, address_changed="address" in changes)
+    if changes.get("tags"):
+        await fields.ensure_customer_tags(session, customer.tags)
     owner_changed = "owner_id" in data.model_fields_set and data.owner_id != customer.owner_id
     if owner_changed:
         if data.owner_id is None:
@@ -284,14 +333,18 @@ async def list_contacts(
     *,
     params: PageParams,
     customer_id: uuid.UUID | None = None,
+    custom: Sequence[tuple[str, str]] = (),
 ) -> tuple[Sequence[Row[Any]], str | None, int | None]:
     filters = ContactFilters.model_construct(q=params.q, customer_id=customer_id)
+    stmt = contact_filter_statement(principal, filters)
+    for clause in await fields.custom_filters(session, Contact, "contact", custom):
+        stmt = stmt.where(clause)
     return await paginate(
         session,
         contact_filter_statement(principal, filters),
         params=params,
         id_column=Contact.id,
-        sortable=CONTACT_SORTS,
+        sortable=await fields.sortable(session, Contact, "contact", CONTACT_SORTS, params.sort),
         default_sort=CONTACT_DEFAULT_SORT,
     )
 
@@ -305,7 +358,10 @@ async def create_contact(
         raise Unprocessable(
             "No such customer.", errors=[field_error("customer_id", "No such customer.")]
         ) from exc
-    contact = Contact(**data.model_dump(), phone_e164=phone_to_e164(data.phone))
+    contact = Contact(
+        **data.model_dump(exclude={"custom_fields"}), phone_e164=phone_to_e164(data.phone)
+    )
+    contact.custom = await fields.custom_for_create(session, "contact", data.custom_fields)
     session.add(contact)
     await session.flush()
     record_change(
@@ -330,9 +386,13 @@ async def update_contact(
     contact = await get_contact(session, principal, contact_id, for_update=True)
     check_version(contact, if_match, data.version)
     before = audit.snapshot(contact)
-    changes = data.model_dump(exclude_unset=True, exclude={"version"})
+    changes = data.model_dump(exclude_unset=True, exclude={"version", "custom_fields"})
     if "name" in changes and changes["name"] is None:
         raise Unprocessable("A contact needs a name.", errors=[field_error("name", "Required.")])
+    if data.custom_fields is not None:
+        contact.custom = await fields.custom_for_update(
+            session, "contact", data.custom_fields, contact.custom
+        )
     if "is_primary" in changes and changes["is_primary"] is None:
         changes.pop("is_primary")
     for key, value in changes.items():

@@ -61,11 +61,12 @@ for _resource in (
         "admin",
         ("users", "departments", "roles", "api_keys", "purge", "exports", "settings"),
         False,
-        "Administration",
+        "Administration (settings: custom fields, completeness rules, holidays, reminders)",
     ),
     Resource("audit", ("read",), False, "Audit log and login history"),
     Resource("activities", ("read", "write", "delete"), False, "Activities (scoped by customer)"),
     Resource("tasks", ("read", "write"), True, "Follow-up tasks (scoped by assignee)"),
+    Resource("tags", ("write",), False, "Tag catalogue (everyone signed in reads it)"),
 ):
     register_resource(_resource)
 
@@ -94,6 +95,7 @@ BUILTIN_ROLES: dict[str, BuiltinRole] = {
                 "activities": ("read", "write", "delete"),
                 "tasks": ("read", "write"),
                 **_DIRECTORY,
+                "tags": ("write",),
             },
             scopes={"customers": DataScope.DEPARTMENT_TREE, "tasks": DataScope.DEPARTMENT_TREE},
         ),

@@ -1,4 +1,4 @@
-import { ApartmentOutlined, CheckSquareOutlined, ContactsOutlined, MergeCellsOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, CheckSquareOutlined, ContactsOutlined, FormOutlined, MergeCellsOutlined, SafetyOutlined, SettingOutlined, TagsOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
 export interface NavEntry {
@@ -30,6 +30,8 @@ export const NAVIGATION: NavItem[] = [
       { path: '/admin/users', labelKey: 'nav.users', icon: <UserOutlined />, permission: 'admin:users' },
       { path: '/admin/departments', labelKey: 'nav.departments', icon: <ApartmentOutlined />, permission: 'admin:departments' },
       { path: '/admin/roles', labelKey: 'nav.roles', icon: <SafetyOutlined />, permission: 'admin:roles' },
+      { path: '/admin/custom-fields', labelKey: 'nav.customFields', icon: <FormOutlined />, permission: 'admin:settings' },
+      { path: '/admin/tags', labelKey: 'nav.tags', icon: <TagsOutlined />, permission: 'tags:write' },
     ],
   },
 ];

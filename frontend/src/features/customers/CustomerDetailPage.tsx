@@ -1,5 +1,5 @@
 import { DeleteOutlined, EditOutlined } from '@ant-design/icons';
-import { App, Button, Card, Descriptions, Flex, Popconfirm, Skeleton, Space, Tabs, Tag } from 'antd';
+import { App, Button, Card, Descriptions, Flex, Popconfirm, Skeleton, Space, Tabs } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
@@ -8,6 +8,10 @@ import { NotFound } from '../../components/NotFound';
 import { QueryError } from '../../components/QueryError';
 import { isApiError, problemMessage, problemOf } from '../../lib/problem';
 import { useAuth } from '../auth/AuthContext';
+import { useActiveCustomFields } from '../customfields/api';
+import { Completeness } from '../customfields/Completeness';
+import { CustomFieldValues } from '../customfields/CustomFieldValues';
+import { TagChips } from '../customfields/TagChips';
 import { useCustomer, useDeleteCustomer } from './api';
 import { CustomerTimeline } from '../activities/CustomerTimeline';
 import { CustomerTasks } from '../tasks/CustomerTasks';
@@ -19,6 +23,7 @@ function CustomerProfile({ customer }: { customer: CustomerRead }) {
   const navigate = useNavigate();
   const { message } = App.useApp();
   const remove = useDeleteCustomer(customer.id);
+  const { fields: customFields } = useActiveCustomFields('customer');
   const f = (key: string) => t(`customers.fields.${key}`);
   const onDelete = () =>
     remove.mutate(undefined, {
@@ -49,6 +54,9 @@ function CustomerProfile({ customer }: { customer: CustomerRead }) {
         </Space>
       }
     >
+      <div style={{ marginBottom: 16 }}>
+        <Completeness value={customer.completeness} fields={customFields} />
+      </div>
       <Descriptions size="small" bordered column={{ xs: 1, md: 2, xl: 3 }} title={t('customers.profile')}>
         <Descriptions.Item label={f('kind')}>{t(`customers.kind.${customer.kind}`)}</Descriptions.Item>
         <Descriptions.Item label={f('phone')}>{customer.phone}</Descriptions.Item>
@@ -62,9 +70,7 @@ function CustomerProfile({ customer }: { customer: CustomerRead }) {
         <Descriptions.Item label={f('industry')}>{customer.industry}</Descriptions.Item>
         <Descriptions.Item label={f('source')}>{customer.source}</Descriptions.Item>
         <Descriptions.Item label={f('tags')}>
-          {customer.tags.map((tag) => (
-            <Tag key={tag}>{tag}</Tag>
-          ))}
+          <TagChips tags={customer.tags} />
         </Descriptions.Item>
         <Descriptions.Item label={f('notes')} span={{ xs: 1, md: 2, xl: 3 }}>
           <span style={{ whiteSpace: 'pre-wrap' }}>{customer.notes}</span>
@@ -72,6 +78,7 @@ function CustomerProfile({ customer }: { customer: CustomerRead }) {
         <Descriptions.Item label={f('createdAt')}>{dayjs(customer.created_at).format('YYYY-MM-DD HH:mm')}</Descriptions.Item>
         <Descriptions.Item label={f('updatedAt')}>{dayjs(customer.updated_at).format('YYYY-MM-DD HH:mm')}</Descriptions.Item>
       </Descriptions>
+      <CustomFieldValues fields={customFields} values={customer.custom_fields} />
     </Card>
   );
 }

@@ -1,6 +1,9 @@
 import { Button, Col, Form, Input, Radio, Row, Select, Space, type FormInstance } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { CustomerRead } from '../../api/types';
+import { useActiveCustomFields } from '../customfields/api';
+import { CustomFieldInputs } from '../customfields/CustomFieldInputs';
+import type { CustomValues } from '../customfields/values';
 
 export interface CustomerFormValues {
   kind: CustomerRead['kind'];
@@ -15,6 +18,7 @@ export interface CustomerFormValues {
   source?: string;
   tags: string[];
   notes?: string;
+  custom_fields?: CustomValues;
 }
 
 export function customerToFormValues(customer: CustomerRead): CustomerFormValues {
@@ -31,6 +35,7 @@ export function customerToFormValues(customer: CustomerRead): CustomerFormValues
     source: customer.source ?? undefined,
     tags: customer.tags,
     notes: customer.notes ?? undefined,
+    custom_fields: { ...customer.custom_fields },
   };
 }
 
@@ -44,6 +49,7 @@ interface CustomerFormProps {
 
 export function CustomerForm({ form, initialValues, submitting, onSubmit, onCancel }: CustomerFormProps) {
   const { t } = useTranslation();
+  const { fields: customFields } = useActiveCustomFields('customer');
   const text = (name: keyof CustomerFormValues, span = 12) => (
     <Col xs={24} md={span}>
       <Form.Item name={name} label={t(`customers.fields.${name}`)}>
@@ -89,6 +95,7 @@ export function CustomerForm({ form, initialValues, submitting, onSubmit, onCanc
             <Select mode="tags" tokenSeparators={[',', '，']} open={false} suffixIcon={null} />
           </Form.Item>
         </Col>
+        <CustomFieldInputs fields={customFields} />
         <Col span={24}>
           <Form.Item name="notes" label={t('customers.fields.notes')}>
             <Input.TextArea rows={3} />

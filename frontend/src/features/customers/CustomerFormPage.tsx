@@ -10,6 +10,8 @@ import { blanksToNull, withoutBlanks } from '../../lib/formValues';
 import { isApiError } from '../../lib/problem';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { FormDuplicates } from '../duplicates/PossibleDuplicates';
+import { useActiveCustomFields } from '../customfields/api';
+import { customFieldsForCreate, customFieldsForUpdate } from '../customfields/values';
 import { useCreateCustomer, useCustomer, useUpdateCustomer } from './api';
 import { CustomerForm, customerToFormValues, type CustomerFormValues } from './CustomerForm';
 
@@ -23,8 +25,16 @@ export function NewCustomerPage() {
 
   const onSubmit = (values: CustomerFormValues) => {
     clear();
+    const { custom_fields: custom, ...standard } = values;
+    const customFields = customFieldsForCreate(custom);
     create.mutate(
-      { ...withoutBlanks(values), name: values.name.trim(), kind: values.kind, tags: values.tags ?? [] },
+      {
+        ...withoutBlanks(standard),
+        name: values.name.trim(),
+        kind: values.kind,
+        tags: values.tags ?? [],
+        ...(customFields ? { custom_fields: customFields } : {}),
+      },
       {
         onSuccess: (customer) => {
           void message.success(t('common.saved'));
@@ -51,6 +61,7 @@ function EditCustomer({ customer, onReload }: { customer: CustomerRead; onReload
   const [form] = Form.useForm<CustomerFormValues>();
   const { serverError, handleError, clear } = useServerErrors(form);
   const update = useUpdateCustomer(customer.id);
+  const { fields: customFields } = useActiveCustomFields('customer');
 
   // After a reload (412), the form shows the server's current record.
   useEffect(() => {
@@ -59,9 +70,17 @@ function EditCustomer({ customer, onReload }: { customer: CustomerRead; onReload
 
   const onSubmit = (values: CustomerFormValues) => {
     clear();
-    const { name, kind, tags, ...rest } = values;
+    const { name, kind, tags, custom_fields: custom, ...rest } = values;
+    const changedCustom = customFieldsForUpdate(customFields, custom);
     update.mutate(
-      { ...blanksToNull(rest), name: name.trim(), kind, tags: tags ?? [], version: customer.version },
+      {
+        ...blanksToNull(rest),
+        name: name.trim(),
+        kind,
+        tags: tags ?? [],
+        version: customer.version,
+        ...(changedCustom ? { custom_fields: changedCustom } : {}),
+      },
       {
         onSuccess: () => {
           void message.success(t('common.saved'));

@@ -1,7 +1,8 @@
-import { PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Flex, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { PlusOutlined, TagsOutlined } from '@ant-design/icons';
+import { Button, Card, Flex, Input, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
 import dayjs from 'dayjs';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { CustomerRead } from '../../api/types';
@@ -9,14 +10,17 @@ import { LoadMore } from '../../components/LoadMore';
 import { QueryError } from '../../components/QueryError';
 import { useAuth } from '../auth/AuthContext';
 import { ExportButton } from '../exports/ExportButton';
+import { useTags } from '../customfields/api';
+import { BulkTagModal } from '../customfields/BulkTagModal';
+import { TagChips } from '../customfields/TagChips';
 import { useCustomerList, type CustomerFilters, type CustomerKind } from './api';
 
-type FilterKey = 'q' | 'kind' | 'industry' | 'source' | 'sort';
+type FilterKey = 'q' | 'kind' | 'industry' | 'source' | 'tag' | 'sort';
 const DEFAULT_SORT = '-updated_at';
 
 function filtersFrom(params: URLSearchParams): CustomerFilters {
   const filters: CustomerFilters = { sort: params.get('sort') || DEFAULT_SORT };
-  for (const key of ['q', 'industry', 'source'] as const) {
+  for (const key of ['q', 'industry', 'source', 'tag'] as const) {
     const value = params.get(key)?.trim();
     if (value) filters[key] = value;
   }
@@ -38,6 +42,11 @@ export function CustomerListPage() {
   const [params, setParams] = useSearchParams();
   const filters = filtersFrom(params);
   const list = useCustomerList(filters);
+  const tags = useTags('customer');
+  const [selected, setSelected] = useState<string[]>([]);
+  const [bulkOpen, setBulkOpen] = useState(false);
+  // The bulk action applies to what the list shows: its filters, without the sort order.
+  const listFilter = { q: filters.q, kind: filters.kind, industry: filters.industry, source: filters.source, tag: filters.tag };
 
   const setFilter = (key: FilterKey, value: string | undefined) => {
     const next = new URLSearchParams(params);
@@ -71,7 +80,7 @@ export function CustomerListPage() {
       title: t('customers.fields.tags'),
       dataIndex: 'tags',
       key: 'tags',
-      render: (tags: string[]) => tags.map((tag) => <Tag key={tag}>{tag}</Tag>),
+      render: (names: string[]) => <TagChips tags={names} />,
     },
     {
       title: t('customers.fields.updatedAt'),
@@ -96,6 +105,11 @@ export function CustomerListPage() {
       extra={
         <Space>
           <ExportButton objectType="customers" filters={{ ...filters }} />
+          {can('customers:write') && (
+            <Button icon={<TagsOutlined />} onClick={() => setBulkOpen(true)} data-testid="bulk-tag">
+              {t('tags.bulk')}
+            </Button>
+          )}
           {can('customers:write') && (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')} data-testid="new-customer">
               {t('customers.new')}
@@ -141,6 +155,16 @@ export function CustomerListPage() {
           defaultValue={params.get('source') ?? ''}
           onSearch={(value) => setFilter('source', value.trim())}
         />
+        <Select<string>
+          allowClear
+          showSearch
+          style={{ width: 180 }}
+          placeholder={t('tags.filter')}
+          value={filters.tag}
+          onChange={(value) => setFilter('tag', value)}
+          data-testid="tag-filter"
+          options={(tags.data ?? []).map((tag) => ({ value: tag.name, label: <TagChips tags={[tag.name]} /> }))}
+        />
       </Flex>
       {list.isError ? (
         <QueryError error={list.error} onRetry={() => void list.refetch()} />
@@ -155,8 +179,21 @@ export function CustomerListPage() {
             loading={list.loading}
             pagination={false}
             onChange={(_pagination, _filters, sorter) => onSort(sorter)}
+            rowSelection={
+              can('customers:write') ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) } : undefined
+            }
             scroll={{ x: 'max-content' }}
           />
+          {bulkOpen && (
+            <BulkTagModal
+              filter={listFilter}
+              ids={selected}
+              onClose={() => {
+                setBulkOpen(false);
+                setSelected([]);
+              }}
+            />
+          )}
           <LoadMore
             shown={list.rows.length}
             total={list.total}

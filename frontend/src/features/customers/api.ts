@@ -10,6 +10,7 @@ export interface CustomerFilters {
   kind?: CustomerKind;
   industry?: string;
   source?: string;
+  tag?: string;
   sort?: string;
 }
 

@@ -1,0 +1,1 @@
+"""Custom fields, tags and completeness: what administrators add to the built-in objects."""
