@@ -9,15 +9,26 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.core.exportable import Exportable, ExportColumn, ValueKind, attribute, register
+from crm.core.exportable import (
+    ColumnProvider,
+    Exportable,
+    ExportColumn,
+    ValueKind,
+    add_column_provider,
+    attribute,
+    register,
+)
 from crm.customers import service
 from crm.customers.models import Contact, Customer
 from crm.customers.schemas import ContactFilters, CustomerFilters
+from crm.customfields.models import CustomField
 from crm.identity.models import Department, User
 
 
@@ -137,3 +148,64 @@ register(
         ),
     )
 )
+
+
+# --- custom fields: one column per active definition, in the administrators' order -------------
+
+_CUSTOM_KINDS: dict[str, ValueKind] = {
+    "number": "number",
+    "decimal": "number",
+    "date": "date",
+    "boolean": "bool",
+    "multi_select": "list",
+}
+
+
+def _custom_value(key: str, field_type: str) -> Any:
+    """A getter of one custom field from the row's JSONB ``custom`` (dates and decimals are
+    stored as text there; the XLSX writer wants them typed)."""
+
+    def value(row: Any, context: Mapping[str, Any]) -> Any:
+        raw = (row.custom or {}).get(key)
+        if raw is None or not isinstance(raw, str):
+            return raw
+        if field_type == "date":
+            return date.fromisoformat(raw)
+        if field_type == "decimal":
+            return Decimal(raw)
+        return raw
+
+    return value
+
+
+def _custom_field_columns(record_type: str) -> ColumnProvider:
+    async def provider(session: AsyncSession) -> list[ExportColumn]:
+        definitions = (
+            await session.execute(
+                select(CustomField)
+                .where(
+                    CustomField.object_type == record_type,
+                    CustomField.active.is_(True),
+                    CustomField.deleted_at.is_(None),
+                )
+                .order_by(CustomField.position, CustomField.key)
+            )
+        ).scalars()
+        return [
+            ExportColumn(
+                f"cf.{d.key}",
+                {
+                    "en": d.label.get("en") or d.label.get("zh") or d.key,
+                    "zh-CN": d.label.get("zh") or d.label.get("en") or d.key,
+                },
+                _custom_value(d.key, d.field_type),
+                _CUSTOM_KINDS.get(d.field_type, "text"),
+            )
+            for d in definitions
+        ]
+
+    return provider
+
+
+add_column_provider("customers", _custom_field_columns("customer"))
+add_column_provider("contacts", _custom_field_columns("contact"))
