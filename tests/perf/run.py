@@ -121,8 +121,10 @@ async def _analyze_if_schema_changed(db_url: str, marker: dict[str, str]) -> Non
     try:
         head = await conn.fetchval("SELECT version_num FROM alembic_version")
         if marker.get("schema") != head:
-            print(f"Schema is now at {head}: ANALYZE ...", flush=True)
-            await conn.execute("ANALYZE")
+            # A migration may have rewritten rows (a backfilled column): reclaim the dead ones
+            # too, or every scan pays for them.
+            print(f"Schema is now at {head}: VACUUM ANALYZE ...", flush=True)
+            await conn.execute("VACUUM (ANALYZE)")
             await seed.write_marker(conn, {**marker, "schema": head})
     finally:
         await conn.close()

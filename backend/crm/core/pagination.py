@@ -264,6 +264,7 @@ def _row_shape(schema: type[BaseModel], table: Any) -> tuple[tuple[str, str], ..
     return tuple(pairs)
 
 
+@functools.cache  # a Select is immutable: every list request narrows the same one
 def select_columns(schema: type[BaseModel], model: Any) -> Select[Any]:
     """``SELECT`` of exactly the ``model`` columns that ``schema`` exposes, for list routes.
 
@@ -277,7 +278,8 @@ def select_columns(schema: type[BaseModel], model: Any) -> Select[Any]:
     return select(*(table.c[column] for _, column in _row_shape(schema, table)))
 
 
-RowExtra = Callable[[Any], Mapping[str, Any]]
+# Computes the fields no column holds from an item's JSON fields (those the columns gave).
+RowExtra = Callable[[dict[str, Any]], Mapping[str, Any]]
 
 
 def page_response(
@@ -300,7 +302,7 @@ def page_response(
         mapping = row._mapping
         item = {key: mapping[column] for key, column in shape}
         if computed is not None:
-            item.update(computed(row))
+            item.update(computed(item))
         items.append(item)
     body = {"items": items, "next_cursor": next_cursor, "total": total}
     # asyncpg's UUID is a subclass of uuid.UUID, which orjson hands to `default`.

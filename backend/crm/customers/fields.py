@@ -15,7 +15,7 @@ from crm.customers.models import Contact, Customer
 from crm.customfields import config as field_config
 from crm.customfields import query, registry, values
 from crm.customfields import tags as tag_service
-from crm.customfields.completeness import effective_rules, score
+from crm.customfields.completeness import ItemScorer, effective_rules, score
 
 registry.register(
     registry.ObjectType(
@@ -107,13 +107,15 @@ async def sortable(
 async def completeness_of(
     session: AsyncSession, object_type: str
 ) -> Callable[[Any], dict[str, Any]]:
-    """The ``completeness`` field of a row of ``object_type`` (for list pages written straight
-    to JSON, see core.pagination.page_response): one cached rule set for the whole page."""
+    """The ``completeness`` field of a list item of ``object_type`` (for list pages written
+    straight to JSON, see core.pagination.page_response): one cached rule set per page."""
     config = await field_config.config_for(session, object_type)
     rules = effective_rules(registry.get(object_type), config)
 
-    def completeness(row: Any) -> dict[str, Any]:
-        return {"completeness": score(row, rules).model_dump()}
+    scorer = ItemScorer(rules)
+
+    def completeness(item: dict[str, Any]) -> dict[str, Any]:
+        return {"completeness": scorer(item)}
 
     return completeness
 
