@@ -234,9 +234,9 @@ async def paginate(
     spec = resolve_sort(params.sort, sortable, default_sort)
     total = await _count(session, stmt) if params.with_total else None
     result = await session.execute(_page_statement(stmt, params, id_column, spec))
-    descriptions = stmt.column_descriptions
-    one_entity = len(descriptions) == 1 and descriptions[0]["entity"] is descriptions[0]["expr"]
-    rows = result.scalars().all() if one_entity else result.all()
+    rows: Sequence[Any] = result.all()
+    if rows and len(rows[0]) == 1 and hasattr(rows[0][0], "__mapper__"):
+        rows = [row[0] for row in rows]  # one ORM entity per row: the page holds instances
     rows, next_cursor = _cut(rows, params, spec, id_column)
     return rows, next_cursor, total
 
@@ -296,11 +296,11 @@ def page_response(
     decimals as strings, datetimes in ISO 8601 with ``Z`` for UTC) at a tenth of its cost.
     """
     rows, next_cursor, total = result
-    shape = _row_shape(schema, model.__table__)
+    # select_columns selected the columns in the shape's order: row positions match its keys.
+    keys = [key for key, _ in _row_shape(schema, model.__table__)]
     items = []
     for row in rows:
-        mapping = row._mapping
-        item = {key: mapping[column] for key, column in shape}
+        item = dict(zip(keys, row, strict=True))
         if computed is not None:
             item.update(computed(item))
         items.append(item)

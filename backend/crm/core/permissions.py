@@ -120,7 +120,27 @@ def owner_scope_clause(
     return or_(mine, department_col.in_(list(principal.department_tree_ids)))
 
 
+# Principals come from a short-lived per-process cache (identity/principal_cache.py): the same
+# object serves a user's requests for seconds, so its clauses are built once (SQL expressions
+# are immutable). The entry keeps the principal alive, so its id cannot be reused meanwhile.
+_CLAUSES: dict[tuple[int, Any], tuple[Principal, ColumnElement[bool]]] = {}
+_MAX_CLAUSES = 4096
+
+
 def scope_clause(model: Any, principal: Principal) -> ColumnElement[bool]:
+    """:func:`build_scope_clause`, remembered per principal object and model."""
+    key = (id(principal), model)
+    hit = _CLAUSES.get(key)
+    if hit is not None and hit[0] is principal:
+        return hit[1]
+    clause = build_scope_clause(model, principal)
+    if len(_CLAUSES) >= _MAX_CLAUSES:
+        _CLAUSES.clear()
+    _CLAUSES[key] = (principal, clause)
+    return clause
+
+
+def build_scope_clause(model: Any, principal: Principal) -> ColumnElement[bool]:
     """Visibility of ``model`` rows for ``principal``.
 
     A model declares ``__scope_resource__`` (its data-scope resource) and either owns rows
