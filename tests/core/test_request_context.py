@@ -84,3 +84,21 @@ async def test_api_key_writes_are_audited_as_api_key(admin: Any, db: Any) -> Non
     assert entry.actor_type == "api_key"
     assert str(entry.actor_id) == admin.user_id
     assert entry.request_id == "req-key"
+
+
+def test_json_logs_are_one_object_per_line(capfd: Any) -> None:
+    import json
+
+    import structlog
+
+    from crm.core.logging import configure
+
+    configure("INFO", json=True)
+    try:
+        structlog.get_logger("probe").info("hello", answer=42, text="中文")
+        line = capfd.readouterr().err.strip().splitlines()[-1]
+        record = json.loads(line)
+        assert record["event"] == "hello" and record["answer"] == 42 and record["text"] == "中文"
+        assert record["level"] == "info" and record["timestamp"].endswith("Z")
+    finally:
+        configure("WARNING", json=False)  # as the test settings have it
