@@ -75,6 +75,7 @@ openapi: $(PY_STAMP)
 
 bench: $(PY_STAMP)
 	$(BIN)/python tests/perf/run.py
+	$(BIN)/python tests/perf/bench_duplicates.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist
