@@ -362,7 +362,7 @@ async def test_object_types_lists_what_the_caller_may_export(
     )
     assert r.status_code == 200, r.text
     by_type = {t["object_type"]: t for t in r.json()}
-    assert set(by_type) == {"contacts", "customers"}
+    assert set(by_type) == {"activities", "contacts", "customers"}
     customers = by_type["customers"]
     assert customers["label"] == "客户"
     assert customers["sortable"] == ["created_at", "name", "updated_at"]
@@ -373,7 +373,7 @@ async def test_object_types_lists_what_the_caller_may_export(
         r = await sales_team[label].get("/api/v1/exports/object-types")
         assert r.status_code == 200 and r.json() == []
     english = await admin.get("/api/v1/exports/object-types")
-    assert {t["label"] for t in english.json()} == {"Customers", "Contacts"}
+    assert {t["label"] for t in english.json()} == {"Customers", "Contacts", "Activities"}
 
 
 async def test_bytes_survive_the_store_round_trip(admin: Any, factory: Any, db: Any) -> None:

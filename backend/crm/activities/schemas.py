@@ -226,3 +226,19 @@ class ReminderRuleRead(_Read):
 class DateFieldChoice(BaseModel):
     object_type: str
     field: str
+
+
+class ActivityFilters(BaseModel):
+    """The filters of ``GET /activities`` (its query parameters), e.g. for an export."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = Field(
+        default=None, description="Search text in subject and body, as the list's `q`"
+    )
+    customer_id: uuid.UUID | None = None
+    contact_id: uuid.UUID | None = None
+    kind: ActivityKind | None = None
+    owner_id: uuid.UUID | None = None
+    occurred_from: datetime | None = None
+    occurred_to: datetime | None = None

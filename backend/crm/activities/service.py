@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy import Select, and_, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.activities.models import Activity
 from crm.activities.schemas import (
     ActivityCreate,
+    ActivityFilters,
+    ActivityKind,
     ActivityRead,
     ActivityUpdate,
     Actor,
@@ -33,6 +35,7 @@ from crm.customers.models import Contact, Customer
 from crm.identity.models import User
 
 ACTIVITY_SORTS = {"occurred_at": Activity.occurred_at, "created_at": Activity.created_at}
+ACTIVITY_DEFAULT_SORT = "-occurred_at"
 # Which kinds carry which optional details.
 DURATION_KINDS = frozenset({"call", "visit", "meeting"})
 LOCATION_KINDS = frozenset({"visit", "meeting"})
@@ -59,6 +62,30 @@ async def get_activity(
     return activity
 
 
+def activity_filter_statement(principal: Principal, filters: ActivityFilters) -> Select[Any]:
+    """The activities ``principal`` may see that match ``filters``, unsorted: what the list
+    endpoint pages through and an export streams."""
+    stmt = readable(select(Activity), Activity, principal)
+    columns: dict[Any, Any] = {
+        Activity.customer_id: filters.customer_id,
+        Activity.contact_id: filters.contact_id,
+        Activity.kind: filters.kind,
+        Activity.owner_id: filters.owner_id,
+    }
+    for column, value in columns.items():
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if filters.occurred_from is not None:
+        stmt = stmt.where(Activity.occurred_at >= filters.occurred_from)
+    if filters.occurred_to is not None:
+        stmt = stmt.where(Activity.occurred_at < filters.occurred_to)
+    if filters.q:
+        stmt = stmt.where(
+            or_(text_contains(Activity.subject, filters.q), text_contains(Activity.body, filters.q))
+        )
+    return stmt
+
+
 async def list_activities(
     session: AsyncSession,
     principal: Principal,
@@ -66,36 +93,28 @@ async def list_activities(
     params: PageParams,
     customer_id: uuid.UUID | None = None,
     contact_id: uuid.UUID | None = None,
-    kind: str | None = None,
+    kind: ActivityKind | None = None,
     owner_id: uuid.UUID | None = None,
     occurred_from: datetime | None = None,
     occurred_to: datetime | None = None,
 ) -> tuple[Sequence[Activity], str | None, int | None]:
-    stmt = readable(select(Activity), Activity, principal)
-    filters: dict[Any, Any] = {
-        Activity.customer_id: customer_id,
-        Activity.contact_id: contact_id,
-        Activity.kind: kind,
-        Activity.owner_id: owner_id,
-    }
-    for column, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(column == value)
-    if occurred_from is not None:
-        stmt = stmt.where(Activity.occurred_at >= occurred_from)
-    if occurred_to is not None:
-        stmt = stmt.where(Activity.occurred_at < occurred_to)
-    if params.q:
-        stmt = stmt.where(
-            or_(text_contains(Activity.subject, params.q), text_contains(Activity.body, params.q))
-        )
+    # model_construct: the router validated every value already.
+    filters = ActivityFilters.model_construct(
+        q=params.q,
+        customer_id=customer_id,
+        contact_id=contact_id,
+        kind=kind,
+        owner_id=owner_id,
+        occurred_from=occurred_from,
+        occurred_to=occurred_to,
+    )
     return await paginate(
         session,
-        stmt,
+        activity_filter_statement(principal, filters),
         params=params,
         id_column=Activity.id,
         sortable=ACTIVITY_SORTS,
-        default_sort="-occurred_at",
+        default_sort=ACTIVITY_DEFAULT_SORT,
     )
 
 

@@ -12,12 +12,13 @@ export (custom fields defined by an administrator, for example).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core.permissions import Principal
@@ -49,6 +50,28 @@ def attribute(name: str) -> ValueGetter:
         return getattr(row, name)
 
     return get
+
+
+def lookup(key: str, labels: Mapping[str, str], names: str, id_attribute: str) -> ExportColumn:
+    """A column showing the name of a referenced record: ``context[names]`` (filled once per
+    batch by the object type's preparer, e.g. with :func:`names_by_id`) maps the row's
+    ``id_attribute`` to it."""
+
+    def value(row: Any, context: Mapping[str, Any]) -> Any:
+        return context[names].get(getattr(row, id_attribute))
+
+    return ExportColumn(key, labels, value, "text")
+
+
+async def names_by_id(
+    session: AsyncSession, name_column: Any, id_column: Any, ids: Iterable[uuid.UUID | None]
+) -> dict[uuid.UUID, str]:
+    """``{id: name}`` of the referenced records of a batch, in one query."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = await session.execute(select(id_column, name_column).where(id_column.in_(wanted)))
+    return {row_id: name for row_id, name in rows.all()}
 
 
 StatementBuilder = Callable[[Principal, Any], Select[Any]]

@@ -7,8 +7,7 @@ statements are the list endpoints' own (:func:`service.customer_filter_statement
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,6 +22,8 @@ from crm.core.exportable import (
     ValueKind,
     add_column_provider,
     attribute,
+    lookup,
+    names_by_id,
     register,
 )
 from crm.customers import service
@@ -40,21 +41,7 @@ def _column(
 
 def _lookup(key: str, en: str, zh: str, names: str, id_attribute: str) -> ExportColumn:
     """A column showing the name of a referenced record, resolved once per batch."""
-
-    def value(row: Any, context: Mapping[str, Any]) -> Any:
-        return context[names].get(getattr(row, id_attribute))
-
-    return ExportColumn(key, {"en": en, "zh-CN": zh}, value, "text")
-
-
-async def _names(
-    session: AsyncSession, name_column: Any, id_column: Any, ids: Iterable[uuid.UUID | None]
-) -> dict[uuid.UUID, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = await session.execute(select(id_column, name_column).where(id_column.in_(wanted)))
-    return {row_id: name for row_id, name in rows.all()}
+    return lookup(key, {"en": en, "zh-CN": zh}, names, id_attribute)
 
 
 async def _customer_context(session: AsyncSession, rows: Sequence[Any]) -> dict[str, Any]:
@@ -62,8 +49,8 @@ async def _customer_context(session: AsyncSession, rows: Sequence[Any]) -> dict[
     # departments are the directory every signed-in user may read, deleted ones included
     # (a customer may still belong to a departed colleague).
     return {
-        "owners": await _names(session, User.full_name, User.id, (r.owner_id for r in rows)),
-        "departments": await _names(
+        "owners": await names_by_id(session, User.full_name, User.id, (r.owner_id for r in rows)),
+        "departments": await names_by_id(
             session, Department.name, Department.id, (r.department_id for r in rows)
         ),
     }
@@ -72,7 +59,7 @@ async def _customer_context(session: AsyncSession, rows: Sequence[Any]) -> dict[
 async def _contact_context(session: AsyncSession, rows: Sequence[Any]) -> dict[str, Any]:
     # The contact is visible only through its customer, so the customer's name is too.
     return {
-        "customers": await _names(
+        "customers": await names_by_id(
             session, Customer.name, Customer.id, (r.customer_id for r in rows)
         )
     }
