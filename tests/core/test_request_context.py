@@ -93,6 +93,7 @@ def test_json_logs_are_one_object_per_line(capfd: Any) -> None:
 
     from crm.core.logging import configure
 
+    saved = structlog.get_config()  # the session's, bound to its own (still open) stream
     configure("INFO", json=True)
     try:
         structlog.get_logger("probe").info("hello", answer=42, text="中文")
@@ -101,4 +102,4 @@ def test_json_logs_are_one_object_per_line(capfd: Any) -> None:
         assert record["event"] == "hello" and record["answer"] == 42 and record["text"] == "中文"
         assert record["level"] == "info" and record["timestamp"].endswith("Z")
     finally:
-        configure("WARNING", json=False)  # as the test settings have it
+        structlog.configure(**saved)
