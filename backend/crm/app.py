@@ -28,6 +28,7 @@ from crm.customfields.router import router as customfields_router
 from crm.exports.router import router as exports_router
 from crm.identity.auth import load_principal
 from crm.identity.router import router as identity_router
+from crm.imports.router import router as imports_router
 from crm.notifications.router import router as notifications_router
 from crm.search.router import router as search_router
 from crm.settings import Settings, get_settings
@@ -43,6 +44,7 @@ ROUTERS: list[APIRouter] = [
     customers_router,
     search_router,
     exports_router,
+    imports_router,
     activities_router,
     notifications_router,
     customfields_router,
@@ -98,7 +100,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         IdempotencyMiddleware, database=database, ttl_seconds=settings.idempotency_ttl_seconds
     )
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        overrides={"/api/v1/imports": settings.import_max_bytes},
+    )
     app.add_middleware(RequestContextMiddleware)
     _mount_spa(app, settings.frontend_dist)
     return app

@@ -11,6 +11,7 @@ from crm.customers.dedupe.models import DuplicateGroup, DuplicateMember
 from crm.customers.models import Contact, Customer
 from crm.customfields.models import CompletenessRule, CustomField, Tag
 from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Role, User
+from crm.imports.models import Import, ImportRow
 from crm.notifications.models import Notification
 
 metadata = Base.metadata
@@ -29,6 +30,8 @@ __all__ = [
     "DuplicateMember",
     "Holiday",
     "IdempotencyRecord",
+    "Import",
+    "ImportRow",
     "Job",
     "LoginEvent",
     "Notification",

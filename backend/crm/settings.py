@@ -73,6 +73,12 @@ class Settings(BaseSettings):
     # Rows fetched per keyset batch while exporting: bounds the worker's memory.
     export_batch_size: int = Field(default=1000, ge=1, le=10_000)
 
+    # Imports: the largest file accepted (uploads only; other requests keep max_body_bytes),
+    # the most data rows, and the rows written per all-or-nothing batch of a commit.
+    import_max_bytes: int = Field(default=512 * 1024 * 1024, ge=1024)
+    import_max_rows: int = Field(default=5_000_000, ge=1)
+    import_batch_size: int = Field(default=20_000, ge=1, le=1_000_000)
+
     def resolved_files_dir(self) -> Path:
         return self.files_dir if self.files_dir is not None else self.var_dir / "files"
 

@@ -17,6 +17,7 @@ from crm.core.logging import configure as configure_logging
 from crm.customers.dedupe.tasks import scan_customer_duplicates
 from crm.exports import service as export_service
 from crm.exports.tasks import run_export
+from crm.imports.tasks import run_import_commit, run_import_preview
 from crm.settings import get_settings
 
 log = structlog.get_logger(__name__)
@@ -83,6 +84,8 @@ class WorkerSettings:
         # A large export may take a while; a job has the hour (arq's default is 5 minutes).
         func(run_export, keep_result=0, timeout=3600),
         func(scan_customer_duplicates, keep_result=0, timeout=3600),
+        func(run_import_preview, keep_result=0, timeout=3600),
+        func(run_import_commit, keep_result=0, timeout=4 * 3600),
     ]
     cron_jobs = [cron(sweep, second=0, run_at_startup=True)]
     cron_jobs += [cron(send_reminders, second=30)]

@@ -73,6 +73,7 @@ class Call:
     path: str
     json: Any = None
     data: dict[str, str] | None = None
+    files: dict[str, tuple[str, bytes, str]] | None = None  # multipart uploads
     params: dict[str, Any] | None = None
     headers: dict[str, str] | None = None
 
@@ -287,6 +288,7 @@ async def check(
         call.path,
         json=call.json,
         data=call.data,
+        files=call.files,
         params=call.params,
         headers=call.headers,
     )

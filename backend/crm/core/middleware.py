@@ -73,19 +73,24 @@ class BodyTooLarge(StarletteHTTPException):
 
 
 class BodySizeLimitMiddleware:
-    """Refuses bodies over ``max_bytes`` with 413, by Content-Length or while streaming."""
+    """Refuses bodies over ``max_bytes`` with 413, by Content-Length or while streaming.
+    ``overrides`` gives other limits to exact paths (file uploads)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, overrides: dict[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.overrides = overrides or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.overrides.get(scope["path"], self.max_bytes)
         declared = _header(scope, b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._reject(scope, receive, send)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._reject(scope, receive, send, limit)
             return
         received = 0
         response_started = False
@@ -95,8 +100,8 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
+                if received > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -109,12 +114,12 @@ class BodySizeLimitMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not response_started:
-                await self._reject(scope, receive, send)
+                await self._reject(scope, receive, send, limit)
 
-    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _reject(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         response = problem_response(
             413,
-            f"The request body is larger than the limit of {self.max_bytes} bytes.",
+            f"The request body is larger than the limit of {limit} bytes.",
             instance=scope["path"],
         )
         await response(scope, receive, send)

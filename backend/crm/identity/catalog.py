@@ -49,17 +49,18 @@ def scoped_resources() -> list[str]:
 for _resource in (
     Resource(
         "customers",
-        ("read", "write", "delete", "export", "merge"),
+        ("read", "write", "delete", "export", "merge", "import"),
         True,
-        "Customers (merge: merge duplicates, undo a merge, scan for duplicates)",
+        "Customers (merge: merge duplicates, undo a merge, scan for duplicates; import: CSV "
+        "and Excel files)",
     ),
     Resource("contacts", ("read", "write", "delete"), False, "Contacts (scoped by their customer)"),
     Resource("users", ("read",), False, "User directory"),
     Resource("departments", ("read",), False, "Department tree"),
-    # admin:exports: download any user's export file (everyone else only their own).
+    # admin:exports / admin:imports: any user's export file / import (others: their own only).
     Resource(
         "admin",
-        ("users", "departments", "roles", "api_keys", "purge", "exports", "settings"),
+        ("users", "departments", "roles", "api_keys", "purge", "exports", "imports", "settings"),
         False,
         "Administration (settings: custom fields, completeness rules, holidays, reminders)",
     ),
@@ -90,7 +91,7 @@ BUILTIN_ROLES: dict[str, BuiltinRole] = {
             "Sales manager",
             "All data of the department tree, deletes and exports, approvals.",
             grants={
-                "customers": ("read", "write", "delete", "export", "merge"),
+                "customers": ("read", "write", "delete", "export", "merge", "import"),
                 "contacts": ("read", "write", "delete"),
                 "activities": ("read", "write", "delete"),
                 "tasks": ("read", "write"),
@@ -104,7 +105,8 @@ BUILTIN_ROLES: dict[str, BuiltinRole] = {
             "Salesperson",
             "Own customers, leads and deals.",
             grants={
-                "customers": ("read", "write"),
+                # import: their own lists (a trade show's contacts); the rows become theirs.
+                "customers": ("read", "write", "import"),
                 "contacts": ("read", "write", "delete"),
                 "activities": ("read", "write", "delete"),
                 "tasks": ("read", "write"),

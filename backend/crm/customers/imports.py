@@ -1,0 +1,238 @@
+"""What a customer import takes: its fields (with the header names people use for them), the
+columns derived on the way, and the keys duplicates are matched on. Loaded by the imports
+feature at start-up (every ``crm/<domain>/imports.py`` is)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from crm.core.importable import (
+    CleanOptions,
+    Importable,
+    ImportField,
+    MatchKey,
+    add_field_provider,
+    labels,
+    register,
+)
+from crm.customers.cleaning import split_address
+from crm.customers.models import Customer
+from crm.customfields.importing import import_fields
+from crm.imports import columns as clean
+
+_KINDS = {
+    "company": "company",
+    "person": "person",
+    "公司": "company",
+    "企业": "company",
+    "单位": "company",
+    "个人": "person",
+    "individual": "person",
+}
+
+
+def _split_addresses(frame: pl.DataFrame) -> pl.DataFrame:
+    """Province / city / district split from the address where the row gave none of them (as
+    an API write does: never overwriting what was given)."""
+    parts = ("province", "city", "district")
+    given = [pl.col(p).is_not_null() for p in parts if p in frame.columns]
+    needs = ~pl.any_horizontal(given) if given else pl.lit(True)
+    wanted = frame.select(pl.when(needs).then(pl.col("address")).otherwise(None)).to_series()
+    distinct = wanted.drop_nulls().unique().to_list()
+    split = {a: split_address(a) for a in distinct}
+    for index, part in enumerate(parts):
+        found = {a: getattr(p, part) for a, p in split.items() if p and getattr(p, part)}
+        values = wanted.replace_strict(
+            list(found), list(found.values()), default=None, return_dtype=pl.String
+        )
+        if part in frame.columns:
+            frame = frame.with_columns(pl.col(part).fill_null(values))
+        else:
+            frame = frame.with_columns(values.alias(part))
+        del index
+    return frame
+
+
+def derive(frame: pl.DataFrame, options: CleanOptions) -> pl.DataFrame:
+    """The stored forms every customer write has: the normalised name, and the address split."""
+    if "name" in frame.columns:
+        frame = frame.with_columns(clean.company_names(frame["name"]).alias("name_normalized"))
+    if "address" in frame.columns:
+        frame = _split_addresses(frame)
+    return frame
+
+
+def _field(
+    key: str, en: str, zh: str, cleaner: object, kind: str = "text", **extra: object
+) -> ImportField:
+    return ImportField(key, labels(en, zh), kind, cleaner, **extra)  # type: ignore[arg-type]
+
+
+register(
+    Importable(
+        object_type="customers",
+        record_type="customer",
+        labels=labels("Customers", "客户"),
+        permissions=("customers:import",),
+        read_permission="customers:read",
+        model=Customer,
+        fields=(
+            _field(
+                "name",
+                "Name",
+                "客户名称",
+                clean.text(200, required=True),
+                required=True,
+                aliases=(
+                    "名称",
+                    "客户",
+                    "公司名称",
+                    "企业名称",
+                    "company",
+                    "company name",
+                    "customer",
+                    "customer name",
+                    "account name",
+                ),
+                example="上海星辰科技有限公司",
+            ),
+            _field(
+                "kind",
+                "Kind",
+                "类型",
+                clean.choice(_KINDS, default="company"),
+                "select",
+                aliases=("客户类型", "type"),
+                example="company",
+                options=("company", "person"),
+            ),
+            _field(
+                "phone",
+                "Phone",
+                "电话",
+                clean.phone(),
+                "phone",
+                aliases=(
+                    "手机",
+                    "手机号",
+                    "手机号码",
+                    "联系电话",
+                    "电话号码",
+                    "mobile",
+                    "telephone",
+                    "tel",
+                    "phone number",
+                ),
+                example="138 0013 8000",
+            ),
+            _field(
+                "email",
+                "E-mail",
+                "邮箱",
+                clean.email(),
+                "email",
+                aliases=("电子邮件", "电子邮箱", "邮件", "mail", "email address"),
+                example="info@example.com",
+            ),
+            _field(
+                "province",
+                "Province",
+                "省份",
+                clean.text(100),
+                aliases=("省", "state"),
+                example="上海市",
+            ),
+            _field("city", "City", "城市", clean.text(100), aliases=("市",), example="上海市"),
+            _field(
+                "district",
+                "District",
+                "区县",
+                clean.text(100),
+                aliases=("区", "县"),
+                example="浦东新区",
+            ),
+            _field(
+                "address",
+                "Address",
+                "地址",
+                clean.text(500),
+                aliases=("详细地址", "公司地址", "street"),
+                example="上海市浦东新区世纪大道100号",
+            ),
+            _field(
+                "industry",
+                "Industry",
+                "行业",
+                clean.text(100),
+                aliases=("所属行业",),
+                example="制造业",
+            ),
+            _field(
+                "source",
+                "Source",
+                "来源",
+                clean.text(50),
+                aliases=("客户来源", "渠道", "lead source", "channel"),
+                example="展会",
+            ),
+            _field(
+                "tags",
+                "Tags",
+                "标签",
+                clean.string_list(50, 50),
+                "list",
+                aliases=("tag",),
+                example="VIP, 华东",
+            ),
+            _field(
+                "owner_id",
+                "Owner",
+                "负责人",
+                clean.text(320),
+                "user",
+                aliases=(
+                    "owner",
+                    "所有者",
+                    "销售",
+                    "客户经理",
+                    "sales rep",
+                    "account owner",
+                    "负责人邮箱",
+                ),
+                example="sales@example.com",
+            ),
+            _field(
+                "notes",
+                "Notes",
+                "备注",
+                clean.text(10_000),
+                aliases=("说明", "remarks", "comment", "comments"),
+                example="",
+            ),
+        ),
+        match_keys=(
+            MatchKey("phone", "phone_e164"),
+            MatchKey("email", "email"),
+            # A person's name is no evidence: two people share names all the time.
+            MatchKey("name", "name_normalized", skip_when=("kind", "person")),
+        ),
+        updatable={
+            "name": "name",
+            "name_normalized": "name",
+            "kind": "kind",
+            "phone": "phone",
+            "phone_e164": "phone",
+            "email": "email",
+            "province": "province",
+            "city": "city",
+            "district": "district",
+            "address": "address",
+            "industry": "industry",
+            "source": "source",
+            "notes": "notes",
+            "tags": "tags",
+        },
+        derive=derive,
+    )
+)
+add_field_provider("customers", import_fields("customer"))

@@ -1,0 +1,2 @@
+"""Imports: CSV and Excel files into any registered object type, previewed, then committed by
+worker jobs."""

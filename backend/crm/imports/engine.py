@@ -1,0 +1,204 @@
+"""The import engine, generic over :class:`crm.core.importable.Importable` definitions.
+
+From a read table and a mapping (column index -> field key) it builds the cleaned frame: one
+column per mapped field (and the columns derived from it), ``_row`` (the spreadsheet's row
+number), ``_errors`` (the row is rejected) and ``_warnings``. Duplicates inside the file are
+found here, in polars; duplicates of existing records in SQL, on a temporary table the rows are
+copied into (:mod:`crm.imports.staging`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import polars as pl
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.core.importable import CleanOptions, Importable, ImportField
+from crm.core.permissions import Principal, owner_scope_clause
+from crm.identity.models import User
+from crm.imports.columns import merge_messages
+from crm.imports.reading import Table
+
+_HINT = re.compile(r"[（(\[【].*?[）)\]】]")  # "电话（必填）", "Phone (required)"
+_NOISE = re.compile(r"[\s*:：_\-./]+")
+CUSTOM_PREFIX = "cf."
+OWNER_FIELD = "owner_id"
+
+
+def header_key(name: str) -> str:
+    """The form header names are compared in: width, case, hints in brackets, required-marks
+    and separators do not matter."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    return _NOISE.sub("", _HINT.sub("", text))
+
+
+def suggest_mapping(headers: Sequence[str], fields: Sequence[ImportField]) -> dict[int, str]:
+    """Column index -> field key, for the headers that name a field (by key, a label in any
+    language, or an alias); each field at most once, the leftmost column winning."""
+    names: dict[str, str] = {}
+    for item in fields:
+        for name in (item.key, *item.labels.values(), *item.aliases):
+            names.setdefault(header_key(name), item.key)
+    mapping: dict[int, str] = {}
+    used: set[str] = set()
+    for index, header in enumerate(headers):
+        key = names.get(header_key(header))
+        if key is not None and key not in used:
+            mapping[index] = key
+            used.add(key)
+    return mapping
+
+
+def _prefix(messages: pl.Series, label: str) -> pl.Series:
+    return (
+        pl.DataFrame({"m": messages})
+        .select(pl.concat_str([pl.lit(f"{label}: "), pl.col("m")]))
+        .to_series()
+    )
+
+
+def clean_table(
+    importable: Importable,
+    table: Table,
+    mapping: Mapping[int, str],
+    fields: Sequence[ImportField],
+    options: CleanOptions,
+    language: str,
+) -> pl.DataFrame:
+    """The cleaned frame of ``table`` under ``mapping`` (already checked)."""
+    by_key = {f.key: f for f in fields}
+    columns: dict[str, pl.Series] = {"_row": table.data["_row"]}
+    errors: list[pl.Series | None] = []
+    warnings: list[pl.Series | None] = []
+    for index, key in sorted(mapping.items()):
+        item = by_key[key]
+        cleaned = item.clean(table.data[f"c{index}"], options)
+        columns[key] = cleaned.values.alias(key)
+        for suffix, series in cleaned.derived.items():
+            columns[f"{key}_{suffix}"] = series.alias(f"{key}_{suffix}")
+        label = item.label(language)
+        errors.append(_prefix(cleaned.errors, label) if cleaned.errors is not None else None)
+        warnings.append(_prefix(cleaned.warnings, label) if cleaned.warnings is not None else None)
+    frame = pl.DataFrame(columns)
+    frame = importable.derive(frame, options)
+    none = pl.Series([None] * frame.height, dtype=pl.String)
+    return frame.with_columns(
+        _errors=merge_messages(errors) if any(e is not None for e in errors) else none,
+        _warnings=merge_messages(warnings) if any(w is not None for w in warnings) else none,
+    )
+
+
+def add_errors(frame: pl.DataFrame, messages: pl.Series) -> pl.DataFrame:
+    """Append more per-row errors (null where none) to ``_errors``."""
+    merged = merge_messages([frame["_errors"], messages])
+    assert merged is not None
+    return frame.with_columns(_errors=merged)
+
+
+def in_file_duplicates(frame: pl.DataFrame, importable: Importable) -> pl.DataFrame:
+    """``_dup_row`` / ``_dup_reason``: the earlier row of the file a valid row repeats (same
+    value of a match key), null for first occurrences."""
+    valid = pl.col("_errors").is_null()
+    dup_row = pl.lit(None, dtype=pl.Int64)
+    reason = pl.lit(None, dtype=pl.String)
+    for key in reversed(importable.match_keys):  # the first key wins: applied last
+        if key.column not in frame.columns:
+            continue
+        eligible = valid & pl.col(key.column).is_not_null()
+        if key.skip_when is not None and key.skip_when[0] in frame.columns:
+            column, value = key.skip_when
+            eligible = eligible & (pl.col(column).fill_null("") != value)
+        first = (
+            pl.when(eligible).then(pl.col("_row")).otherwise(None).min().over(pl.col(key.column))
+        )
+        repeats = eligible & (first < pl.col("_row"))
+        dup_row = pl.when(repeats).then(first).otherwise(dup_row)
+        reason = pl.when(repeats).then(pl.lit(key.reason)).otherwise(reason)
+    return frame.with_columns(_dup_row=dup_row, _dup_reason=reason)
+
+
+async def resolve_users(
+    session: AsyncSession,
+    principal: Principal,
+    importable: Importable,
+    frame: pl.DataFrame,
+    fields: Sequence[ImportField],
+    language: str,
+) -> pl.DataFrame:
+    """Replace the cells of user fields (an e-mail address or a full name) by user ids; a
+    user nobody matches, a name several users share, or an owner outside the importer's data
+    scope is an error of the row."""
+    for item in fields:
+        if item.kind != "user" or item.key not in frame.columns:
+            continue
+        wanted = frame[item.key].drop_nulls().unique().to_list()
+        ids, problems = await _match_users(session, wanted)
+        if item.key == OWNER_FIELD:
+            allowed = await _assignable_owners(session, principal, importable, list(ids.values()))
+            for value, user_id in list(ids.items()):
+                if user_id not in allowed:
+                    del ids[value]
+                    problems[value] = f"'{value}' is outside your data scope."
+        resolved = frame[item.key].replace_strict(
+            list(ids), [str(v) for v in ids.values()], default=None, return_dtype=pl.String
+        )
+        messages = frame[item.key].replace_strict(
+            list(problems), list(problems.values()), default=None, return_dtype=pl.String
+        )
+        frame = frame.with_columns(resolved.alias(item.key))
+        frame = add_errors(frame, _prefix(messages, item.label(language)))
+    return frame
+
+
+async def _match_users(
+    session: AsyncSession, wanted: list[str]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    if not wanted:
+        return {}, {}
+    lowered = {w.casefold(): w for w in wanted}
+    rows = (
+        await session.execute(
+            select(User.id, User.email, User.full_name).where(
+                User.is_active.is_(True),
+                User.deleted_at.is_(None),
+                or_(func.lower(User.email).in_(list(lowered)), User.full_name.in_(wanted)),
+            )
+        )
+    ).all()
+    by_email = {email.casefold(): uid for uid, email, _ in rows}
+    by_name: dict[str, list[Any]] = {}
+    for uid, _, name in rows:
+        by_name.setdefault(name, []).append(uid)
+    ids: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for value in wanted:
+        if value.casefold() in by_email:
+            ids[value] = by_email[value.casefold()]
+        elif len(by_name.get(value, [])) == 1:
+            ids[value] = by_name[value][0]
+        elif by_name.get(value):
+            problems[value] = f"Several users are named '{value}'; use their e-mail address."
+        else:
+            problems[value] = f"No active user '{value}'."
+    return ids, problems
+
+
+async def _assignable_owners(
+    session: AsyncSession, principal: Principal, importable: Importable, user_ids: list[Any]
+) -> set[Any]:
+    """The users the principal may make owner: those whose records would be in its scope."""
+    if not user_ids:
+        return set()
+    resource = importable.model.__scope_resource__
+    rows = await session.execute(
+        select(User.id).where(
+            User.id.in_(user_ids),
+            owner_scope_clause(principal, resource, User.id, User.department_id),
+        )
+    )
+    return set(rows.scalars())

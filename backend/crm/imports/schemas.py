@@ -1,0 +1,133 @@
+"""Request and response models of imports."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DuplicateAction = Literal["skip", "update", "create"]
+FileDuplicateAction = Literal["skip", "create"]
+TemplateFormat = Literal["csv", "xlsx"]
+
+
+class ImportFieldRead(BaseModel):
+    key: str
+    label: str
+    kind: str
+    required: bool
+    options: list[str]
+    aliases: list[str]
+
+
+class ImportObjectType(BaseModel):
+    object_type: str
+    label: str
+    fields: list[ImportFieldRead]
+
+
+class ImportOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    phone_region: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=2,
+        pattern="^[A-Za-z]{2}$",
+        description="Region of phone numbers written without a country code (ISO 3166, e.g. "
+        "CN); default: the server's CRM_DEFAULT_PHONE_REGION",
+    )
+    day_first: bool = Field(
+        default=True, description="05/03/2024 is 5 March (true) or May 3 (false)"
+    )
+
+
+class ImportPreviewRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mapping: dict[str, str | None] = Field(
+        description="Column index (0-based, as a string) -> field key; null or left out: the "
+        "column is not imported. Default suggestions are in the import's `suggested_mapping`.",
+        max_length=500,
+    )
+    options: ImportOptions = Field(default_factory=ImportOptions)
+
+
+class RowDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    row: int = Field(ge=1, description="The spreadsheet row number, as the preview gives it")
+    action: DuplicateAction
+
+
+class ImportCommitRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on_duplicate: DuplicateAction = Field(
+        default="skip",
+        description="What to do with a row that repeats an existing record: skip it, update "
+        "that record with the row's non-empty values, or create a new record anyway",
+    )
+    on_file_duplicate: FileDuplicateAction = Field(
+        default="skip", description="What to do with a row that repeats an earlier row"
+    )
+    decisions: list[RowDecision] = Field(
+        default_factory=list,
+        max_length=100_000,
+        description="Per-row choices overriding the two defaults",
+    )
+
+
+class ImportColumn(BaseModel):
+    index: int
+    header: str
+    sample: list[str | None]
+
+
+class ImportRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    object_type: str
+    status: str
+    filename: str
+    size: int
+    format: str
+    encoding: str | None
+    header_row: int
+    columns: list[ImportColumn]
+    suggested_mapping: dict[str, str]
+    mapping: dict[str, str] | None
+    options: dict[str, Any]
+    total_rows: int | None
+    summary: dict[str, Any] | None
+    result: dict[str, Any] | None
+    error: str | None
+    preview_job_id: uuid.UUID | None
+    commit_job_id: uuid.UUID | None
+    same_file_imports: list[uuid.UUID] = Field(
+        default_factory=list,
+        description="Earlier committed imports of a file with the same content",
+    )
+    created_by: uuid.UUID
+    created_at: datetime
+    updated_at: datetime
+
+
+class ImportRowRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    row: int
+    status: str
+    errors: str | None
+    warnings: str | None
+    duplicate_of_row: int | None
+    match_id: uuid.UUID | None
+    match_name: str | None = None
+    match_reason: str | None
+    match_hidden: bool | None
+    cells: dict[str, Any]
+    outcome: str | None
+    record_id: uuid.UUID | None
