@@ -233,3 +233,21 @@ async def test_the_arq_worker_drains_the_outbox_in_burst_mode(
     for done in await _events(db):  # the bootstrap's user.created went along
         assert done.processed_at is not None and done.attempts == 1
     assert await redis.client().zcard("arq:queue") == 0
+
+
+async def test_events_nobody_handles_are_settled_in_bulk_and_handled_ones_still_delivered(
+    admin: Any, db: Any, handlers: None
+) -> None:
+    delivered: list[str] = []
+
+    @events.handles("department.created")
+    async def on_created(session: AsyncSession, event: OutboxEvent) -> None:
+        delivered.append(event.event_type)
+
+    await admin.post("/api/v1/departments", json={"name": "Handled"})
+    await admin.post("/api/v1/customers", json={"name": "Nobody listens"})
+    processed = await events.drain(db.sessionmaker)
+    assert processed == 3  # user.created (bootstrap) and customer.created settled, one delivered
+    assert delivered == ["department.created"]
+    assert all(e.processed_at is not None and e.attempts == 1 for e in await _events(db))
+    assert await events.drain(db.sessionmaker) == 0

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import DateTime, Index, Integer, String, Text, select
+from sqlalchemy import DateTime, Index, Integer, String, Text, select, update
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -92,7 +92,7 @@ async def drain(sessionmaker: async_sessionmaker[AsyncSession], *, batch_size: i
     drain tries each event at most once (it walks forward by id), so a failing event is retried
     by later drains instead of burning all its attempts at once.
     """
-    processed = 0
+    processed = await _settle_unhandled(sessionmaker)
     last_id: uuid.UUID | None = None
     while True:
         async with sessionmaker() as session:
@@ -122,3 +122,39 @@ async def drain(sessionmaker: async_sessionmaker[AsyncSession], *, batch_size: i
             processed += 1
             if processed >= batch_size:
                 return processed
+
+
+UNHANDLED_CHUNK = 10_000
+
+
+async def _settle_unhandled(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """Mark delivered, in bulk, the pending events no handler subscribes to.
+
+    Delivering one event per transaction is right when a handler acts on it, but an import of
+    a million customers writes a million ``customer.created`` events: walked one by one they
+    would hold up the events that do matter for hours. Events of a type nobody handles have
+    nothing to deliver, so they are settled ten thousand at a time.
+    """
+    if _handlers.get("*"):
+        return 0
+    handled = [event_type for event_type, fns in _handlers.items() if fns]
+    settled = 0
+    while True:
+        async with sessionmaker() as session:
+            chunk = (
+                select(OutboxEvent.id)
+                .where(OutboxEvent.processed_at.is_(None), OutboxEvent.event_type.not_in(handled))
+                .limit(UNHANDLED_CHUNK)
+                .with_for_update(skip_locked=True)
+            )
+            result = await session.execute(
+                update(OutboxEvent)
+                .where(OutboxEvent.id.in_(chunk.scalar_subquery()))
+                .values(processed_at=utcnow(), attempts=OutboxEvent.attempts + 1)
+                .execution_options(synchronize_session=False)
+            )
+            await session.commit()
+        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        settled += count
+        if count < UNHANDLED_CHUNK:
+            return settled
