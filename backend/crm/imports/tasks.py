@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -312,21 +313,30 @@ async def _commit(db: Database, job_id: uuid.UUID, import_id: uuid.UUID) -> None
         job = await session.get(jobs.Job, job_id)
         item = await session.get(Import, import_id)
         assert job is not None and item is not None
-        if item.status != ImportStatus.COMMITTING or item.commit_job_id != job_id:
+        if item.commit_job_id != job_id or item.status not in (
+            ImportStatus.COMMITTING,
+            ImportStatus.CANCELLING,
+        ):
             jobs.mark_finished(job, error="The import is not waiting to be committed.")
             await session.commit()
             return
         importable = service.find_importable(item.object_type)
+        if item.status == ImportStatus.CANCELLING:  # cancelled before it started
+            await _finish(session, job, item, importable, _EMPTY_TOTALS, [], cancelled=True)
+            return
         principal = await _principal(session, item, importable)
         await session.execute(
             text("SELECT pg_advisory_lock(hashtext(:key))"),
             {"key": f"crm.import.{item.object_type}"},
         )
+        started = time.perf_counter()
         frame, json_columns = staging.copy_ready(await _load_clean(item))
         stage = await staging.create_stage(
             conn, frame, json_columns=json_columns, drop_on_commit=False
         )
+        staged = time.perf_counter()
         await staging.match_existing(session, stage, importable, principal)
+        matched = time.perf_counter()
         await staging.decide(
             session,
             stage,
@@ -336,6 +346,13 @@ async def _commit(db: Database, job_id: uuid.UUID, import_id: uuid.UUID) -> None
         )
         jobs.mark_running(job, total=frame.height)
         await session.commit()
+        log.info(
+            "import_staged",
+            rows=frame.height,
+            stage_s=round(staged - started, 2),
+            match_s=round(matched - staged, 2),
+            decide_s=round(time.perf_counter() - matched, 2),
+        )
         await _write_batches(session, job, item, importable, stage, frame["_row"].to_list())
         await session.execute(text(f"DROP TABLE IF EXISTS {staging.STAGE}"))
         await session.execute(
@@ -356,7 +373,7 @@ async def _write_batches(
     rows: list[int],
 ) -> None:
     settings = get_settings()
-    totals = {"created": 0, "updated": 0, "skipped": 0}
+    totals = dict(_EMPTY_TOTALS)
     batches: list[dict[str, Any]] = []
     done = 0
     cancelled = False
@@ -369,6 +386,7 @@ async def _write_batches(
         if status == ImportStatus.CANCELLING:
             cancelled = True
             break
+        batch_started = time.perf_counter()
         counts = await staging.write_batch(
             session,
             importable,
@@ -391,12 +409,16 @@ async def _write_batches(
         for key in totals:
             totals[key] += batch[key]
         done += sum(counts.values())
+        log.info("import_batch", seconds=round(time.perf_counter() - batch_started, 2), **batch)
         jobs.report_progress(job, done)
         item.result = _result(totals, batches, item, finished=False)
         # The batch's rows, the job's progress and the import's result commit together: what
         # the job says went in is exactly what did.
         await session.commit()
     await _finish(session, job, item, importable, totals, batches, cancelled=cancelled)
+
+
+_EMPTY_TOTALS = {"created": 0, "updated": 0, "skipped": 0}
 
 
 def _result(
