@@ -274,6 +274,7 @@ async def test_me_returns_roles_permissions_and_scopes(factory: Any) -> None:
     assert [r["key"] for r in me["roles"]] == ["sales"]
     assert me["permissions"] == sorted(
         [
+            "customers:import",
             "customers:read",
             "customers:write",
             "contacts:read",

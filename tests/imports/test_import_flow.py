@@ -160,6 +160,9 @@ async def test_duplicates_in_the_file_and_in_the_database_follow_the_decisions(
     assert updated["name"] == "老客户"
     assert updated["phone"] == "138-0013-8010"
     assert updated["version"] == existing["version"] + 1
+    timeline = (await admin.get(f"/api/v1/customers/{existing['id']}/timeline")).json()
+    imported = [i for i in timeline["items"] if i["data"].get("import_id") == done["id"]]
+    assert [i["kind"] for i in imported] == ["customer.updated"]
     assert len([c for c in await _customers(admin) if c["name"] == "新客户A"]) == 2
     outcomes = {r["row"]: r["outcome"] for r in await rows_of(admin, done, status="duplicate")}
     assert outcomes == {2: "updated", 4: "created", 5: "skipped"}

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Column, MetaData, Table, and_, case, func, literal, not_, text, update
+from sqlalchemy import Column, MetaData, Table, and_, case, func, literal, not_, or_, text, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -83,17 +83,28 @@ def stage_table(frame: pl.DataFrame, *, json_columns: Sequence[str]) -> Table:
     return Table(STAGE, MetaData(), *columns, prefixes=["TEMPORARY"])
 
 
+# Defaults of the control columns of a commit's stage, filled in by COPY itself: most rows
+# are new records, and giving each its key there saves rewriting the whole table afterwards.
+_COMMIT_DEFAULTS = {"_action": "'create'", "_id": UUID7_SQL}
+
+
 async def create_stage(
     conn: AsyncConnection,
     frame: pl.DataFrame,
     *,
     json_columns: Sequence[str] = (),
     drop_on_commit: bool,
+    for_commit: bool = False,
 ) -> Table:
     """Copy ``frame`` (see :func:`copy_ready`) into a new temporary table; its Table."""
     table = stage_table(frame, json_columns=json_columns)
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
-    definitions = ", ".join(f'"{c.name}" {c.type.compile(dialect=dialect)}' for c in table.columns)
+    defaults = _COMMIT_DEFAULTS if for_commit else {}
+    definitions = ", ".join(
+        f'"{c.name}" {c.type.compile(dialect=dialect)}'
+        + (f" DEFAULT {defaults[c.name]}" if c.name in defaults else "")
+        for c in table.columns
+    )
     on_commit = "DROP" if drop_on_commit else "PRESERVE ROWS"
     await conn.execute(text(f"DROP TABLE IF EXISTS {STAGE}"))
     await conn.execute(
@@ -167,12 +178,15 @@ async def decide(
     chosen_for_file = func_coalesce(c._decision, on_file_duplicate)
     action = case(
         (c._dup_row.is_not(None), case((chosen_for_file == "create", "create"), else_="skip")),
-        (c._match_id.is_(None), "create"),
         (c._match_hidden.is_(True), case((chosen_for_match == "create", "create"), else_="skip")),
         else_=chosen_for_match,
     )
-    await session.execute(update(stage).values(_action=action))
-    await session.execute(text(f"UPDATE {STAGE} SET _id = {UUID7_SQL} WHERE _action = 'create'"))
+    # Rows that repeat nothing keep the stage's default action, create (and their key).
+    await session.execute(
+        update(stage)
+        .where(or_(c._dup_row.is_not(None), c._match_id.is_not(None)))
+        .values(_action=action)
+    )
 
 
 def func_coalesce(column: Any, default: str) -> Any:
@@ -259,7 +273,8 @@ def _events_sql() -> str:
         "INSERT INTO outbox_events (id, event_type, object_type, object_id, payload, actor_id, "
         "request_id, created_at, attempts) "
         f"SELECT {UUID7_SQL}, :record_type || CASE s._action WHEN 'create' THEN '.created' "
-        "ELSE '.updated' END, :record_type, COALESCE(s._id, s._match_id), "
+        "ELSE '.updated' END, :record_type, "
+        "CASE s._action WHEN 'create' THEN s._id ELSE s._match_id END, "
         "jsonb_build_object('source', 'import', 'import_id', CAST(:import_id AS text), "
         "'row', s._row), :actor, :request_id, now(), 0 "
         f"FROM {STAGE} s WHERE s._action IN ('create', 'update') "

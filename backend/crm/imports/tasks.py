@@ -332,7 +332,7 @@ async def _commit(db: Database, job_id: uuid.UUID, import_id: uuid.UUID) -> None
         started = time.perf_counter()
         frame, json_columns = staging.copy_ready(await _load_clean(item))
         stage = await staging.create_stage(
-            conn, frame, json_columns=json_columns, drop_on_commit=False
+            conn, frame, json_columns=json_columns, drop_on_commit=False, for_commit=True
         )
         staged = time.perf_counter()
         await staging.match_existing(session, stage, importable, principal)
