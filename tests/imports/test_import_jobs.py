@@ -260,3 +260,45 @@ async def test_every_step_is_audited_and_each_record_gets_its_event(admin: Any, 
     timeline = (await admin.get(f"/api/v1/customers/{customer['id']}/timeline")).json()
     assert [i["kind"] for i in timeline["items"]] == ["customer.created"]
     assert await count(db, Import) == 1
+
+
+async def test_contacts_import_onto_the_customers_the_importer_sees(
+    sales_team: dict[str, Any], factory: Any, db: Any
+) -> None:
+    a, b = sales_team["sales_a"], sales_team["sales_b"]
+    mine = await factory.customer(a, name="上海星辰科技有限公司")
+    theirs = await factory.customer(b, name="北京月光贸易有限公司")
+    content = csv_bytes(
+        [
+            ["客户名称", "联系人", "手机", "主要联系人", "生日"],
+            ["上海星辰科技", "李雷", "139 0013 9000", "是", "1990年5月20日"],  # normalised name
+            [mine["id"], "韩梅梅", "", "否", ""],  # by id
+            ["北京月光贸易有限公司", "王五", "", "", ""],  # someone else's customer
+            ["不存在的公司", "赵六", "", "", ""],
+        ]
+    )
+    item = await upload(a, content, object_type="contacts")
+    assert item["suggested_mapping"] == {
+        "0": "customer_id",
+        "1": "name",
+        "2": "phone",
+        "3": "is_primary",
+        "4": "birthday",
+    }
+    previewed = await preview(a, db, item)
+    errors = {r["row"]: r["errors"] for r in await rows_of(a, previewed, status="error")}
+    assert sorted(errors) == [4, 5]
+    assert "that you can see" in errors[4] and "that you can see" in errors[5]
+    done = await commit(a, db, previewed)
+    assert done["result"]["created"] == 2
+    r = await a.get("/api/v1/contacts", params={"customer_id": mine["id"], "sort": "name"})
+    contacts = {c["name"]: c for c in r.json()["items"]}
+    assert set(contacts) == {"李雷", "韩梅梅"}
+    assert contacts["李雷"]["phone_e164"] == "+8613900139000"
+    assert contacts["李雷"]["is_primary"] is True
+    assert contacts["李雷"]["birthday"] == "1990-05-20"
+    assert contacts["韩梅梅"]["is_primary"] is False
+    r = await b.get("/api/v1/contacts", params={"customer_id": theirs["id"]})
+    assert r.json()["items"] == []
+    timeline = (await a.get(f"/api/v1/customers/{mine['id']}/timeline")).json()
+    assert sum(i["kind"] == "contact.created" for i in timeline["items"]) == 2

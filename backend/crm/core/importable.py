@@ -62,6 +62,17 @@ class CleanOptions:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A field naming another record: its id, or its name (exact, or normalised through
+    ``normalize`` into ``normalized_column``), among the records the importer may see."""
+
+    model: Any
+    name_column: str = "name"
+    normalized_column: str | None = None
+    normalize: Callable[[str], str] | None = None
+
+
+@dataclass(frozen=True)
 class ImportField:
     key: str  # the target: a standard field ("name") or a custom one ("cf.level")
     labels: Mapping[str, str]  # language -> header label; "en" at least
@@ -72,6 +83,7 @@ class ImportField:
     aliases: tuple[str, ...] = ()
     example: str = ""  # the template's sample value
     options: tuple[str, ...] = ()  # allowed values of select fields, for the mapping screen
+    reference: Reference | None = None  # for kind "reference": what it names
 
     def label(self, language: str) -> str:
         return self.labels.get(language) or self.labels.get(DEFAULT_LANGUAGE) or self.key

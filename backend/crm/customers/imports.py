@@ -11,12 +11,13 @@ from crm.core.importable import (
     Importable,
     ImportField,
     MatchKey,
+    Reference,
     add_field_provider,
     labels,
     register,
 )
-from crm.customers.cleaning import split_address
-from crm.customers.models import Customer
+from crm.customers.cleaning import normalize_company_name, split_address
+from crm.customers.models import Contact, Customer
 from crm.customfields.importing import import_fields
 from crm.imports import columns as clean
 
@@ -236,3 +237,108 @@ register(
     )
 )
 add_field_provider("customers", import_fields("customer"))
+
+
+register(
+    Importable(
+        object_type="contacts",
+        record_type="contact",
+        labels=labels("Contacts", "联系人"),
+        # Contacts are written onto customers: the customers' import right and contacts' write.
+        permissions=("customers:import", "contacts:write"),
+        read_permission="contacts:read",
+        model=Contact,
+        fields=(
+            _field(
+                "customer_id",
+                "Customer",
+                "客户",
+                clean.text(200, required=True),
+                "reference",
+                required=True,
+                aliases=(
+                    "客户名称",
+                    "公司",
+                    "公司名称",
+                    "所属客户",
+                    "company",
+                    "account",
+                    "customer name",
+                    "customer id",
+                ),
+                example="上海星辰科技有限公司",
+                # By id, or by the company name as duplicate detection compares it (so
+                # "上海星辰科技" finds "上海星辰科技有限公司"); only customers the importer sees.
+                reference=Reference(
+                    Customer, normalized_column="name_normalized", normalize=normalize_company_name
+                ),
+            ),
+            _field(
+                "name",
+                "Name",
+                "姓名",
+                clean.text(200, required=True),
+                required=True,
+                aliases=("联系人", "联系人姓名", "contact", "contact name", "full name"),
+                example="李雷",
+            ),
+            _field(
+                "title",
+                "Title",
+                "职务",
+                clean.text(100),
+                aliases=("职位", "job title", "position"),
+                example="采购经理",
+            ),
+            _field(
+                "phone",
+                "Phone",
+                "电话",
+                clean.phone(),
+                "phone",
+                aliases=("手机", "手机号", "手机号码", "联系电话", "mobile", "telephone", "tel"),
+                example="139 0013 9000",
+            ),
+            _field(
+                "email",
+                "E-mail",
+                "邮箱",
+                clean.email(),
+                "email",
+                aliases=("电子邮件", "电子邮箱", "mail"),
+                example="li.lei@example.com",
+            ),
+            _field(
+                "is_primary",
+                "Primary contact",
+                "主要联系人",
+                clean.boolean(default=False),
+                "boolean",
+                aliases=("首要联系人", "primary"),
+                example="yes",
+            ),
+            _field(
+                "birthday",
+                "Birthday",
+                "生日",
+                clean.date(),
+                "date",
+                aliases=("出生日期", "date of birth"),
+                example="1990-05-20",
+            ),
+            _field("notes", "Notes", "备注", clean.text(10_000), aliases=("说明", "remarks")),
+        ),
+        match_keys=(MatchKey("phone", "phone_e164"), MatchKey("email", "email")),
+        updatable={
+            "name": "name",
+            "title": "title",
+            "phone": "phone",
+            "phone_e164": "phone",
+            "email": "email",
+            "is_primary": "is_primary",
+            "birthday": "birthday",
+            "notes": "notes",
+        },
+    )
+)
+add_field_provider("contacts", import_fields("contact"))

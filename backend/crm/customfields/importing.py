@@ -13,11 +13,15 @@ from crm.core.importable import CleanedColumn, CleanOptions, FieldProvider, Impo
 from crm.customers.cleaning import parse_date
 from crm.customfields.config import FieldDef, field_def
 from crm.customfields.models import CustomField
-from crm.customfields.values import InvalidValue, clean_value
-from crm.imports.columns import blank_to_null, map_distinct, merge_messages, split_list
+from crm.customfields.values import clean_value
+from crm.imports.columns import (
+    blank_to_null,
+    map_distinct,
+    merge_messages,
+    parse_boolean,
+    split_list,
+)
 
-_TRUE = frozenset({"true", "yes", "y", "1", "是", "对", "有", "√", "✓"})
-_FALSE = frozenset({"false", "no", "n", "0", "否", "不是", "无", "×", "✗"})
 _DTYPES: dict[str, Any] = {
     "number": pl.Int64,
     "boolean": pl.Boolean,
@@ -39,12 +43,7 @@ def _from_text(defn: FieldDef, raw: str, options: CleanOptions) -> Any:
         parsed = parse_date(raw, day_first=options.day_first)
         return parsed.isoformat() if parsed else None
     if kind == "boolean":
-        word = raw.strip().casefold()
-        if word in _TRUE:
-            return True
-        if word in _FALSE:
-            return False
-        raise InvalidValue("Must be yes or no (是 / 否, true / false, 1 / 0).")
+        return parse_boolean(raw)
     if kind == "number" and raw.endswith(".0"):
         return raw[:-2]  # an integer cell of a spreadsheet read as a float
     if kind == "multi_select":

@@ -137,6 +137,29 @@ def choice(synonyms: dict[str, str], *, default: str | None = None) -> ColumnCle
     return clean
 
 
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "是", "对", "有", "√", "✓"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "否", "不是", "无", "×", "✗"})
+
+
+def parse_boolean(raw: str) -> bool:
+    word = raw.strip().casefold()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError("Must be yes or no (是 / 否, true / false, 1 / 0).")
+
+
+def boolean(*, default: bool | None = None) -> ColumnCleaner:
+    def clean(column: pl.Series, options: CleanOptions) -> CleanedColumn:
+        values, errors = map_distinct(blank_to_null(column), parse_boolean, pl.Boolean)
+        if default is not None:
+            values = null_where(values.fill_null(default), errors.is_not_null())
+        return CleanedColumn(values, errors)
+
+    return clean
+
+
 _LIST_SEPARATORS = re.compile(r"[,;，；、|]")
 
 

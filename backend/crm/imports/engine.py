@@ -9,8 +9,10 @@ copied into (:mod:`crm.imports.staging`).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,8 +20,8 @@ import polars as pl
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.core.importable import CleanOptions, Importable, ImportField
-from crm.core.permissions import Principal, owner_scope_clause
+from crm.core.importable import CleanOptions, Importable, ImportField, Reference
+from crm.core.permissions import Principal, owner_scope_clause, readable
 from crm.identity.models import User
 from crm.imports.columns import merge_messages
 from crm.imports.reading import Table
@@ -153,6 +155,71 @@ async def resolve_users(
         frame = frame.with_columns(resolved.alias(item.key))
         frame = add_errors(frame, _prefix(messages, item.label(language)))
     return frame
+
+
+async def resolve_references(
+    session: AsyncSession,
+    principal: Principal,
+    frame: pl.DataFrame,
+    fields: Sequence[ImportField],
+    language: str,
+) -> pl.DataFrame:
+    """Replace the cells of reference fields (a record's id or name) by the id of the one
+    record the importer may see that they name; none or several is an error of the row."""
+    for item in fields:
+        if item.reference is None or item.key not in frame.columns:
+            continue
+        wanted = frame[item.key].drop_nulls().unique().to_list()
+        ids, problems = await _match_records(session, principal, item.reference, wanted)
+        resolved = frame[item.key].replace_strict(
+            list(ids), [str(v) for v in ids.values()], default=None, return_dtype=pl.String
+        )
+        messages = frame[item.key].replace_strict(
+            list(problems), list(problems.values()), default=None, return_dtype=pl.String
+        )
+        frame = frame.with_columns(resolved.alias(item.key))
+        frame = add_errors(frame, _prefix(messages, item.label(language)))
+    return frame
+
+
+async def _match_records(
+    session: AsyncSession, principal: Principal, reference: Reference, wanted: list[str]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    if not wanted:
+        return {}, {}
+    model = reference.model
+    by_id: dict[str, uuid.UUID] = {}
+    for value in wanted:
+        with contextlib.suppress(ValueError):  # not an id: a name
+            by_id[value] = uuid.UUID(value)
+    names = [v for v in wanted if v not in by_id]
+    keys = {v: reference.normalize(v) if reference.normalize else v for v in names}
+    name_column = getattr(model, reference.normalized_column or reference.name_column)
+    stmt = readable(select(model.id, name_column), model, principal).where(
+        or_(model.id.in_(list(by_id.values())), name_column.in_(list(keys.values())))
+    )
+    found = (await session.execute(stmt)).all()
+    ids_seen = {row_id for row_id, _ in found}
+    by_name: dict[str, list[Any]] = {}
+    for row_id, name in found:
+        by_name.setdefault(name, []).append(row_id)
+    ids: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for value in wanted:
+        if value in by_id:
+            if by_id[value] in ids_seen:
+                ids[value] = by_id[value]
+            else:
+                problems[value] = f"No record {value} that you can see."
+            continue
+        matches = by_name.get(keys[value], [])
+        if len(matches) == 1:
+            ids[value] = matches[0]
+        elif matches:
+            problems[value] = f"Several records are named '{value}'; give its id instead."
+        else:
+            problems[value] = f"Nothing named '{value}' that you can see."
+    return ids, problems
 
 
 async def _match_users(

@@ -14,7 +14,20 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Column, MetaData, Table, and_, case, func, literal, not_, or_, text, update
+from sqlalchemy import (
+    Column,
+    MetaData,
+    String,
+    Table,
+    and_,
+    case,
+    func,
+    literal,
+    not_,
+    or_,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -201,7 +214,7 @@ def _insert_sql(importable: Importable, stage: Table) -> str:
         if c.name in table.c and c.name not in ("owner_id", "custom", "id")
     ]
     targets = ["id", *names, "created_at", "updated_at"]
-    values = ["s._id", *[_value(stage, n) for n in names], "now()", "now()"]
+    values = ["s._id", *[_value(stage, n, table.c[n]) for n in names], "now()", "now()"]
     owned = "owner_id" in table.c
     if owned:
         targets += ["owner_id", "department_id"]
@@ -233,11 +246,18 @@ def _literal(value: Any) -> str:
     return str(literal(value).compile(compile_kwargs={"literal_binds": True}))
 
 
-def _value(stage: Table, name: str) -> str:
+def _value(stage: Table, name: str, target: Any | None = None) -> str:
+    """The stage's value of ``name`` as the target column takes it (a list from its JSON, a
+    reference's text as a uuid ...)."""
     if isinstance(stage.c[name].type, postgresql.JSONB):  # a list column: {"v": [...]}
         items = f"COALESCE(NULLIF(s.\"{name}\"->'v', 'null'::jsonb), '[]'::jsonb)"
         return f"ARRAY(SELECT jsonb_array_elements_text({items}))"
-    return f's."{name}"'
+    # Text goes in as text: an explicit cast to varchar(n) would truncate where the assignment
+    # refuses (the cleaners keep within the lengths; the database stays the last word).
+    if target is None or isinstance(target.type, String):
+        return f's."{name}"'
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    return f's."{name}"::{target.type.compile(dialect=dialect)}'
 
 
 def _update_sql(importable: Importable, stage: Table) -> str | None:
@@ -252,8 +272,8 @@ def _update_sql(importable: Importable, stage: Table) -> str | None:
             sets.append(f'"{column}" = ARRAY(SELECT DISTINCT unnest({merged}))')
         else:
             sets.append(
-                f'"{column}" = CASE WHEN s."{guard}" IS NOT NULL THEN s."{column}" '
-                f'ELSE t."{column}" END'
+                f'"{column}" = CASE WHEN s."{guard}" IS NOT NULL '
+                f'THEN {_value(stage, column, table.c[column])} ELSE t."{column}" END'
             )
     if "custom" in stage.c and "custom" in table.c:
         sets.append("custom = t.custom || jsonb_strip_nulls(s.custom)")
@@ -268,7 +288,11 @@ def _update_sql(importable: Importable, stage: Table) -> str | None:
     )
 
 
-def _events_sql() -> str:
+def _events_sql(importable: Importable, stage: Table) -> str:
+    # A record seen through its parent (a contact through its customer) names the parent in
+    # its events, so they appear on the parent's timeline as an API write's do.
+    parent = getattr(importable.model, "__scope_parent__", None)
+    extra = f", '{parent[0]}', s.\"{parent[0]}\"" if parent and parent[0] in stage.c else ""
     return (
         "INSERT INTO outbox_events (id, event_type, object_type, object_id, payload, actor_id, "
         "request_id, created_at, attempts) "
@@ -276,7 +300,7 @@ def _events_sql() -> str:
         "ELSE '.updated' END, :record_type, "
         "CASE s._action WHEN 'create' THEN s._id ELSE s._match_id END, "
         "jsonb_build_object('source', 'import', 'import_id', CAST(:import_id AS text), "
-        "'row', s._row), :actor, :request_id, now(), 0 "
+        f"'row', s._row{extra}), :actor, :request_id, now(), 0 "
         f"FROM {STAGE} s WHERE s._action IN ('create', 'update') "
         "AND s._row BETWEEN :low AND :high"
     )
@@ -301,7 +325,7 @@ async def write_batch(
     if update_sql is not None:
         await session.execute(text(update_sql), bounds)
     await session.execute(
-        text(_events_sql()),
+        text(_events_sql(importable, stage)),
         {
             **bounds,
             "record_type": importable.record_type,

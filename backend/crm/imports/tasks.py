@@ -128,6 +128,7 @@ async def _clean(
         engine.clean_table, importable, table, mapping, fields, _options(item), language
     )
     frame = await engine.resolve_users(session, principal, importable, frame, fields, language)
+    frame = await engine.resolve_references(session, principal, frame, fields, language)
     return engine.in_file_duplicates(frame, importable), table
 
 
