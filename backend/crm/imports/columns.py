@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import phonenumbers
@@ -178,7 +179,8 @@ def string_list(item_max_length: int, max_items: int) -> ColumnCleaner:
     def clean(column: pl.Series, options: CleanOptions) -> CleanedColumn:
         values, errors = map_distinct(
             blank_to_null(column),
-            lambda raw: split_list(raw, item_max_length, max_items),
+            # A cell of separators only ("，") holds no item: empty, like a blank cell.
+            lambda raw: split_list(raw, item_max_length, max_items) or None,
             pl.List(pl.String),
         )
         return CleanedColumn(values, errors)
@@ -189,17 +191,64 @@ def string_list(item_max_length: int, max_items: int) -> ColumnCleaner:
 # --- phone numbers --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _FastPhone:
+    """What the fast path of a region needs, from phonenumbers' own metadata."""
+
+    code: str  # the country calling code: "86"
+    idd_00: bool  # "00" is an international prefix of the region ("0086 ..." is "+86 ...")
+    conditions: tuple[pl.Expr, ...]  # on ``national``: together, a valid mobile number
+
+
+def _matches_desc(column: pl.Expr, desc: Any) -> list[pl.Expr]:
+    """What ``phonenumbers`` checks of a national number against one of its descriptions: a
+    possible length and a full match of the pattern."""
+    conditions = [column.str.contains(f"^(?:{desc.national_number_pattern})$")]
+    if desc.possible_length:
+        conditions.append(column.str.len_chars().is_in(list(desc.possible_length)))
+    return conditions
+
+
 @functools.lru_cache(maxsize=16)
-def _region_patterns(region: str) -> tuple[str, str]:
-    """(country calling code, full-match pattern of the region's mobile national numbers),
-    from phonenumbers' own metadata."""
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region.upper())
-    if metadata is None or metadata.mobile is None or not metadata.mobile.national_number_pattern:
-        return "", ""
-    return str(metadata.country_code), f"^(?:{metadata.mobile.national_number_pattern})$"
+def _fast_phone(region: str) -> _FastPhone | None:
+    """The fast path of ``region``, or None where it has none (then every value goes to the
+    library). Only the main region of a country code has one: ``phonenumbers`` tries that
+    region's patterns first, so a number matching its mobile pattern is valid."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if (
+        metadata is None
+        or metadata.country_code is None
+        or metadata.mobile is None
+        or not metadata.mobile.national_number_pattern
+        or metadata.general_desc is None
+        or not metadata.general_desc.national_number_pattern
+        or phonenumbers.region_code_for_country_code(metadata.country_code) != region
+    ):
+        return None
+    national = pl.col("national")
+    conditions = [
+        # ASCII digits only: the patterns' "\d" also matches full-width and other digits,
+        # which the library reads as their ASCII digits.
+        national.str.contains(r"^[0-9]+$"),
+        *_matches_desc(national, metadata.general_desc),
+        *_matches_desc(national, metadata.mobile),
+    ]
+    # A national number that starts like a national prefix or an international prefix
+    # (China's 17951 / 12593 IP-dialling codes ...) is parsed by rules the fast path does not
+    # mirror: the library decides.
+    for prefix in (metadata.national_prefix_for_parsing, metadata.international_prefix):
+        if prefix:
+            conditions.append(~national.str.contains(f"^(?:{prefix})"))
+    idd = metadata.international_prefix
+    idd_00 = idd is not None and re.fullmatch(idd, "00") is not None
+    return _FastPhone(str(metadata.country_code), idd_00, tuple(conditions))
 
 
-_PHONE_PUNCTUATION = r"[\s()\-.]"
+# What the fast path removes before looking at the digits: the separators people type and the
+# library ignores. Not every kind of white space: the library rejects a tab or a line break
+# inside a number.
+_PHONE_PUNCTUATION = "[ \u00a0\u3000()\\-.]"  # space, no-break space, ideographic space
+_PHONE_MAX_INPUT = 250  # the library rejects longer input (phonenumbers' own limit)
 _SLOW_PHONE_CACHE = 200_000
 
 
@@ -210,33 +259,39 @@ def _slow_e164(raw: str, region: str) -> str | None:
 
 def phones_e164(column: pl.Series, region: str) -> pl.Series:
     """The E.164 form of each phone number (null when not a valid number), as
-    :func:`crm.customers.cleaning.phone_to_e164` gives it.
+    :func:`crm.customers.cleaning.phone_to_e164` gives it (``region`` in either case: "cn" is
+    "CN").
 
     Fast path, as expressions: mobile numbers of the default region written nationally or with
-    its country code (+86 / 0086), in any punctuation. Those are most of a Chinese customer
-    list, and their validity is exactly "the national number matches the region's mobile
-    pattern". Everything else (fixed lines with trunk prefix, foreign numbers, junk) goes to
-    ``phonenumbers`` once per distinct value.
+    its country code (+86 / 0086), separated by spaces, hyphens, dots or brackets. Those are
+    most of a Chinese customer list, and their validity is exactly "the national number matches
+    the region's general and mobile descriptions". Everything else (fixed lines with trunk
+    prefix, foreign numbers, junk) goes to ``phonenumbers`` once per distinct value.
     """
-    code, mobile = _region_patterns(region)
+    region = region.upper()
+    fast_path = _fast_phone(region)
     values = blank_to_null(column)
-    if not code:
+    if fast_path is None:
         e164, _ = map_distinct(values, lambda raw: _slow_e164(raw, region), pl.String)
         return e164
+    code = fast_path.code
+    digits = pl.col("digits")
     frame = pl.DataFrame({"raw": values}).with_columns(
-        digits=pl.col("raw").str.replace_all(_PHONE_PUNCTUATION, "")
+        digits=pl.when(pl.col("raw").str.len_chars() <= _PHONE_MAX_INPUT).then(
+            pl.col("raw").str.replace_all(_PHONE_PUNCTUATION, "")
+        )
     )
     national = (
-        pl.when(pl.col("digits").str.starts_with(f"+{code}"))
-        .then(pl.col("digits").str.slice(len(code) + 1))
-        .when(pl.col("digits").str.starts_with(f"00{code}"))
-        .then(pl.col("digits").str.slice(len(code) + 2))
-        .when(pl.col("digits").str.starts_with("+") | pl.col("digits").str.starts_with("0"))
+        pl.when(digits.str.starts_with(f"+{code}"))
+        .then(digits.str.slice(len(code) + 1))
+        .when(pl.lit(fast_path.idd_00) & digits.str.starts_with(f"00{code}"))
+        .then(digits.str.slice(len(code) + 2))
+        .when(digits.str.starts_with("+") | digits.str.starts_with("0"))
         .then(None)  # another country, or a trunk prefix: the library decides
-        .otherwise(pl.col("digits"))
+        .otherwise(digits)
     )
     frame = frame.with_columns(national=national).with_columns(
-        fast=pl.when(pl.col("national").str.contains(mobile))
+        fast=pl.when(pl.all_horizontal(fast_path.conditions).fill_null(False))
         .then(pl.concat_str([pl.lit(f"+{code}"), pl.col("national")]))
         .otherwise(None)
     )
@@ -272,12 +327,14 @@ _SIMPLE_ADDRESS = rf"^{_ATEXT}+(?:\.{_ATEXT}+)*@[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?
 
 @functools.lru_cache(maxsize=100_000)
 def _domain_ok(domain: str) -> bool:
-    """Whether email_validator accepts the domain part (checked with a plain local part)."""
+    """Whether email_validator accepts the (lower-case ASCII) domain part as it is, checked
+    with a plain local part: valid, and normalised to itself (an IDNA domain, "xn--...", is
+    normalised to its Unicode form, so it is not settled by the fast path)."""
     try:
-        validate_email(f"a@{domain}", check_deliverability=False)
+        checked = validate_email(f"a@{domain}", check_deliverability=False)
     except EmailNotValidError:
         return False
-    return True
+    return bool(checked.domain == domain)
 
 
 def _email_rule(raw: str) -> str:

@@ -184,13 +184,17 @@ def _filled(frame: pl.DataFrame) -> list[int]:
 
 
 def find_header_row(frame: pl.DataFrame) -> int:
-    """0-based index of the header: the first of the first rows that is as full as the
-    fullest of them (a merged title cell above the header fills one cell only)."""
+    """0-based index of the header: the first of the first rows that is at least half as full
+    as the fullest of them, and has two values where rows have more than one (a merged title
+    cell above the header fills one cell only). Not "as full as the fullest": a header with
+    an empty cell (merged header cells) is less full than the data rows below it."""
     head = frame.head(HEADER_SEARCH_ROWS)
     counts = _filled(head)
-    if not counts or max(counts) == 0:
+    fullest = max(counts, default=0)
+    if fullest == 0:
         raise UnreadableFile("The file has no values in its first rows.")
-    return counts.index(max(counts))
+    enough = max(min(2, fullest), -(-fullest // 2))
+    return next(index for index, count in enumerate(counts) if count >= enough)
 
 
 def _column_letter(index: int) -> str:
