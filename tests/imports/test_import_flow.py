@@ -197,3 +197,18 @@ async def test_commit_and_preview_refuse_what_does_not_fit(admin: Any, db: Any) 
         json={"decisions": [{"row": 2, "action": "merge"}]},
     )
     assert_problem(r, 422)
+
+
+async def test_a_column_of_garbage_is_named_in_the_summary(admin: Any, db: Any) -> None:
+    content = csv_bytes(
+        [
+            ["客户名称", "邮箱"],
+            *[[f"公司{i}", f"垃圾{i}"] for i in range(4)],
+            ["公司9", "ok@example.com"],
+        ]
+    )
+    previewed = await preview(admin, db, await upload(admin, content))
+    [problem] = previewed["summary"]["column_problems"]
+    assert problem["header"] == "邮箱" and problem["invalid"] == 4 and problem["filled"] == 5
+    assert "mapped to the right field" in problem["message"]
+    assert previewed["summary"]["errors"] == 4

@@ -71,8 +71,10 @@ def clean_table(
     fields: Sequence[ImportField],
     options: CleanOptions,
     language: str,
+    column_problems: list[dict[str, Any]] | None = None,
 ) -> pl.DataFrame:
-    """The cleaned frame of ``table`` under ``mapping`` (already checked)."""
+    """The cleaned frame of ``table`` under ``mapping`` (already checked). Columns most of
+    whose values are invalid (mapped to the wrong field?) are noted in ``column_problems``."""
     by_key = {f.key: f for f in fields}
     columns: dict[str, pl.Series] = {"_row": table.data["_row"]}
     errors: list[pl.Series | None] = []
@@ -84,6 +86,10 @@ def clean_table(
         for suffix, series in cleaned.derived.items():
             columns[f"{key}_{suffix}"] = series.alias(f"{key}_{suffix}")
         label = item.label(language)
+        if column_problems is not None and cleaned.errors is not None:
+            problem = _column_problem(table, index, label, cleaned.errors)
+            if problem is not None:
+                column_problems.append(problem)
         errors.append(_prefix(cleaned.errors, label) if cleaned.errors is not None else None)
         warnings.append(_prefix(cleaned.warnings, label) if cleaned.warnings is not None else None)
     frame = pl.DataFrame(columns)
@@ -93,6 +99,31 @@ def clean_table(
         _errors=merge_messages(errors) if any(e is not None for e in errors) else none,
         _warnings=merge_messages(warnings) if any(w is not None for w in warnings) else none,
     )
+
+
+# A column is suspicious when at least this share of its non-empty cells is invalid.
+GARBAGE_SHARE = 0.5
+
+
+def _column_problem(
+    table: Table, index: int, label: str, errors: pl.Series
+) -> dict[str, Any] | None:
+    filled = int(table.data[f"c{index}"].drop_nulls().len())
+    failed = int(errors.is_not_null().sum())
+    if filled == 0 or failed < max(1, GARBAGE_SHARE * filled):
+        return None
+    header = table.headers[index]
+    return {
+        "column": index,
+        "header": header,
+        "field": label,
+        "invalid": failed,
+        "filled": filled,
+        "message": (
+            f"{failed:,} of the {filled:,} values of column '{header}' are not valid "
+            f"{label} values: is it mapped to the right field?"
+        ),
+    }
 
 
 def add_errors(frame: pl.DataFrame, messages: pl.Series) -> pl.DataFrame:

@@ -124,9 +124,11 @@ async def _clean(
     missing = [k for k in mapping.values() if k not in {f.key for f in fields}]
     if missing:
         raise ImportFailed(f"These fields no longer exist: {', '.join(missing)}. Preview again.")
+    problems: list[dict[str, Any]] = []
     frame = await asyncio.to_thread(
-        engine.clean_table, importable, table, mapping, fields, _options(item), language
+        engine.clean_table, importable, table, mapping, fields, _options(item), language, problems
     )
+    item.options = {**item.options, "column_problems": problems}
     frame = await engine.resolve_users(session, principal, importable, frame, fields, language)
     frame = await engine.resolve_references(session, principal, frame, fields, language)
     return engine.in_file_duplicates(frame, importable), table
@@ -239,6 +241,7 @@ def _summary(frame: pl.DataFrame, table: reading.Table, item: Import) -> dict[st
         "duplicates_hidden": int(hidden.sum()),
         "new": int((valid & ~in_file & ~existing).sum()),
         "header_notes": table.notes,
+        "column_problems": item.options.get("column_problems", []),
         "unmapped_columns": [
             h for i, h in enumerate(table.headers) if str(i) not in (item.mapping or {})
         ],
