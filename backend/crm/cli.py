@@ -1,4 +1,4 @@
-"""The `crm` command: run, worker, migrate, create-admin, seed-demo, openapi."""
+"""The `crm` command: run, worker, migrate, create-admin, seed-demo, import, openapi."""
 
 from __future__ import annotations
 
@@ -108,6 +108,58 @@ def seed_demo(
             await db.dispose()
 
     asyncio.run(seed())
+
+
+@app.command("import")
+def import_file(
+    object_type: Annotated[str, typer.Argument(help="What to import: customers, contacts ...")],
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or Excel file")],
+    as_user: Annotated[str, typer.Option("--as", help="E-mail of the importing user")],
+    on_duplicate: Annotated[
+        str, typer.Option(help="Rows repeating an existing record: skip, update or create")
+    ] = "skip",
+    dry_run: Annotated[bool, typer.Option(help="Preview only; write nothing")] = False,
+) -> None:
+    """Import a file as a user (their rights and data scope), with the suggested column
+    mapping; prints the preview's summary and the result."""
+    from crm.core.db import Database
+    from crm.imports.offline import OfflineImportError, import_path
+
+    if on_duplicate not in ("skip", "update", "create"):
+        raise typer.BadParameter("skip, update or create", param_hint="--on-duplicate")
+
+    async def run() -> int:
+        db = Database(_database_url(get_settings()))
+        try:
+            item = await import_path(
+                db,
+                object_type=object_type,
+                path=path,
+                user_email=as_user,
+                on_duplicate=on_duplicate,
+                dry_run=dry_run,
+            )
+        except OfflineImportError as exc:
+            typer.echo(f"Import refused: {exc}", err=True)
+            return 1
+        finally:
+            await db.dispose()
+        typer.echo(
+            json.dumps(
+                {
+                    "id": str(item.id),
+                    "status": item.status,
+                    "error": item.error,
+                    "summary": item.summary,
+                    "result": item.result,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0 if item.status in ("previewed", "committed") else 1
+
+    raise typer.Exit(asyncio.run(run()))
 
 
 @app.command()
