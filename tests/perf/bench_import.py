@@ -47,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
+import run  # noqa: E402
 import seed  # noqa: E402
 from server import api_server  # noqa: E402
 
@@ -384,24 +385,12 @@ def report(
     return 1 if wrong else 0
 
 
-def resolve_servers() -> tuple[str, str]:
-    from crm.core import embedded
-
-    server_url = os.environ.get("CRM_BENCH_DATABASE_URL") or os.environ.get("CRM_TEST_DATABASE_URL")
-    if server_url:
-        db_url = with_database(server_url, DATABASE)
-    else:
-        db_url = embedded.start_postgres(VAR, database=DATABASE)
-    redis_url = os.environ.get("CRM_BENCH_REDIS_URL") or os.environ.get("CRM_TEST_REDIS_URL")
-    return db_url, redis_url or embedded.start_redis(VAR)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--existing", type=int, default=25_000)
     args = parser.parse_args()
-    db_url, redis_url = resolve_servers()
+    db_url, redis_url = run.resolve_servers(DATABASE)
     raw_url = with_database(db_url, RAW_DATABASE)
     print(f"Preparing {DATABASE} and {RAW_DATABASE} ...", flush=True)
     director, existing = asyncio.run(prepare(db_url, args.existing))

@@ -62,14 +62,15 @@ NAME_QUERY = "星辰科技"  # a partial company name: ~0.2 % of all customers
 # --- servers and data -------------------------------------------------------------------------
 
 
-def resolve_servers() -> tuple[str, str]:
+def resolve_servers(database: str = DATABASE) -> tuple[str, str]:
+    """(database URL of ``database``, Redis URL) on the bench servers (see the module doc)."""
     from crm.core import embedded
 
     server_url = os.environ.get("CRM_BENCH_DATABASE_URL") or os.environ.get("CRM_TEST_DATABASE_URL")
     if server_url:
-        db_url = with_database(server_url, DATABASE)
+        db_url = with_database(server_url, database)
     else:
-        db_url = embedded.start_postgres(VAR, database=DATABASE)
+        db_url = embedded.start_postgres(VAR, database=database)
     redis_url = os.environ.get("CRM_BENCH_REDIS_URL") or os.environ.get("CRM_TEST_REDIS_URL")
     if not redis_url:
         redis_url = embedded.start_redis(VAR)

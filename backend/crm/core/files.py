@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
+from urllib.parse import quote
 
 from crm.settings import get_settings
 
@@ -118,6 +119,12 @@ class LocalFileStorage:
         except FileNotFoundError:
             return False
         return True
+
+
+def attachment_disposition(filename: str, fallback: str) -> str:
+    """A Content-Disposition for a download: the UTF-8 name (RFC 6266/5987) and an ASCII
+    fallback for old clients."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
 _storage: FileStorage | None = None

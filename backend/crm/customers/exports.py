@@ -12,7 +12,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core.exportable import (
@@ -29,7 +28,7 @@ from crm.core.exportable import (
 from crm.customers import service
 from crm.customers.models import Contact, Customer
 from crm.customers.schemas import ContactFilters, CustomerFilters
-from crm.customfields.models import CustomField
+from crm.customfields import service as customfield_service
 from crm.identity.models import Department, User
 
 
@@ -167,17 +166,7 @@ def _custom_value(key: str, field_type: str) -> Any:
 
 def _custom_field_columns(record_type: str) -> ColumnProvider:
     async def provider(session: AsyncSession) -> list[ExportColumn]:
-        definitions = (
-            await session.execute(
-                select(CustomField)
-                .where(
-                    CustomField.object_type == record_type,
-                    CustomField.active.is_(True),
-                    CustomField.deleted_at.is_(None),
-                )
-                .order_by(CustomField.position, CustomField.key)
-            )
-        ).scalars()
+        definitions = await customfield_service.active_definitions(session, record_type)
         return [
             ExportColumn(
                 f"cf.{d.key}",

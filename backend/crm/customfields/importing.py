@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core.importable import CleanedColumn, CleanOptions, FieldProvider, ImportField
 from crm.customers.cleaning import parse_date
+from crm.customfields import service as customfield_service
 from crm.customfields.config import FieldDef, field_def
-from crm.customfields.models import CustomField
 from crm.customfields.values import clean_value
 from crm.imports.columns import (
     blank_to_null,
@@ -76,17 +75,7 @@ def import_fields(record_type: str) -> FieldProvider:
     """The provider of an object type's custom import fields, in the administrators' order."""
 
     async def provider(session: AsyncSession) -> list[ImportField]:
-        rows = (
-            await session.execute(
-                select(CustomField)
-                .where(
-                    CustomField.object_type == record_type,
-                    CustomField.active.is_(True),
-                    CustomField.deleted_at.is_(None),
-                )
-                .order_by(CustomField.position, CustomField.key)
-            )
-        ).scalars()
+        rows = await customfield_service.active_definitions(session, record_type)
         fields = []
         for row in rows:
             defn = field_def(row)

@@ -125,6 +125,26 @@ async def get_readable_field(
     return found
 
 
+async def active_definitions(session: AsyncSession, object_type: str) -> Sequence[CustomField]:
+    """The active definitions of an object type, in the administrators' order (what exports
+    and imports offer as columns)."""
+    return (
+        (
+            await session.execute(
+                select(CustomField)
+                .where(
+                    CustomField.object_type == object_type,
+                    CustomField.active.is_(True),
+                    CustomField.deleted_at.is_(None),
+                )
+                .order_by(CustomField.position, CustomField.key)
+            )
+        )
+        .scalars()
+        .all()
+    )
+
+
 async def list_fields(
     session: AsyncSession,
     principal: Principal,

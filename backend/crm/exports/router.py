@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Response
 from fastapi.responses import StreamingResponse
@@ -60,11 +59,6 @@ async def create_export(
     return JobRead.model_validate(job)
 
 
-def _content_disposition(filename: str, fallback: str) -> str:
-    # filename*: the UTF-8 name (RFC 6266/5987); filename: an ASCII fallback for old clients.
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-
-
 @router.get(
     "/exports/{job_id}/file",
     operation_id="exports-download",
@@ -101,7 +95,7 @@ async def download_export(
         media_type=str(job.result["content_type"]),
         headers={
             "Content-Length": str(size),
-            "Content-Disposition": _content_disposition(filename, fallback),
+            "Content-Disposition": files.attachment_disposition(filename, fallback),
             "Cache-Control": "private, no-store",
         },
     )

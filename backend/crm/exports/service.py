@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import pkgutil
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -15,7 +12,6 @@ from pydantic import ValidationError
 from sqlalchemy import DateTime, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import crm
 from crm.core import exportable as registry
 from crm.core import files, jobs
 from crm.core.changes import record_change
@@ -23,27 +19,18 @@ from crm.core.db import utcnow
 from crm.core.errors import Conflict, Forbidden, NotFound, ProblemError, Unprocessable, field_error
 from crm.core.exportable import Exportable, ExportColumn
 from crm.core.permissions import Principal
+from crm.core.registry_loader import load_domain_modules
 from crm.exports.schemas import ExportColumnRead, ExportCreate, ExportObjectType
 
 log = structlog.get_logger(__name__)
 EXPORT_TASK = "run_export"
 # Whoever holds it may download any export's file, not only their own.
 DOWNLOAD_ANY_PERMISSION = "admin:exports"
-_loaded = False
 
 
 def load_exportables() -> None:
     """Import every domain's ``exports`` module once; each registers its object types."""
-    global _loaded
-    if _loaded:
-        return
-    for module in pkgutil.iter_modules(crm.__path__):
-        if not module.ispkg or module.name in ("core", "exports"):
-            continue
-        name = f"crm.{module.name}.exports"
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name)
-    _loaded = True
+    load_domain_modules("exports")
 
 
 def language_from(accept_language: str | None) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
+from crm.core import files
 from crm.core.deps import SessionDep
 from crm.core.pagination import Page
 from crm.core.permissions import CurrentPrincipal
@@ -29,10 +29,6 @@ _CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def _attachment(filename: str, fallback: str) -> str:
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
 @router.get(
@@ -72,7 +68,11 @@ async def download_template(
     return Response(
         content,
         media_type=_CONTENT_TYPES[format],
-        headers={"Content-Disposition": _attachment(filename, f"{object_type}-template.{format}")},
+        headers={
+            "Content-Disposition": files.attachment_disposition(
+                filename, f"{object_type}-template.{format}"
+            )
+        },
     )
 
 
@@ -223,5 +223,9 @@ async def error_report(
     return StreamingResponse(
         lines,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": _attachment(filename, f"import-{import_id}-errors.csv")},
+        headers={
+            "Content-Disposition": files.attachment_disposition(
+                filename, f"import-{import_id}-errors.csv"
+            )
+        },
     )

@@ -11,10 +11,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import hashlib
-import importlib
-import importlib.util
 import io
-import pkgutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
@@ -26,13 +23,13 @@ import xlsxwriter
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import crm
 from crm.core import files, jobs
 from crm.core import importable as registry
 from crm.core.changes import record_change
 from crm.core.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error
 from crm.core.importable import Importable, ImportField
 from crm.core.permissions import Principal
+from crm.core.registry_loader import load_domain_modules
 from crm.imports import reading
 from crm.imports.engine import suggest_mapping
 from crm.imports.models import Import, ImportRow, ImportStatus
@@ -50,22 +47,12 @@ PREVIEW_TASK = "run_import_preview"
 COMMIT_TASK = "run_import_commit"
 # Whoever holds it sees every import, not only their own.
 SEE_ALL_PERMISSION = "admin:imports"
-_loaded = False
 _RESTARTABLE = (ImportStatus.UPLOADED, ImportStatus.PREVIEWED, ImportStatus.FAILED)
 
 
 def load_importables() -> None:
     """Import every domain's ``imports`` module once; each registers its object types."""
-    global _loaded
-    if _loaded:
-        return
-    for module in pkgutil.iter_modules(crm.__path__):
-        if not module.ispkg or module.name in ("core", "imports"):
-            continue
-        name = f"crm.{module.name}.imports"
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name)
-    _loaded = True
+    load_domain_modules("imports")
 
 
 def find_importable(object_type: str) -> Importable:
