@@ -293,24 +293,31 @@ def start_worker(db_url: str, redis_url: str, log: Path) -> subprocess.Popen[byt
     )
 
 
+async def _login(client: httpx.AsyncClient) -> None:
+    r = await client.post(
+        "/api/v1/auth/login", data={"username": seed.DIRECTOR_EMAIL, "password": seed.PASSWORD}
+    )
+    r.raise_for_status()
+    client.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+
+
 async def _wait(client: httpx.AsyncClient, url: str, statuses: set[str]) -> dict[str, Any]:
     while True:
         r = await client.get(url)
+        if r.status_code == 401:  # a 1M-row import outlives an access token: sign in again
+            await _login(client)
+            continue
         r.raise_for_status()
         body = dict(r.json())
         if body["status"] in statuses:
             return body
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.5)
 
 
 async def run_import(base_url: str, path: Path) -> tuple[dict[str, Any], dict[str, float]]:
     phases: dict[str, float] = {}
     async with httpx.AsyncClient(base_url=base_url, timeout=600, trust_env=False) as client:
-        r = await client.post(
-            "/api/v1/auth/login", data={"username": seed.DIRECTOR_EMAIL, "password": seed.PASSWORD}
-        )
-        r.raise_for_status()
-        client.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+        await _login(client)
         started = time.perf_counter()
         with path.open("rb") as handle:
             r = await client.post(
@@ -330,6 +337,7 @@ async def run_import(base_url: str, path: Path) -> tuple[dict[str, Any], dict[st
         if previewed["status"] != "previewed":
             raise RuntimeError(f"the preview failed: {previewed['error']}")
         mark = time.perf_counter()
+        await _login(client)
         r = await client.post(f"{url}/commit", json={"on_duplicate": "skip"})
         r.raise_for_status()
         done = await _wait(client, url, {"committed", "failed", "cancelled"})
