@@ -37,8 +37,8 @@ test('a salesperson imports customers from a CSV, updating the one already in th
   // Row 2 and 3 are new, row 4 has a bad e-mail, row 5 has the existing customer's phone.
   const csv = [
     '客户名称,电话,邮箱,来源',
-    `${stem} New One,${uniquePhone()},one@example.com,展会`,
-    `${stem} New Two,,two@example.com,`,
+    `${stem} New One,${uniquePhone()},one.${stem.toLowerCase()}@example.com,展会`,
+    `${stem} New Two,,two.${stem.toLowerCase()}@example.com,`,
     `${stem} Broken,,not-an-email,`,
     `${stem} Renamed,${existingPhone.slice(0, 3)} ${existingPhone.slice(3, 7)} ${existingPhone.slice(7)},,电话会`,
   ].join('\n');

@@ -93,7 +93,7 @@ const RESULT = {
 };
 
 /** The import API walking one file through preview and commit; each GET of the import answers the next state. */
-function stubImportApi(permissions: string[] = IMPORTER): RecordedRequest[] {
+function stubImportApi(permissions: string[] = IMPORTER, previewError?: string): RecordedRequest[] {
   let states: unknown[] = [];
   let polls = 0;
   return stubFetch((request) => {
@@ -103,7 +103,10 @@ function stubImportApi(permissions: string[] = IMPORTER): RecordedRequest[] {
     if (path === '/api/v1/imports/object-types') return json(OBJECT_TYPES);
     if (path === '/api/v1/imports' && method === 'POST') return json(importRead('uploaded'), 201);
     if (path === `/api/v1/imports/${ID}/preview`) {
-      states = [importRead('previewing', { preview_job_id: 'p1' }), importRead('previewed', { preview_job_id: 'p1', summary: SUMMARY })];
+      const outcome = previewError
+        ? importRead('failed', { preview_job_id: 'p1', error: previewError })
+        : importRead('previewed', { preview_job_id: 'p1', summary: SUMMARY });
+      states = [importRead('previewing', { preview_job_id: 'p1' }), outcome];
       polls = 0;
       return json(states[0], 202);
     }
@@ -218,6 +221,18 @@ describe('import wizard', () => {
     await choose(user, 'map-2', 'Name *');
     expect(screen.getByTestId('mapping-problems')).toHaveTextContent('Each field takes one column; mapped more than once: Name.');
     expect(screen.getByTestId('import-preview')).toBeDisabled();
+  });
+
+  it('shows why a preview failed and goes back to the mapping', async () => {
+    stubImportApi(IMPORTER, 'The worker stopped: out of disk space.');
+    const user = userEvent.setup({ pointerEventsCheck: 0 });
+    renderApp('/imports/new');
+    await uploadFile(user);
+    await user.click(await screen.findByTestId('import-preview'));
+    expect(await screen.findByTestId('import-failed', {}, { timeout: 4000 })).toHaveTextContent('The worker stopped: out of disk space.');
+    await user.click(screen.getByTestId('import-back'));
+    expect(await screen.findByTestId('mapping-table')).toBeInTheDocument();
+    expect(screen.getByTestId('map-1')).toHaveTextContent('Phone');
   });
 
   it("shows the server's reason when the file cannot be read", async () => {

@@ -51,21 +51,6 @@ export function MappingStep({ columns, fields, mapping, onMappingChange, options
       render: (_, column) => <Typography.Text strong>{column.header}</Typography.Text>,
     },
     {
-      title: t('imports.mapping.sample'),
-      key: 'sample',
-      render: (_, column) => (
-        <Flex gap={4} wrap>
-          {column.sample
-            .filter((value): value is string => Boolean(value))
-            .map((value, index) => (
-              <Tag key={index} style={{ maxWidth: 220, overflow: 'hidden', textOverflow: 'ellipsis' }}>
-                {value}
-              </Tag>
-            ))}
-        </Flex>
-      ),
-    },
-    {
       title: t('imports.mapping.field'),
       key: 'field',
       width: 240,
@@ -84,6 +69,21 @@ export function MappingStep({ columns, fields, mapping, onMappingChange, options
           />
         );
       },
+    },
+    {
+      title: t('imports.mapping.sample'),
+      key: 'sample',
+      render: (_, column) => (
+        <Flex gap={4} wrap>
+          {column.sample
+            .filter((value): value is string => Boolean(value))
+            .map((value, index) => (
+              <Tag key={index} style={{ maxWidth: 180, overflow: 'hidden', textOverflow: 'ellipsis' }} title={value}>
+                {value}
+              </Tag>
+            ))}
+        </Flex>
+      ),
     },
   ];
 

@@ -36,8 +36,9 @@ interface DecisionProps {
   onDecide: (row: number, action: DuplicateAction) => void;
 }
 
-function Cells({ cells }: { cells: Record<string, unknown> }) {
-  const filled = Object.entries(cells).filter(([, value]) => value !== null && value !== undefined && value !== '');
+/** The row's non-empty cells, in the file's column order. */
+function Cells({ cells, headers }: { cells: Record<string, unknown>; headers: string[] }) {
+  const filled = headers.map((header) => [header, cells[header]] as const).filter(([, value]) => value !== null && value !== undefined && value !== '');
   return (
     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
       {filled.map(([header, value], index) => (
@@ -104,7 +105,7 @@ function RowsTable({ item, status, decisionProps }: { item: ImportRead; status: 
       },
     );
   }
-  columns.push({ title: t('imports.preview.cells'), key: 'cells', render: (_, row) => <Cells cells={row.cells} /> });
+  columns.push({ title: t('imports.preview.cells'), key: 'cells', render: (_, row) => <Cells cells={row.cells} headers={item.columns.map((column) => column.header)} /> });
 
   if (rows.isError) return <QueryError error={rows.error} onRetry={() => void rows.refetch()} />;
   return (
