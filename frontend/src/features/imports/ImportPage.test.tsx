@@ -235,6 +235,20 @@ describe('import wizard', () => {
     expect(screen.getByTestId('map-1')).toHaveTextContent('Phone');
   });
 
+  it('comes back to an import opened by its address, at the step where it stands', async () => {
+    stubFetch((request) => {
+      if (request.path === '/api/v1/auth/me') return json(meResponse(IMPORTER));
+      if (request.path === '/api/v1/imports/object-types') return json(OBJECT_TYPES);
+      if (request.path === `/api/v1/imports/${ID}`) {
+        return json(importRead('committed', { summary: SUMMARY, result: RESULT, preview_job_id: 'p1', commit_job_id: 'c1' }));
+      }
+      return undefined;
+    });
+    renderApp(`/imports/new?id=${ID}`);
+    expect(await screen.findByTestId('import-result', {}, { timeout: 4000 })).toBeInTheDocument();
+    expect(within(screen.getByTestId('result-updated')).getByText('1')).toBeInTheDocument();
+  });
+
   it("shows the server's reason when the file cannot be read", async () => {
     stubFetch((request) => {
       if (request.path === '/api/v1/auth/me') return json(meResponse(IMPORTER));

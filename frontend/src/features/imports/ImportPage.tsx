@@ -25,6 +25,15 @@ import { MappingStep, useMappingProblems } from './MappingStep';
 import { PreviewStep, summaryOf } from './PreviewStep';
 
 const DEFAULT_OBJECT_TYPE = 'customers';
+
+/** The wizard's step for an import opened by its address, from where the import stands. */
+function stepFor(item: ImportRead | undefined): number {
+  if (!item) return 0;
+  if (item.status === 'uploaded') return 1;
+  if (item.status === 'previewing' || item.status === 'previewed') return 2;
+  if (item.status === 'failed') return item.commit_job_id ? 3 : 2;
+  return 3;
+}
 const DEFAULT_OPTIONS: ImportOptions = { phone_region: null, day_first: true };
 const DEFAULT_DECISIONS: DuplicateDefaults = { onDuplicate: 'skip', onFileDuplicate: 'skip' };
 
@@ -223,17 +232,22 @@ export function ImportPage() {
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
   const types = useObjectTypes();
-  const objectType = params.get('object_type') || DEFAULT_OBJECT_TYPE;
-  const type = types.data?.find((candidate) => candidate.object_type === objectType) ?? types.data?.[0];
-
-  const [step, setStep] = useState(0);
-  const [importId, setImportId] = useState<string>();
-  const [mapping, setMapping] = useState<ColumnMapping>({});
+  // The import is in the address, so a reload (or a link) comes back to it.
+  const importId = params.get('id') ?? undefined;
+  // null: the step follows from the import's status (an import opened by its address).
+  const [chosenStep, setStep] = useState<number | null>(importId ? null : 0);
+  // null: the import's own mapping (its last preview's, else the suggestions) until one is chosen.
+  const [chosenMapping, setMapping] = useState<ColumnMapping | null>(null);
   const [options, setOptions] = useState<ImportOptions>(DEFAULT_OPTIONS);
   const [defaults, setDefaults] = useState<DuplicateDefaults>(DEFAULT_DECISIONS);
   const [decisions, setDecisions] = useState<Record<number, DuplicateAction>>({});
   const current = useImport(importId);
   const item = importId ? current.data : undefined;
+  const step = importId ? (chosenStep ?? stepFor(item)) : 0;
+  const mapping = chosenMapping ?? (item ? initialMapping(item.columns, item.mapping ?? item.suggested_mapping) : {});
+  const objectType = item?.object_type ?? (params.get('object_type') || DEFAULT_OBJECT_TYPE);
+  const type = types.data?.find((candidate) => candidate.object_type === objectType) ?? types.data?.[0];
+
   const preview = usePreview();
   const commit = useCommit();
   const cancel = useCancelImport();
@@ -244,8 +258,10 @@ export function ImportPage() {
 
   const onUploaded = (read: ImportRead) => {
     remember(read);
-    setImportId(read.id);
-    setMapping(initialMapping(read.columns, read.suggested_mapping));
+    const updated = new URLSearchParams(params);
+    updated.set('id', read.id);
+    setParams(updated);
+    setMapping(null);
     setDecisions({});
     preview.reset();
     setStep(1);
@@ -289,8 +305,10 @@ export function ImportPage() {
   };
 
   const startOver = () => {
-    setImportId(undefined);
-    setMapping({});
+    const updated = new URLSearchParams(params);
+    updated.delete('id');
+    setParams(updated);
+    setMapping(null);
     setOptions(DEFAULT_OPTIONS);
     setDefaults(DEFAULT_DECISIONS);
     setDecisions({});
@@ -318,6 +336,8 @@ export function ImportPage() {
     body = <Spin />;
   } else if (!type) {
     body = <Alert type="info" showIcon title={t('imports.noObjectTypes')} />;
+  } else if (importId && !item) {
+    body = current.isError ? null : <Spin />;
   } else if (step === 0 || !item) {
     body = <UploadStep types={types.data} objectType={type.object_type} onObjectTypeChange={chooseObjectType} onUploaded={onUploaded} />;
   } else if (step === 1) {

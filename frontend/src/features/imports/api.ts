@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
-import type { ImportCommitRequest, ImportOptions, ImportRead } from '../../api/types';
+import type { ImportCommitRequest, ImportOptions } from '../../api/types';
 import { toSupportedLanguage } from '../../i18n';
 import { PAGE_SIZE, useCursorList } from '../../lib/cursorList';
 import { filenameFrom, saveBlob } from '../exports/api';
@@ -102,13 +102,12 @@ export function useCancelImport() {
   });
 }
 
-/** An import, polled while its preview or commit runs. `initial` is what the last request answered. */
-export function useImport(id: string | undefined, initial?: ImportRead) {
+/** An import, polled while its preview or commit runs. */
+export function useImport(id: string | undefined) {
   return useQuery({
     queryKey: importKeys.one(id ?? ''),
     queryFn: () => unwrap(api.GET('/api/v1/imports/{import_id}', { params: { path: { import_id: id! } } })),
     enabled: id !== undefined,
-    initialData: initial && initial.id === id ? initial : undefined,
     refetchInterval: (query) => (isBusy(query.state.data?.status) ? POLL_INTERVAL_MS : false),
   });
 }
