@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ALL_PERMISSIONS, emptyPage, json, meResponse, problem, stubFetch, type RecordedRequest } from '../../test/fetchMock';
 import { renderApp } from '../../test/renderApp';
 
+/** Generous waits: the suite shares a busy machine. */
+const SLOW = { timeout: 10_000 };
 const IMPORTER = [...ALL_PERMISSIONS, 'customers:import'];
 const ID = '0192f0b4-0000-7000-8000-0000000000c1';
 const EXISTING = '0192f0b4-0000-7000-8000-0000000000e1';
@@ -145,13 +147,25 @@ async function choose(user: ReturnType<typeof userEvent.setup>, testId: string, 
     const all = document.querySelectorAll<HTMLElement>('.ant-select-dropdown');
     expect(all.length).toBe(before + 1);
     return all[all.length - 1];
-  });
+  }, SLOW);
   await user.click(within(dropdown).getByTitle(option));
-  await waitFor(() => expect(screen.getByTestId(testId)).toHaveTextContent(option));
+  await waitFor(() => expect(screen.getByTestId(testId)).toHaveTextContent(option), SLOW);
+}
+
+/** The POST to `path`, once it has been sent. */
+function sent(requests: RecordedRequest[], path: string): Promise<RecordedRequest> {
+  return waitFor(
+    () => {
+      const found = requests.find((r) => r.method === 'POST' && r.path === path);
+      expect(found).toBeDefined();
+      return found!;
+    },
+    SLOW,
+  );
 }
 
 async function uploadFile(user: ReturnType<typeof userEvent.setup>) {
-  const input = (await screen.findByTestId('import-upload', {}, { timeout: 10_000 })).querySelector('input[type=file]') as HTMLInputElement;
+  const input = (await screen.findByTestId('import-upload', {}, SLOW)).querySelector('input[type=file]') as HTMLInputElement;
   await user.upload(input, new File(['客户名称,电话,邮箱\n甲公司,13800138000,bad\n'], 'customers.csv', { type: 'text/csv' }));
 }
 
@@ -162,43 +176,39 @@ describe('import wizard', () => {
     renderApp('/imports/new?object_type=customers');
 
     await uploadFile(user);
-    const upload = await waitFor(() => {
-      const found = requests.find((r) => r.method === 'POST' && r.path === '/api/v1/imports');
-      expect(found).toBeDefined();
-      return found!;
-    });
+    const upload = await sent(requests, '/api/v1/imports');
     expect(upload.body).toContain('name="object_type"');
     expect(upload.body).toContain('name="file"'); // jsdom's File is not undici's: its content is not sent here
     expect(upload.headers.get('Authorization')).toBe('Bearer access-1');
 
     // Step 2: the suggestions are in place.
-    expect(await screen.findByTestId('mapping-table')).toBeInTheDocument();
+    expect(await screen.findByTestId('mapping-table', {}, SLOW)).toBeInTheDocument();
     expect(screen.getByTestId('map-0')).toHaveTextContent('Name *');
     expect(screen.getByTestId('map-2')).toHaveTextContent('E-mail');
     expect(screen.getByTestId('file-info')).toHaveTextContent('customers.csv: 3 data rows, 3 columns');
 
     await user.click(screen.getByTestId('import-preview'));
-    const preview = requests.find((r) => r.path === `/api/v1/imports/${ID}/preview`)!;
+    const preview = await sent(requests, `/api/v1/imports/${ID}/preview`);
     expect(JSON.parse(preview.body)).toEqual({ mapping: { '0': 'name', '1': 'phone', '2': 'email' }, options: { phone_region: null, day_first: true } });
 
     // Step 3: polled until previewed.
-    expect(await screen.findByTestId('preview-summary', {}, { timeout: 10_000 })).toBeInTheDocument();
+    expect(await screen.findByTestId('preview-summary', {}, SLOW)).toBeInTheDocument();
     expect(within(screen.getByTestId('stat-errors')).getByText('1')).toBeInTheDocument();
     expect(screen.getByTestId('header-notes')).toHaveTextContent('Column D has no header');
-    expect(await screen.findByText('邮箱: not a valid e-mail address')).toBeInTheDocument();
+    expect(await screen.findByText('邮箱: not a valid e-mail address', {}, SLOW)).toBeInTheDocument();
 
     await user.click(screen.getByTestId('tab-duplicate'));
-    const link = await screen.findByRole('link', { name: 'Old Customer Ltd.' });
+    const link = await screen.findByRole('link', { name: 'Old Customer Ltd.' }, SLOW);
     expect(link).toHaveAttribute('href', `/customers/${EXISTING}`);
     expect(screen.getByTestId('decision-4')).toHaveTextContent('Skip');
     await choose(user, 'decision-4', 'Update existing');
     expect(screen.getByTestId('decision-4')).toHaveTextContent('Update existing');
 
     await user.click(screen.getByTestId('import-commit'));
-    const commit = requests.find((r) => r.path === `/api/v1/imports/${ID}/commit`)!;
+    const commit = await sent(requests, `/api/v1/imports/${ID}/commit`);
     expect(JSON.parse(commit.body)).toEqual({ on_duplicate: 'skip', on_file_duplicate: 'skip', decisions: [{ row: 4, action: 'update' }] });
 
-    const result = await screen.findByTestId('import-result', {}, { timeout: 4000 });
+    const result = await screen.findByTestId('import-result', {}, SLOW);
     expect(within(screen.getByTestId('result-created')).getByText('1')).toBeInTheDocument();
     expect(within(screen.getByTestId('result-rejected')).getByText('1')).toBeInTheDocument();
     expect(within(result).getByText('Rows 2–4')).toBeInTheDocument();
@@ -210,7 +220,7 @@ describe('import wizard', () => {
     const user = userEvent.setup({ pointerEventsCheck: 0 });
     renderApp('/imports/new');
     await uploadFile(user);
-    await screen.findByTestId('mapping-table');
+    await screen.findByTestId('mapping-table', {}, SLOW);
     expect(screen.queryByTestId('mapping-problems')).not.toBeInTheDocument();
 
     await choose(user, 'map-0', 'Do not import');
@@ -228,10 +238,10 @@ describe('import wizard', () => {
     const user = userEvent.setup({ pointerEventsCheck: 0 });
     renderApp('/imports/new');
     await uploadFile(user);
-    await user.click(await screen.findByTestId('import-preview'));
-    expect(await screen.findByTestId('import-failed', {}, { timeout: 4000 })).toHaveTextContent('The worker stopped: out of disk space.');
+    await user.click(await screen.findByTestId('import-preview', {}, SLOW));
+    expect(await screen.findByTestId('import-failed', {}, SLOW)).toHaveTextContent('The worker stopped: out of disk space.');
     await user.click(screen.getByTestId('import-back'));
-    expect(await screen.findByTestId('mapping-table')).toBeInTheDocument();
+    expect(await screen.findByTestId('mapping-table', {}, SLOW)).toBeInTheDocument();
     expect(screen.getByTestId('map-1')).toHaveTextContent('Phone');
   });
 
@@ -245,7 +255,7 @@ describe('import wizard', () => {
       return undefined;
     });
     renderApp(`/imports/new?id=${ID}`);
-    expect(await screen.findByTestId('import-result', {}, { timeout: 4000 })).toBeInTheDocument();
+    expect(await screen.findByTestId('import-result', {}, SLOW)).toBeInTheDocument();
     expect(within(screen.getByTestId('result-updated')).getByText('1')).toBeInTheDocument();
   });
 
@@ -259,7 +269,7 @@ describe('import wizard', () => {
     const user = userEvent.setup({ pointerEventsCheck: 0 });
     renderApp('/imports/new');
     await uploadFile(user);
-    expect(await screen.findByTestId('upload-error')).toHaveTextContent('The file is empty: it has no header row and no data.');
+    expect(await screen.findByTestId('upload-error', {}, SLOW)).toHaveTextContent('The file is empty: it has no header row and no data.');
     expect(screen.queryByTestId('mapping-table')).not.toBeInTheDocument();
   });
 
@@ -267,14 +277,14 @@ describe('import wizard', () => {
     stubImportApi();
     const user = userEvent.setup({ pointerEventsCheck: 0 });
     const view = renderApp('/customers');
-    await user.click(await screen.findByTestId('import-customers'));
-    await waitFor(() => expect(view.router.state.location.pathname).toBe('/imports/new'));
+    await user.click(await screen.findByTestId('import-customers', {}, SLOW));
+    await waitFor(() => expect(view.router.state.location.pathname).toBe('/imports/new'), SLOW);
     expect(view.router.state.location.search).toBe('?object_type=customers');
     view.unmount();
 
     stubImportApi(ALL_PERMISSIONS);
     renderApp('/customers');
-    expect(await screen.findByTestId('customer-table')).toBeInTheDocument();
+    expect(await screen.findByTestId('customer-table', {}, SLOW)).toBeInTheDocument();
     expect(screen.queryByTestId('import-customers')).not.toBeInTheDocument();
     expect(screen.queryByTestId('nav-imports')).not.toBeInTheDocument();
   });
