@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { readFixtures, type Account } from './fixtures';
 import { customerRows, loginViaUi, searchCustomers } from './helpers';
@@ -75,6 +76,13 @@ test('a salesperson imports customers from a CSV, updating the one already in th
   await expect(errors).toContainText(`${stem} Broken`);
   await expect(errors).toContainText('e-mail');
   await expect(errors.locator('tbody tr.ant-table-row td').first()).toHaveText('4');
+
+  // The rejected rows can be taken away as CSV (fetched with the token, saved by the browser).
+  const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('error-report').click()]);
+  expect(report.suggestedFilename()).toBe('customers-errors.csv');
+  const reportText = readFileSync((await report.path())!, 'utf8');
+  expect(reportText).toContain(`${stem} Broken`);
+  expect(reportText).toContain('not-an-email');
 
   await page.getByTestId('tab-duplicate').click();
   const duplicates = page.getByTestId('rows-duplicate');
