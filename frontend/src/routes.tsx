@@ -10,6 +10,7 @@ import { ContactListPage } from './features/contacts/ContactListPage';
 import { CustomerDetailPage } from './features/customers/CustomerDetailPage';
 import { EditCustomerPage, NewCustomerPage } from './features/customers/CustomerFormPage';
 import { CustomerListPage } from './features/customers/CustomerListPage';
+import { ImportPage } from './features/imports/ImportPage';
 import { DuplicatesPage } from './features/duplicates/DuplicatesPage';
 import { MergePage } from './features/duplicates/MergePage';
 import { MyTasksPage } from './features/tasks/MyTasksPage';
@@ -44,6 +45,8 @@ export const routes: RouteObject[] = [
       { path: 'contacts', element: guarded('contacts:read', <ContactListPage />) },
       { path: 'customers/duplicates', element: guarded('customers:read', <DuplicatesPage />) },
       { path: 'customers/merge', element: guarded('customers:merge', <MergePage />) },
+      { path: 'imports', element: <Navigate to="/imports/new" replace /> },
+      { path: 'imports/new', element: guarded('customers:import', <ImportPage />) },
       { path: 'tasks', element: guarded('tasks:read', <MyTasksPage />) },
       { path: 'admin/users', element: guarded('admin:users', <UsersPage />) },
       { path: 'admin/departments', element: guarded('admin:departments', <DepartmentsPage />) },

@@ -78,7 +78,9 @@ def main() -> int:
         env.update(
             E2E_BASE_URL=BASE_URL, E2E_ADMIN_EMAIL=ADMIN_EMAIL, E2E_ADMIN_PASSWORD=ADMIN_PASSWORD
         )
-        return subprocess.call(["npm", "run", "e2e"], cwd=ROOT / "frontend", env=env)
+        # Arguments go to Playwright: `run.py e2e/import.spec.ts` runs one spec.
+        command = ["npm", "run", "e2e", "--", *sys.argv[1:]]
+        return subprocess.call(command, cwd=ROOT / "frontend", env=env)
     finally:
         server.send_signal(signal.SIGINT)
         try:

@@ -1,4 +1,4 @@
-import { ApartmentOutlined, CheckSquareOutlined, ContactsOutlined, FormOutlined, MergeCellsOutlined, SafetyOutlined, SettingOutlined, TagsOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, CheckSquareOutlined, ContactsOutlined, FormOutlined, ImportOutlined, MergeCellsOutlined, SafetyOutlined, SettingOutlined, TagsOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
 export interface NavEntry {
@@ -21,6 +21,7 @@ export const NAVIGATION: NavItem[] = [
   { path: '/customers', labelKey: 'nav.customers', icon: <TeamOutlined />, permission: 'customers:read' },
   { path: '/contacts', labelKey: 'nav.contacts', icon: <ContactsOutlined />, permission: 'contacts:read' },
   { path: '/customers/duplicates', labelKey: 'duplicates.nav', icon: <MergeCellsOutlined />, permission: 'customers:read' },
+  { path: '/imports', labelKey: 'imports.nav', icon: <ImportOutlined />, permission: 'customers:import' },
   { path: '/tasks', labelKey: 'nav.myTasks', icon: <CheckSquareOutlined />, permission: 'tasks:read' },
   {
     key: 'admin',

@@ -1,4 +1,4 @@
-import { PlusOutlined, TagsOutlined } from '@ant-design/icons';
+import { ImportOutlined, PlusOutlined, TagsOutlined } from '@ant-design/icons';
 import { Button, Card, Flex, Input, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
 import dayjs from 'dayjs';
@@ -104,6 +104,11 @@ export function CustomerListPage() {
       title={<Typography.Title level={4} style={{ margin: 0 }}>{t('customers.title')}</Typography.Title>}
       extra={
         <Space>
+          {can('customers:import') && (
+            <Button icon={<ImportOutlined />} onClick={() => navigate('/imports/new?object_type=customers')} data-testid="import-customers">
+              {t('imports.button')}
+            </Button>
+          )}
           <ExportButton objectType="customers" filters={{ ...filters }} />
           {can('customers:write') && (
             <Button icon={<TagsOutlined />} onClick={() => setBulkOpen(true)} data-testid="bulk-tag">
