@@ -63,15 +63,9 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
             postgresql_ops={"email": "gin_trgm_ops"},
         ),
         Index("ix_customers_tags", "tags", postgresql_using="gin"),
-        # Duplicate detection (customers/dedupe): exact phone / e-mail by btree, names by
-        # trigram similarity on their normalised form. Live records only.
-        Index(
-            "ix_customers_name_normalized_trgm",
-            "name_normalized",
-            postgresql_using="gin",
-            postgresql_ops={"name_normalized": "gin_trgm_ops"},
-            postgresql_where="deleted_at IS NULL",
-        ),
+        # Duplicate detection (customers/dedupe): exact phone / e-mail / normalised name by
+        # btree, live records only. Similar names are searched among the distinct names
+        # (dedupe.models.CustomerName) and come back here by name.
         Index(
             "ix_customers_name_normalized_live",
             "name_normalized",

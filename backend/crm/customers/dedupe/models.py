@@ -28,6 +28,33 @@ class DuplicateGroup(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class CustomerName(Base):
+    """Every normalised name live customers have had: what the online check searches for
+    similar names. Many customers share a name (~20 each at 1M customers, hundreds for common
+    ones), so a trigram search here rechecks a few dozen names where one over ``customers``
+    rechecked thousands of rows; the matches go back to customers by the btree on
+    ``name_normalized``.
+
+    Filled by statement triggers on customers (migration 3b8e6f1a2d57), so every write path,
+    COPY included, records its names. Never pruned: a name nobody has any more finds no
+    customer when joined back, and pruning would race with a concurrent write of that name.
+    """
+
+    __tablename__ = "customer_names"
+    __table_args__ = (
+        Index(
+            "ix_customer_names_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+            # New names are rare; without a pending list a search never scans unindexed ones.
+            postgresql_with={"fastupdate": "off"},
+        ),
+    )
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
 class DuplicateMember(Base):
     __tablename__ = "duplicate_members"
 
