@@ -3,8 +3,7 @@
 The online duplicate check looked for similar names with a trigram index over
 ``customers.name_normalized``. Many customers share a name, so at 1M customers one search
 rechecked thousands of heap rows (p99 70-420 ms). Now it searches ``customer_names``, one row
-per distinct name (tens of thousands), and joins the few matches back to customers by the btree
-``ix_customers_name_normalized_live``:
+per distinct name (tens of thousands), and joins the few matches back to customers by name:
 
 - ``customer_names`` with a GIN trigram index, back-filled from live customers. The index
   has no pending list (fastupdate off): new names are rare, and a search would otherwise
@@ -12,7 +11,11 @@ per distinct name (tens of thousands), and joins the few matches back to custome
 - statement-level triggers on customers (INSERT, UPDATE) add the names of the rows written,
   from the transition table, so bulk loads (COPY) pay once per statement, not per row;
 - ``ix_customers_name_normalized_trgm`` is dropped: nothing else used it, and every customer
-  write no longer maintains a trigram index on that column.
+  write no longer maintains a trigram index on that column;
+- ``ix_customers_name_normalized_live`` (name) becomes ``ix_customers_name_normalized_scope``
+  (name, owner_id, department_id): the customers of a name within a data scope are found in
+  the index instead of by reading every holder of the name (a dozen similar names of hundreds
+  of customers each) from the heap.
 
 Revision ID: 3b8e6f1a2d57
 Revises: 7c1f0d2e9a41
@@ -82,9 +85,33 @@ def upgrade() -> None:
         postgresql_using="gin",
         postgresql_where="deleted_at IS NULL",
     )
+    op.create_index(
+        "ix_customers_name_normalized_scope",
+        "customers",
+        ["name_normalized", "owner_id", "department_id"],
+        unique=False,
+        postgresql_where="deleted_at IS NULL",
+    )
+    op.drop_index(
+        "ix_customers_name_normalized_live",
+        table_name="customers",
+        postgresql_where="deleted_at IS NULL",
+    )
 
 
 def downgrade() -> None:
+    op.create_index(
+        "ix_customers_name_normalized_live",
+        "customers",
+        ["name_normalized"],
+        unique=False,
+        postgresql_where="deleted_at IS NULL",
+    )
+    op.drop_index(
+        "ix_customers_name_normalized_scope",
+        table_name="customers",
+        postgresql_where="deleted_at IS NULL",
+    )
     op.create_index(
         "ix_customers_name_normalized_trgm",
         "customers",

@@ -93,10 +93,14 @@ def _similar_names(name: str, scope: Any, others: list[Any]) -> Select[Any]:
         Customer.name_normalized == name, Customer.deleted_at.is_(None), scope, *others
     )
     similarity = func.similarity(CustomerName.name, name)
+    score = (similarity * 100).label("score")
     names = (
-        select(CustomerName.name, (similarity * 100).label("score"))
+        select(CustomerName.name, score)
         .where(CustomerName.name.op("%")(name), similarity >= NAME_THRESHOLD)
-        .order_by(similarity.desc())
+        # The very expression the outer query sorts by, so the planner knows the names come
+        # in its order (with the bare similarity it sorted again, or chose a parallel scan
+        # of every name that came out sorted).
+        .order_by(score.desc())
         .limit(NAME_LIMIT)
         .subquery("similar_names")
     )
