@@ -47,8 +47,10 @@ class CustomerName(Base):
             "name",
             postgresql_using="gin",
             postgresql_ops={"name": "gin_trgm_ops"},
-            # New names are rare; without a pending list a search never scans unindexed ones.
-            postgresql_with={"fastupdate": "off"},
+            # New names go to a small pending list (64 kB, a few hundred names) merged in bulk:
+            # cheap for imports of new customers, and a search scans at most 8 unindexed pages
+            # (with the default 4 MB, 44k names waiting took 16 ms a search).
+            postgresql_with={"gin_pending_list_limit": 64},
         ),
     )
 

@@ -46,7 +46,8 @@ from crm.customers.models import Customer
 NAME_THRESHOLD = 0.5
 BRANCH_LIMIT = 50  # rows each branch (phone, e-mail, name) may contribute
 # Distinct similar names looked up, best first: bounds the work for a name like thousands of
-# others. A worse name only matters when none of these 200 has a customer in the scope.
+# others. A worse name could change the answer (RESULT_LIMIT best candidates) only if these
+# 200 names together had fewer than RESULT_LIMIT customers in the caller's scope.
 NAME_LIMIT = 200
 RESULT_LIMIT = 10
 SCAN_TASK = "scan_customer_duplicates"
@@ -79,22 +80,15 @@ def _branch(reason: str, score: Any, *where: Any) -> Select[Any]:
     )
 
 
-def _similar_names(name: str, scope: Any, others: list[Any]) -> Select[Any]:
-    """Customers in the scope with a name similar to ``name``, most similar first.
+def _names_like(name: str) -> Any:
+    """The distinct names similar to ``name``, best first, with their score (0..100).
 
-    Only when no visible customer has this very name: then that one is the answer. Similar
-    names are searched among the distinct names (``customer_names``, tens of thousands)
-    rather than the customers sharing them (a million: with many near-identical names the
-    trigram index there rechecked thousands of rows), then each name, best first, is looked
-    up by the btree on ``name_normalized``. The nested loop keeps that order, so the LIMIT
-    stops it as soon as enough customers are found.
-    """
-    same_name = exists().where(
-        Customer.name_normalized == name, Customer.deleted_at.is_(None), scope, *others
-    )
+    Searched in ``customer_names`` (tens of thousands of rows) rather than customers (a
+    million, many sharing near-identical names, so the trigram index there rechecked
+    thousands of rows per search)."""
     similarity = func.similarity(CustomerName.name, name)
     score = (similarity * 100).label("score")
-    names = (
+    return (
         select(CustomerName.name, score)
         .where(CustomerName.name.op("%")(name), similarity >= NAME_THRESHOLD)
         # The very expression the outer query sorts by, so the planner knows the names come
@@ -104,6 +98,19 @@ def _similar_names(name: str, scope: Any, others: list[Any]) -> Select[Any]:
         .limit(NAME_LIMIT)
         .subquery("similar_names")
     )
+
+
+def _similar_names(name: str, scope: Any, others: list[Any]) -> Select[Any]:
+    """Customers in the scope with a name similar to ``name``, most similar first; only when
+    no visible customer has this very name (then that one is the answer).
+
+    Each similar name, best first, is looked up in the scope by
+    ``ix_customers_name_normalized_scope``; the nested loop keeps the names' order, so the
+    LIMIT stops it as soon as enough customers are found."""
+    same_name = exists().where(
+        Customer.name_normalized == name, Customer.deleted_at.is_(None), scope, *others
+    )
+    names = _names_like(name)
     holders = (
         select(Customer.id)
         .where(
