@@ -18,8 +18,8 @@ per distinct name (tens of thousands), and joins the few matches back to custome
   of customers each) from the heap.
 
 Revision ID: 3b8e6f1a2d57
-Revises: 7c1f0d2e9a41
-Create Date: 2026-11-25 09:00:00
+Revises: 5c2e8a1f7b63
+Create Date: 2026-12-01 10:00:00
 """
 
 from collections.abc import Sequence
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3b8e6f1a2d57"
-down_revision: str | None = "7c1f0d2e9a41"
+down_revision: str | None = "5c2e8a1f7b63"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
