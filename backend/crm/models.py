@@ -7,7 +7,7 @@ from crm.core.events import OutboxEvent
 from crm.core.idempotency import IdempotencyRecord
 from crm.core.jobs import Job
 from crm.core.recycle import DeletedRecord
-from crm.customers.dedupe.models import DuplicateGroup, DuplicateMember
+from crm.customers.dedupe.models import CustomerName, DuplicateGroup, DuplicateMember
 from crm.customers.models import Contact, Customer
 from crm.customfields.models import CompletenessRule, CustomField, Tag
 from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Role, User
@@ -24,6 +24,7 @@ __all__ = [
     "Contact",
     "CustomField",
     "Customer",
+    "CustomerName",
     "DeletedRecord",
     "Department",
     "DuplicateGroup",

@@ -186,3 +186,43 @@ async def test_matches_outside_the_scope_are_flagged_not_shown(
     # Without customers:read, no check at all.
     nobody = await factory.user()
     assert_problem(await nobody.get(CHECK, params={"name": "Harbor"}), 403)
+
+
+async def test_similar_names_come_from_the_scope_best_first(
+    factory: Any, sales_team: dict[str, Any]
+) -> None:
+    t = sales_team
+    a, b, manager, outsider = t["sales_a"], t["sales_b"], t["manager"], t["outsider"]
+    # Similarity to "上海星辰科技开发" (normalised): 0.6, 0.5 and, closest, 0.73.
+    near = await factory.customer(a, name="上海星辰科技有限公司")
+    nearish = await factory.customer(a, name="上海星辰科技发展有限公司")
+    closest = await factory.customer(b, name="上海星辰科技开发区有限公司")
+    await factory.customer(a, name="上海星辰贸易有限公司")  # 0.4: below the threshold
+
+    typed = "上海星辰科技开发有限公司"  # nobody has this name
+    result = await _check(a, name=typed)
+    assert _ids(result) == [near["id"], nearish["id"]]  # not b's, closer as it is
+    assert [c["score"] for c in result["candidates"]] == [60.0, 50.0]
+    assert result["hidden_matches"] is False  # a similar name elsewhere is no evidence
+
+    result = await _check(manager, name=typed)
+    assert _ids(result) == [closest["id"], near["id"], nearish["id"]]
+    assert result["candidates"][0]["score"] == 72.7
+
+    assert await _check(outsider, name=typed) == {"candidates": [], "hidden_matches": False}
+
+
+async def test_a_renamed_customer_is_found_by_its_new_name(admin: Any, factory: Any) -> None:
+    # Similar names are searched among the names customers have been written with; a rename
+    # to a name nobody had must be among them at once.
+    customer = await factory.customer(admin, name="Placeholder Ltd")
+    typed = "Northwind Harbor Shipping Traders"
+    assert _ids(await _check(admin, name=typed)) == []
+
+    r = await admin.patch(
+        f"/api/v1/customers/{customer['id']}", json={"name": "Northwind Harbor Traders Ltd."}
+    )
+    assert r.status_code == 200, r.text
+    result = await _check(admin, name=typed)
+    assert _ids(result) == [customer["id"]]
+    assert 50 <= result["candidates"][0]["score"] < 100

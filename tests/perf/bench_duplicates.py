@@ -146,8 +146,7 @@ async def explain(pool: asyncpg.Pool, db_url: str, user_id: uuid.UUID, body: dic
     assert stmt is not None
     compiled = stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
     sql = str(compiled).replace("%%", "%")  # the dialect escapes % for pyformat drivers
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(service.THRESHOLD_SQL)
+    async with pool.acquire() as conn:
         plan = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
     return "\n".join(r[0] for r in plan)
 

@@ -63,18 +63,17 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
             postgresql_ops={"email": "gin_trgm_ops"},
         ),
         Index("ix_customers_tags", "tags", postgresql_using="gin"),
-        # Duplicate detection (customers/dedupe): exact phone / e-mail by btree, names by
-        # trigram similarity on their normalised form. Live records only.
+        # Duplicate detection (customers/dedupe): exact phone / e-mail / normalised name by
+        # btree, live records only. Similar names are searched among the distinct names
+        # (dedupe.models.CustomerName) and come back here by name, a dozen names of hundreds
+        # of customers each: with the scope's columns in the index, a salesperson's
+        # customers of a name are one index range and a department tree's a BitmapOr of two,
+        # instead of every holder of the name read from the heap to check its owner.
         Index(
-            "ix_customers_name_normalized_trgm",
+            "ix_customers_name_normalized_scope",
             "name_normalized",
-            postgresql_using="gin",
-            postgresql_ops={"name_normalized": "gin_trgm_ops"},
-            postgresql_where="deleted_at IS NULL",
-        ),
-        Index(
-            "ix_customers_name_normalized_live",
-            "name_normalized",
+            "owner_id",
+            "department_id",
             postgresql_where="deleted_at IS NULL",
         ),
         Index("ix_customers_phone_e164_live", "phone_e164", postgresql_where="deleted_at IS NULL"),

@@ -2,7 +2,7 @@
 
 The check runs on every keystroke pause of the customer form, so it is one statement driven by
 indexes, each branch capped: exact phone, e-mail and normalised name by btree, similar names by
-the trigram index on ``name_normalized`` (``%`` with a similarity threshold). Candidates come
+the trigram index on the distinct names (``customer_names``), then by name. Candidates come
 from the caller's data scope only; one more branch looks for an exact match outside it, so
 ``hidden_matches`` can say a colleague already has this customer without showing it.
 """
@@ -23,7 +23,7 @@ from sqlalchemy import (
     not_,
     or_,
     select,
-    text,
+    true,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,16 +33,22 @@ from crm.core.changes import record_change
 from crm.core.pagination import PageParams, paginate
 from crm.core.permissions import Principal, owner_scope_clause, scope_clause
 from crm.customers.cleaning import normalize_company_name, normalize_email, phone_to_e164
-from crm.customers.dedupe.models import DuplicateGroup, DuplicateMember
+from crm.customers.dedupe.models import CustomerName, DuplicateGroup, DuplicateMember
 from crm.customers.dedupe.schemas import DuplicateCheck
 from crm.customers.models import Customer
 
 # pg_trgm similarity a name must reach to be a candidate (0..1). At 0.5 "上海星辰科技开发"
 # finds "上海星辰科技" (0.6) and "上海星辰科技发展" (0.5), while a shared city prefix and one
-# word ("上海星辰贸易", 0.4) does not. It also bounds the trigram index's work: at 1M customers
-# with many near-identical names, 0.4 let ~1,800 rows through to the heap, 0.5 ~170.
+# word ("上海星辰贸易", 0.33) does not. Compared explicitly: `%` (what the trigram index serves)
+# uses the setting pg_trgm.similarity_threshold, and a SET LOCAL of it had no effect on the
+# GET's autocommit session (core.db.read_sessionmaker), so `%` ran at the default, 0.3. That
+# default stays as the index's looser prefilter over the distinct names.
 NAME_THRESHOLD = 0.5
 BRANCH_LIMIT = 50  # rows each branch (phone, e-mail, name) may contribute
+# Distinct similar names looked up, best first: bounds the work for a name like thousands of
+# others. A worse name could change the answer (RESULT_LIMIT best candidates) only if these
+# 200 names together had fewer than RESULT_LIMIT customers in the caller's scope.
+NAME_LIMIT = 200
 RESULT_LIMIT = 10
 SCAN_TASK = "scan_customer_duplicates"
 SCAN_KIND = "customers.duplicate_scan"
@@ -71,6 +77,57 @@ def _cleaned(data: DuplicateCheck) -> tuple[str | None, str | None, str | None]:
 def _branch(reason: str, score: Any, *where: Any) -> Select[Any]:
     return select(Customer.id, literal(reason).label("reason"), score.label("score")).where(
         Customer.deleted_at.is_(None), *where
+    )
+
+
+def _names_like(name: str) -> Any:
+    """The distinct names similar to ``name``, best first, with their score (0..100).
+
+    Searched in ``customer_names`` (tens of thousands of rows) rather than customers (a
+    million, many sharing near-identical names, so the trigram index there rechecked
+    thousands of rows per search)."""
+    similarity = func.similarity(CustomerName.name, name)
+    score = (similarity * 100).label("score")
+    return (
+        select(CustomerName.name, score)
+        .where(CustomerName.name.op("%")(name), similarity >= NAME_THRESHOLD)
+        # The very expression the outer query sorts by, so the planner knows the names come
+        # in its order (with the bare similarity it sorted again, or chose a parallel scan
+        # of every name that came out sorted).
+        .order_by(score.desc())
+        .limit(NAME_LIMIT)
+        .subquery("similar_names")
+    )
+
+
+def _similar_names(name: str, scope: Any, others: list[Any]) -> Select[Any]:
+    """Customers in the scope with a name similar to ``name``, most similar first; only when
+    no visible customer has this very name (then that one is the answer).
+
+    Each similar name, best first, is looked up in the scope by
+    ``ix_customers_name_normalized_scope``; the nested loop keeps the names' order, so the
+    LIMIT stops it as soon as enough customers are found."""
+    same_name = exists().where(
+        Customer.name_normalized == name, Customer.deleted_at.is_(None), scope, *others
+    )
+    names = _names_like(name)
+    holders = (
+        select(Customer.id)
+        .where(
+            Customer.name_normalized == names.c.name,
+            Customer.deleted_at.is_(None),
+            scope,
+            *others,
+        )
+        .limit(BRANCH_LIMIT)
+        .lateral("holders")
+    )
+    return (
+        select(holders.c.id, literal("name").label("reason"), names.c.score)
+        .select_from(names.join(holders, true()))
+        .where(~same_name)
+        .order_by(names.c.score.desc())
+        .limit(BRANCH_LIMIT)
     )
 
 
@@ -105,27 +162,7 @@ def _hits(principal: Principal, data: DuplicateCheck) -> Any:
         )
     ]
     if name:
-        # Similar names, only when no visible customer has this very name: then that one is
-        # the answer, and a common name would otherwise cost a trigram scan over thousands
-        # of near-identical rows. Ordered by similarity, not merely capped: with a bare LIMIT
-        # the planner bets on finding 50 matches early in a sequential scan, and when fewer
-        # exist it reads the whole table (seconds at 1M rows).
-        same_name = exists().where(
-            Customer.name_normalized == name, Customer.deleted_at.is_(None), scope, *others
-        )
-        similarity = func.similarity(Customer.name_normalized, name) * 100
-        branches.append(
-            _branch(
-                "name",
-                similarity,
-                Customer.name_normalized.op("%")(name),
-                scope,
-                ~same_name,
-                *others,
-            )
-            .order_by(similarity.desc())
-            .limit(BRANCH_LIMIT)
-        )
+        branches.append(_similar_names(name, scope, others))
     # Outside the scope only exact matches count: they are what lets two salespeople end up
     # owning the same customer; a similar name elsewhere is no such evidence.
     branches.append(_branch("hidden", literal(0.0), or_(*exact), outside, *others).limit(1))
@@ -134,14 +171,11 @@ def _hits(principal: Principal, data: DuplicateCheck) -> Any:
 
 def check_statement(principal: Principal, data: DuplicateCheck) -> Select[Any] | None:
     """The one statement of a check: (customer, reason, score) per hit, or None when nothing
-    usable was given. A name needs ``pg_trgm.similarity_threshold`` set first."""
+    usable was given."""
     hits = _hits(principal, data)
     if hits is None:
         return None
     return select(Customer, hits.c.reason, hits.c.score).join(hits, hits.c.id == Customer.id)
-
-
-THRESHOLD_SQL = f"SET LOCAL pg_trgm.similarity_threshold = {NAME_THRESHOLD}"
 
 
 async def check_duplicates(
@@ -151,9 +185,6 @@ async def check_duplicates(
     stmt = check_statement(principal, data)
     if stmt is None:
         return [], False
-    if data.name:
-        # `%` compares against this setting; SET LOCAL ends with the request's transaction.
-        await session.execute(text(THRESHOLD_SQL))
     rows = (await session.execute(stmt)).all()
     found: dict[uuid.UUID, Candidate] = {}
     hidden = False
