@@ -6,8 +6,10 @@ that says what is wrong and what to do.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,21 +111,65 @@ def _ragged_row(text: str, separator: str) -> str:
     return "A row has more values than the first row."
 
 
+_CHUNK = 1 << 20
+_NON_SPACE = re.compile(rb"\S")
+
+
+def _first_bad_utf8(data: bytes) -> int | None:
+    """Where the first byte that is not UTF-8 is, or None: checked a megabyte at a time, so a
+    large file is never held twice (as bytes and as text)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    for start in range(0, len(data), _CHUNK):
+        try:
+            decoder.decode(view[start : start + _CHUNK], final=start + _CHUNK >= len(data))
+        except UnicodeDecodeError as exc:
+            return start + exc.start
+    return None
+
+
+def utf8_of(data: bytes) -> tuple[bytes, str]:
+    """(the file as UTF-8 bytes, its encoding): UTF-8 files (a BOM is left for polars to skip)
+    are passed through untouched; UTF-16 and GBK ones are transcoded."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode(data, "utf-16", "UTF-16").encode(), "utf-16"
+    has_bom = data.startswith(b"\xef\xbb\xbf")
+    if not has_bom and b"\x00" in data[:4096]:
+        raise UnreadableFile(
+            "The file holds binary data, not text: it is neither a CSV file nor an Excel "
+            "workbook we recognise."
+        )
+    bad = _first_bad_utf8(data)
+    if bad is None:
+        return data, "utf-8-sig" if has_bom else "utf-8"
+    if has_bom:
+        raise UnreadableFile(
+            f"The file says it is UTF-8 but holds an invalid byte at position {bad - 3}."
+        )
+    try:
+        # GB18030 is a superset of GBK and GB2312: what Excel on Chinese Windows writes.
+        return data.decode("gb18030").encode(), "gb18030"
+    except UnicodeDecodeError:
+        raise UnreadableFile(
+            f"The file is neither UTF-8 nor GBK text (an invalid byte at position {bad}). "
+            "Save it as 'CSV UTF-8' and upload it again."
+        ) from None
+
+
 def read_csv(data: bytes) -> tuple[pl.DataFrame, str]:
     """(every record as strings, columns c0..cN; the encoding) of a CSV file."""
-    text, encoding = decode_text(data)
-    if not text.strip():
+    body, encoding = utf8_of(data)
+    after_bom = memoryview(body)[3:] if body.startswith(b"\xef\xbb\xbf") else body
+    if not _NON_SPACE.search(after_bom):
         raise UnreadableFile("The file is empty.")
-    separator = _separator(text.split("\n", 1)[0])
+    line_end = body.find(b"\n", 0, _CHUNK)
+    first_line = body[: line_end if line_end >= 0 else _CHUNK].decode("utf-8", "ignore")
+    separator = _separator(first_line.removeprefix("\ufeff"))
     try:
-        frame = pl.read_csv(
-            text.encode(),
-            has_header=False,
-            infer_schema=False,
-            separator=separator,
-        )
+        frame = pl.read_csv(body, has_header=False, infer_schema=False, separator=separator)
     except pl.exceptions.ComputeError as exc:
         if "more fields" in str(exc):
+            text = body.decode("utf-8").removeprefix("\ufeff")
             raise UnreadableFile(_ragged_row(text, separator)) from None
         raise UnreadableFile(f"The file is not valid CSV: {str(exc).splitlines()[0]}") from None
     return _named(frame), encoding

@@ -35,6 +35,7 @@ from crm.core.importable import Importable
 from crm.core.permissions import Principal, scope_clause
 
 STAGE = "import_stage"
+COPY_SLICE_ROWS = 100_000
 CUSTOM_PREFIX = "cf."
 # A time-ordered UUID (v7) made by PostgreSQL itself (gen_random_uuid with its first 48 bits
 # replaced by the Unix time in ms and the version bits set), so a million keys cost no Python.
@@ -123,13 +124,15 @@ async def create_stage(
     await conn.execute(
         text(f"CREATE TEMPORARY TABLE {STAGE} ({definitions}) ON COMMIT {on_commit}")
     )
-    buffer = io.BytesIO()
-    frame.write_csv(buffer, include_header=False)
-    buffer.seek(0)
     raw = await conn.get_raw_connection()
-    await raw.driver_connection.copy_to_table(  # type: ignore[union-attr]
-        STAGE, source=buffer, columns=list(frame.columns), format="csv"
-    )
+    # A slice at a time: the CSV text of a million rows would be another few hundred MB.
+    for part in frame.iter_slices(COPY_SLICE_ROWS):
+        buffer = io.BytesIO()
+        part.write_csv(buffer, include_header=False)
+        buffer.seek(0)
+        await raw.driver_connection.copy_to_table(  # type: ignore[union-attr]
+            STAGE, source=buffer, columns=list(frame.columns), format="csv"
+        )
     await conn.execute(text(f"CREATE INDEX ON {STAGE} (_row)"))
     await conn.execute(text(f"ANALYZE {STAGE}"))
     return table
