@@ -82,11 +82,13 @@ describe('custom fields on customers', () => {
     });
     const user = userEvent.setup();
     renderApp(`/customers/${CUSTOMER.id}/edit`);
-    const budget = await screen.findByLabelText('Budget');
-    await waitFor(() => expect(budget).toHaveValue('1200.50'));
+    // Generous waits: the edit page loads the customer and the field definitions first, which
+    // takes more than the default second on a busy machine.
+    const budget = await screen.findByLabelText('Budget', undefined, { timeout: 5000 });
+    await waitFor(() => expect(budget).toHaveValue('1200.50'), { timeout: 5000 });
     await user.clear(budget);
     await user.click(screen.getByTestId('customer-submit'));
-    await waitFor(() => expect(requests.some((r) => r.method === 'PATCH')).toBe(true));
+    await waitFor(() => expect(requests.some((r) => r.method === 'PATCH')).toBe(true), { timeout: 5000 });
     const patch = requests.find((request) => request.method === 'PATCH')!;
     expect(JSON.parse(patch.body).custom_fields).toEqual({ region: 'east', budget: null, channels: ['email'], since: null });
   });
