@@ -252,15 +252,18 @@ async def _preview(session: AsyncSession, job: jobs.Job, item: Import) -> None:
     importable = service.find_importable(item.object_type)
     principal = await _principal(session, item, importable)
     frame, table = await _clean(session, item, importable, principal)
+    # What the commit needs, cleaned once: the valid rows. Written (and let go) first: a
+    # million rows are several hundred MB in each copy a step makes.
+    valid = frame.filter(pl.col("_errors").is_null())
+    await _store_parquet(service.clean_key(item), valid)
+    del valid
     matches = await _existing_matches(session, frame, importable, principal)
-    frame = frame.join(matches, on="_row", how="left")
+    # The few matches lined up with the rows and added as columns: joining them onto the whole
+    # frame would copy all of it.
+    aligned = frame.select("_row").join(matches, on="_row", how="left", maintain_order="left")
+    frame = frame.hstack(aligned.drop("_row"))
     await session.execute(delete(ImportRow).where(ImportRow.import_id == item.id))
     await _copy_rows(session, _issue_rows(frame, table, item.id))
-    # What the commit needs, cleaned once: the valid rows.
-    valid = frame.filter(pl.col("_errors").is_null()).drop(
-        "_match_id", "_match_reason", "_match_hidden"
-    )
-    await _store_parquet(service.clean_key(item), valid)
     current = await session.get(Import, item.id, populate_existing=True, with_for_update=True)
     if current is None or current.status != ImportStatus.PREVIEWING:
         await session.rollback()  # cancelled meanwhile: nothing of this preview stays
