@@ -57,6 +57,11 @@ async def test_a_failing_batch_rolls_back_alone_and_the_result_says_what_went_in
     assert done["result"]["batches"] == [
         {"first_row": 2, "last_row": 3, "created": 2, "updated": 0, "skipped": 0}
     ]
+    # The failed job's connection let go of the import lock (a pooled connection keeping it
+    # would block every later import of customers).
+    async with db.engine.connect() as conn:
+        held = await conn.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"))
+    assert held == 0
     assert await _names(admin) == {"公司0", "公司1"}  # the second batch left nothing behind
     job = (await admin.get(f"/api/v1/jobs/{done['commit_job_id']}")).json()
     assert job["status"] == "failed"

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 import structlog
 from sqlalchemy import delete, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from crm.core import context, files, jobs
 from crm.core.changes import record_change
@@ -316,59 +316,69 @@ async def _commit(db: Database, job_id: uuid.UUID, import_id: uuid.UUID) -> None
     # advisory lock on it keeps two imports of one object type from deciding on duplicates
     # at the same time (both would "create" the same new customer).
     async with db.engine.connect() as conn:
-        session = AsyncSession(bind=conn, expire_on_commit=False)
-        job = await session.get(jobs.Job, job_id)
-        item = await session.get(Import, import_id)
-        assert job is not None and item is not None
-        if item.commit_job_id != job_id or item.status not in (
-            ImportStatus.COMMITTING,
-            ImportStatus.CANCELLING,
-        ):
-            jobs.mark_finished(job, error="The import is not waiting to be committed.")
-            await session.commit()
-            return
-        importable = service.find_importable(item.object_type)
-        if item.status == ImportStatus.CANCELLING:  # cancelled before it started
-            await _finish(session, job, item, importable, _EMPTY_TOTALS, [], cancelled=True)
-            return
-        principal = await _principal(session, item, importable)
-        await session.execute(
-            text("SELECT pg_advisory_lock(hashtext(:key))"),
-            {"key": f"crm.import.{item.object_type}"},
-        )
-        started = time.perf_counter()
-        frame, json_columns = staging.copy_ready(await _load_clean(item))
-        stage = await staging.create_stage(
-            conn, frame, json_columns=json_columns, drop_on_commit=False, for_commit=True
-        )
-        staged = time.perf_counter()
-        await staging.match_existing(session, stage, importable, principal)
-        matched = time.perf_counter()
-        await staging.decide(
-            session,
-            stage,
-            on_duplicate=item.options.get("on_duplicate", "skip"),
-            on_file_duplicate=item.options.get("on_file_duplicate", "skip"),
-            decisions={int(r): a for r, a in job.params.get("decisions", {}).items()},
-        )
-        jobs.mark_running(job, total=frame.height)
+        try:
+            await _commit_on(conn, job_id, import_id)
+        except BaseException:
+            # The connection may hold the import's advisory lock and its temporary stage:
+            # closed rather than returned to the pool, it releases both, whatever its state.
+            await conn.invalidate()
+            raise
+
+
+async def _commit_on(conn: AsyncConnection, job_id: uuid.UUID, import_id: uuid.UUID) -> None:
+    session = AsyncSession(bind=conn, expire_on_commit=False)
+    job = await session.get(jobs.Job, job_id)
+    item = await session.get(Import, import_id)
+    assert job is not None and item is not None
+    if item.commit_job_id != job_id or item.status not in (
+        ImportStatus.COMMITTING,
+        ImportStatus.CANCELLING,
+    ):
+        jobs.mark_finished(job, error="The import is not waiting to be committed.")
         await session.commit()
-        log.info(
-            "import_staged",
-            rows=frame.height,
-            stage_s=round(staged - started, 2),
-            match_s=round(matched - staged, 2),
-            decide_s=round(time.perf_counter() - matched, 2),
-        )
-        await _write_batches(session, job, item, importable, stage, frame["_row"].to_list())
-        await session.execute(text(f"DROP TABLE IF EXISTS {staging.STAGE}"))
-        await session.execute(
-            text("SELECT pg_advisory_unlock(hashtext(:key))"),
-            {"key": f"crm.import.{item.object_type}"},
-        )
-        await session.commit()
-        await jobs.dispatch_pending(session)
-        await session.close()
+        return
+    importable = service.find_importable(item.object_type)
+    if item.status == ImportStatus.CANCELLING:  # cancelled before it started
+        await _finish(session, job, item, importable, _EMPTY_TOTALS, [], cancelled=True)
+        return
+    principal = await _principal(session, item, importable)
+    await session.execute(
+        text("SELECT pg_advisory_lock(hashtext(:key))"),
+        {"key": f"crm.import.{item.object_type}"},
+    )
+    started = time.perf_counter()
+    frame, json_columns = staging.copy_ready(await _load_clean(item))
+    stage = await staging.create_stage(
+        conn, frame, json_columns=json_columns, drop_on_commit=False, for_commit=True
+    )
+    staged = time.perf_counter()
+    await staging.match_existing(session, stage, importable, principal)
+    matched = time.perf_counter()
+    await staging.decide(
+        session,
+        stage,
+        on_duplicate=item.options.get("on_duplicate", "skip"),
+        on_file_duplicate=item.options.get("on_file_duplicate", "skip"),
+        decisions={int(r): a for r, a in job.params.get("decisions", {}).items()},
+    )
+    jobs.mark_running(job, total=frame.height)
+    await session.commit()
+    log.info(
+        "import_staged",
+        rows=frame.height,
+        stage_s=round(staged - started, 2),
+        match_s=round(matched - staged, 2),
+        decide_s=round(time.perf_counter() - matched, 2),
+    )
+    await _write_batches(session, job, item, importable, stage, frame["_row"].to_list())
+    await session.execute(text(f"DROP TABLE IF EXISTS {staging.STAGE}"))
+    await session.execute(
+        text("SELECT pg_advisory_unlock(hashtext(:key))"),
+        {"key": f"crm.import.{item.object_type}"},
+    )
+    await session.commit()
+    await jobs.dispatch_pending(session)
+    await session.close()
 
 
 async def _write_batches(
