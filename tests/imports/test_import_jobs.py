@@ -307,3 +307,24 @@ async def test_contacts_import_onto_the_customers_the_importer_sees(
     assert r.json()["items"] == []
     timeline = (await a.get(f"/api/v1/customers/{mine['id']}/timeline")).json()
     assert sum(i["kind"] == "contact.created" for i in timeline["items"]) == 2
+
+
+async def test_what_an_import_shows_of_others_stays_within_the_callers_scope(
+    sales_team: dict[str, Any], factory: Any, admin: Any, db: Any
+) -> None:
+    a, b = sales_team["sales_a"], sales_team["sales_b"]
+    own = await factory.customer(a, name="曾经的客户", phone="13800138777")
+    content = csv_bytes([HEADER, ["曾经的客户", "13800138777", ""], ["新公司", "13800138778", ""]])
+    previewed = await preview(a, db, await upload(a, content))
+    [dup] = await rows_of(a, previewed, status="duplicate")
+    assert dup["match_name"] == "曾经的客户"
+    # The matched customer moves to a colleague: the import no longer names it.
+    r = await admin.patch(f"/api/v1/customers/{own['id']}", json={"owner_id": b.user_id})
+    assert r.status_code == 200, r.text
+    [dup] = await rows_of(a, previewed, status="duplicate")
+    assert dup["match_id"] == own["id"] and dup["match_name"] is None
+    await commit(a, db, previewed)
+    # The same file uploaded by the colleague: a's import is not theirs to know about.
+    again = await upload(b, content)
+    assert again["same_file_imports"] == []
+    assert (await upload(a, content))["same_file_imports"] == [previewed["id"]]

@@ -52,7 +52,7 @@ async def import_path(
                     source=source,
                     header_row=None,
                 )
-            read = await service.to_read(session, item, language=language)
+            read = await service.to_read(session, principal, item)
             mapping: dict[str, str | None] = dict(read.suggested_mapping)
             item = await service.start_preview(
                 session,

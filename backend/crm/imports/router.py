@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from crm.core import files
 from crm.core.deps import SessionDep
+from crm.core.importable import ImportField
 from crm.core.pagination import Page
 from crm.core.permissions import CurrentPrincipal
 from crm.exports.service import language_from
@@ -86,7 +87,6 @@ async def upload(
     header_row: Annotated[
         int | None, Form(ge=1, le=1000, description="1-based; default: found automatically")
     ] = None,
-    accept_language: AcceptLanguage = None,
 ) -> ImportRead:
     """Upload a file to import. It is stored and its columns are read at once: the answer
     lists them with sample values and a suggested mapping. Then preview it."""
@@ -99,7 +99,7 @@ async def upload(
         header_row=header_row,
     )
     response.headers["Location"] = f"/api/v1/imports/{item.id}"
-    return await service.to_read(session, item, language=language_from(accept_language))
+    return await service.to_read(session, principal, item)
 
 
 @router.get("/imports", response_model=list[ImportRead], operation_id="imports-list")
@@ -107,12 +107,11 @@ async def list_imports(
     session: SessionDep,
     principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    accept_language: AcceptLanguage = None,
 ) -> list[ImportRead]:
     """The caller's imports, newest first (all imports with ``admin:imports``)."""
-    language = language_from(accept_language)
     items = await service.list_imports(session, principal, limit=limit)
-    return [await service.to_read(session, item, language=language) for item in items]
+    fields: dict[str, list[ImportField]] = {}
+    return [await service.to_read(session, principal, item, fields=fields) for item in items]
 
 
 @router.get("/imports/{import_id}", response_model=ImportRead, operation_id="imports-get")
@@ -120,10 +119,9 @@ async def get_import(
     session: SessionDep,
     principal: CurrentPrincipal,
     import_id: uuid.UUID,
-    accept_language: AcceptLanguage = None,
 ) -> ImportRead:
     item = await service.get_import(session, principal, import_id)
-    return await service.to_read(session, item, language=language_from(accept_language))
+    return await service.to_read(session, principal, item)
 
 
 @router.post(
@@ -144,7 +142,7 @@ async def preview(
     mapping."""
     language = language_from(accept_language)
     item = await service.start_preview(session, principal, import_id, data=body, language=language)
-    return await service.to_read(session, item, language=language)
+    return await service.to_read(session, principal, item)
 
 
 @router.post(
@@ -158,12 +156,11 @@ async def commit(
     principal: CurrentPrincipal,
     import_id: uuid.UUID,
     body: ImportCommitRequest,
-    accept_language: AcceptLanguage = None,
 ) -> ImportRead:
     """Write the previewed rows (a worker job: ``commit_job_id``), in batches that each go in
     whole or not at all. Rows with errors are never written; duplicates follow the decisions."""
     item = await service.start_commit(session, principal, import_id, data=body)
-    return await service.to_read(session, item, language=language_from(accept_language))
+    return await service.to_read(session, principal, item)
 
 
 @router.post(
@@ -173,12 +170,11 @@ async def cancel(
     session: SessionDep,
     principal: CurrentPrincipal,
     import_id: uuid.UUID,
-    accept_language: AcceptLanguage = None,
 ) -> ImportRead:
     """Stop a preview or a commit. A commit stops after the batch it is writing; its result
     lists the batches (row ranges) that went in."""
     item = await service.cancel(session, principal, import_id)
-    return await service.to_read(session, item, language=language_from(accept_language))
+    return await service.to_read(session, principal, item)
 
 
 @router.get(

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import xlsxwriter
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import files, jobs
@@ -28,7 +28,7 @@ from crm.core import importable as registry
 from crm.core.changes import record_change
 from crm.core.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error
 from crm.core.importable import Importable, ImportField
-from crm.core.permissions import Principal
+from crm.core.permissions import Principal, readable
 from crm.core.registry_loader import load_domain_modules
 from crm.imports import reading
 from crm.imports.engine import suggest_mapping
@@ -290,16 +290,32 @@ async def get_import(
     return item
 
 
-async def to_read(session: AsyncSession, item: Import, *, language: str) -> ImportRead:
-    importable = find_importable(item.object_type)
-    fields = await importable.all_fields(session)
-    suggested = suggest_mapping(item.headers, fields)
+def _visible_to(principal: Principal) -> Any:
+    """The imports the principal may see: their own, or all with ``admin:imports``."""
+    return true() if principal.can(SEE_ALL_PERMISSION) else Import.created_by == principal.user_id
+
+
+async def to_read(
+    session: AsyncSession,
+    principal: Principal,
+    item: Import,
+    *,
+    fields: dict[str, list[ImportField]] | None = None,
+) -> ImportRead:
+    """The import as the API shows it. ``fields`` caches the object types' fields across the
+    imports of one list."""
+    fields = {} if fields is None else fields
+    if item.object_type not in fields:
+        fields[item.object_type] = await find_importable(item.object_type).all_fields(session)
+    suggested = suggest_mapping(item.headers, fields[item.object_type])
     columns = [
         ImportColumn(
             index=i, header=h, sample=[row[i] if i < len(row) else None for row in item.sample]
         )
         for i, h in enumerate(item.headers)
     ]
+    # Earlier imports of the same file: only those the caller may see (another user's import
+    # is not theirs to know about).
     same = (
         await session.execute(
             select(Import.id).where(
@@ -307,10 +323,11 @@ async def to_read(session: AsyncSession, item: Import, *, language: str) -> Impo
                 Import.id != item.id,
                 Import.object_type == item.object_type,
                 Import.status == ImportStatus.COMMITTED,
+                _visible_to(principal),
             )
         )
     ).scalars()
-    read = ImportRead.model_validate(
+    return ImportRead.model_validate(
         {
             **{c: getattr(item, c) for c in ImportRead.model_fields if hasattr(item, c)},
             "columns": columns,
@@ -318,15 +335,17 @@ async def to_read(session: AsyncSession, item: Import, *, language: str) -> Impo
             "same_file_imports": list(same),
         }
     )
-    return read
 
 
 async def list_imports(
     session: AsyncSession, principal: Principal, *, limit: int
 ) -> Sequence[Import]:
-    stmt = select(Import).order_by(Import.created_at.desc(), Import.id.desc()).limit(limit)
-    if not principal.can(SEE_ALL_PERMISSION):
-        stmt = stmt.where(Import.created_by == principal.user_id)
+    stmt = (
+        select(Import)
+        .where(_visible_to(principal))
+        .order_by(Import.created_at.desc(), Import.id.desc())
+        .limit(limit)
+    )
     return (await session.execute(stmt)).scalars().all()
 
 
@@ -355,7 +374,10 @@ async def list_rows(
     ids = {r.match_id for r in page if r.match_id is not None and not r.match_hidden}
     names: dict[uuid.UUID, str] = {}
     if ids and hasattr(model, "name"):
-        found = await session.execute(select(model.id, model.name).where(model.id.in_(ids)))
+        # Through the data scope again: the record may have left the caller's scope since.
+        found = await session.execute(
+            readable(select(model.id, model.name), model, principal).where(model.id.in_(ids))
+        )
         names = {row_id: name for row_id, name in found.all()}
     cursor = str(page[-1].row) if len(rows) > limit else None
     return [(r, names.get(r.match_id) if r.match_id else None) for r in page], cursor, total
