@@ -155,6 +155,25 @@ def in_file_duplicates(frame: pl.DataFrame, importable: Importable) -> pl.DataFr
     return frame.with_columns(_dup_row=dup_row, _dup_reason=reason)
 
 
+def _resolved(
+    frame: pl.DataFrame,
+    item: ImportField,
+    ids: Mapping[str, Any],
+    problems: Mapping[str, str],
+    language: str,
+) -> pl.DataFrame:
+    """The field's cells replaced by the ids they resolved to, and the rows whose cell did
+    not resolve given the reason as an error."""
+    resolved = frame[item.key].replace_strict(
+        list(ids), [str(v) for v in ids.values()], default=None, return_dtype=pl.String
+    )
+    messages = frame[item.key].replace_strict(
+        list(problems), list(problems.values()), default=None, return_dtype=pl.String
+    )
+    frame = frame.with_columns(resolved.alias(item.key))
+    return add_errors(frame, _prefix(messages, item.label(language)))
+
+
 async def resolve_users(
     session: AsyncSession,
     principal: Principal,
@@ -177,14 +196,7 @@ async def resolve_users(
                 if user_id not in allowed:
                     del ids[value]
                     problems[value] = f"'{value}' is outside your data scope."
-        resolved = frame[item.key].replace_strict(
-            list(ids), [str(v) for v in ids.values()], default=None, return_dtype=pl.String
-        )
-        messages = frame[item.key].replace_strict(
-            list(problems), list(problems.values()), default=None, return_dtype=pl.String
-        )
-        frame = frame.with_columns(resolved.alias(item.key))
-        frame = add_errors(frame, _prefix(messages, item.label(language)))
+        frame = _resolved(frame, item, ids, problems, language)
     return frame
 
 
@@ -202,14 +214,7 @@ async def resolve_references(
             continue
         wanted = frame[item.key].drop_nulls().unique().to_list()
         ids, problems = await _match_records(session, principal, item.reference, wanted)
-        resolved = frame[item.key].replace_strict(
-            list(ids), [str(v) for v in ids.values()], default=None, return_dtype=pl.String
-        )
-        messages = frame[item.key].replace_strict(
-            list(problems), list(problems.values()), default=None, return_dtype=pl.String
-        )
-        frame = frame.with_columns(resolved.alias(item.key))
-        frame = add_errors(frame, _prefix(messages, item.label(language)))
+        frame = _resolved(frame, item, ids, problems, language)
     return frame
 
 
