@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from crm.core.db import Database
 from crm.customers.models import Customer
 from crm.identity import service as identity_service
+from crm.sales.defaults import ensure_default_pipeline
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ async def ensure_roles_and_admin(db: Database, *, email: str, password: str | No
     async with db.sessionmaker() as session:
         await identity_service.ensure_builtin_roles(session)
         _, created = await identity_service.ensure_admin(session, email=email, password=password)
+        await ensure_default_pipeline(session)
         await session.commit()
     return AdminResult(
         email=email, created=created, generated_password=generated if created else None

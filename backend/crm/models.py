@@ -13,6 +13,7 @@ from crm.customfields.models import CompletenessRule, CustomField, Tag
 from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Role, User
 from crm.imports.models import Import, ImportRow
 from crm.notifications.models import Notification
+from crm.sales.models import Deal, DealStageChange, Pipeline, Stage
 
 metadata = Base.metadata
 
@@ -25,6 +26,8 @@ __all__ = [
     "CustomField",
     "Customer",
     "CustomerName",
+    "Deal",
+    "DealStageChange",
     "DeletedRecord",
     "Department",
     "DuplicateGroup",
@@ -37,9 +40,11 @@ __all__ = [
     "LoginEvent",
     "Notification",
     "OutboxEvent",
+    "Pipeline",
     "RefreshToken",
     "ReminderRule",
     "Role",
+    "Stage",
     "Tag",
     "Task",
     "User",

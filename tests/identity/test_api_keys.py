@@ -73,7 +73,13 @@ async def test_a_key_acts_with_the_intersection_of_its_and_its_users_rights(
     me = (await client.get("/api/v1/auth/me", headers=headers)).json()
     assert me["user"]["id"] == sales.user_id
     assert me["permissions"] == ["customers:read"]
-    assert me["data_scopes"] == {"customers": "own", "tasks": "own"}
+    assert me["data_scopes"] == {
+        "customers": "own",
+        "tasks": "own",
+        "leads": "own",
+        "deals": "own",
+        "contracts": "own",
+    }
 
     r = await client.get("/api/v1/customers", headers=headers)
     assert r.status_code == 200

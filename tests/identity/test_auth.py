@@ -283,20 +283,32 @@ async def test_me_returns_roles_permissions_and_scopes(factory: Any) -> None:
             "activities:read",
             "activities:write",
             "activities:delete",
+            "customers:claim",
             "tasks:read",
             "tasks:write",
             "users:read",
             "departments:read",
+            "leads:read",
+            "leads:write",
+            "leads:import",
+            "deals:read",
+            "deals:write",
+            "products:read",
+            "quotes:read",
+            "quotes:write",
+            "contracts:read",
+            "contracts:write",
         ]
     )
-    assert me["data_scopes"] == {"customers": "own", "tasks": "own"}
+    selling = ("leads", "deals", "contracts")
+    assert me["data_scopes"] == {"customers": "own", "tasks": "own"} | dict.fromkeys(selling, "own")
 
     # Several roles: permissions are the union, the widest scope per resource wins.
     both = await factory.user("sales", "manager")
     me = (await both.get("/api/v1/auth/me")).json()
     assert [r["key"] for r in me["roles"]] == ["manager", "sales"]
     assert "customers:delete" in me["permissions"] and "customers:export" in me["permissions"]
-    assert me["data_scopes"] == {"customers": "department_tree", "tasks": "department_tree"}
+    assert me["data_scopes"] == dict.fromkeys(("customers", "tasks", *selling), "department_tree")
 
 
 async def test_admin_me_has_every_permission(admin: Any) -> None:

@@ -22,7 +22,9 @@ async def test_builtin_roles_are_listed_and_fixed(admin: Any, db: Any) -> None:
     roles = await _roles(admin)
     assert set(roles) == BUILTINS
     assert all(role["is_builtin"] for role in roles.values())
-    assert roles["sales"]["data_scopes"] == {"customers": "own", "tasks": "own"}
+    assert roles["sales"]["data_scopes"] == dict.fromkeys(
+        ("customers", "tasks", "leads", "deals", "contracts"), "own"
+    )
     assert "customers:delete" not in roles["sales"]["permissions"]
     assert all(p.endswith(":read") for p in roles["auditor"]["permissions"])
 

@@ -49,10 +49,11 @@ def scoped_resources() -> list[str]:
 for _resource in (
     Resource(
         "customers",
-        ("read", "write", "delete", "export", "merge", "import"),
+        ("read", "write", "delete", "export", "merge", "import", "claim", "assign"),
         True,
         "Customers (merge: merge duplicates, undo a merge, scan for duplicates; import: CSV "
-        "and Excel files)",
+        "and Excel files; claim: take a customer from the shared pool, within the cap; "
+        "assign: give a pool customer to someone)",
     ),
     Resource("contacts", ("read", "write", "delete"), False, "Contacts (scoped by their customer)"),
     Resource("users", ("read",), False, "User directory"),
@@ -68,11 +69,38 @@ for _resource in (
     Resource("activities", ("read", "write", "delete"), False, "Activities (scoped by customer)"),
     Resource("tasks", ("read", "write"), True, "Follow-up tasks (scoped by assignee)"),
     Resource("tags", ("write",), False, "Tag catalogue (everyone signed in reads it)"),
+    # assign: give a lead to someone else (managers); unowned leads are the pool, claimed
+    # with leads:write.
+    Resource(
+        "leads",
+        ("read", "write", "delete", "import", "assign"),
+        True,
+        "Leads (assign: reassign, assign from the pool, manage assignment rules)",
+    ),
+    Resource("deals", ("read", "write", "delete"), True, "Deals (opportunities)"),
+    Resource("products", ("read", "write"), False, "Products and price books"),
+    Resource("quotes", ("read", "write"), False, "Quotes (scoped by their deal)"),
+    Resource("approvals", ("decide",), False, "Approve or reject requests sent to you"),
+    # legal_review: receives the legal-review task when a deal enters negotiation/signing.
+    Resource(
+        "contracts",
+        ("read", "write", "delete", "legal_review"),
+        True,
+        "Contracts (legal_review: reviews contracts before signing)",
+    ),
 ):
     register_resource(_resource)
 
 
 _DIRECTORY = {"users": ("read",), "departments": ("read",)}
+
+# What everyone who sells works with, on top of their leads and deals: the catalogue, quotes on
+# their deals, and contracts (scoped like deals). Deleting a contract is an administrator's.
+_SELLING: dict[str, tuple[str, ...]] = {
+    "products": ("read",),
+    "quotes": ("read", "write"),
+    "contracts": ("read", "write"),
+}
 
 # Who may export customer data (customers:export, which covers contacts too), least privilege:
 # an export takes a whole list out of the system at once, so it is granted only where the job
@@ -91,14 +119,33 @@ BUILTIN_ROLES: dict[str, BuiltinRole] = {
             "Sales manager",
             "All data of the department tree, deletes and exports, approvals.",
             grants={
-                "customers": ("read", "write", "delete", "export", "merge", "import"),
+                "customers": (
+                    "read",
+                    "write",
+                    "delete",
+                    "export",
+                    "merge",
+                    "import",
+                    "claim",
+                    "assign",
+                ),
                 "contacts": ("read", "write", "delete"),
                 "activities": ("read", "write", "delete"),
                 "tasks": ("read", "write"),
                 **_DIRECTORY,
                 "tags": ("write",),
+                **_SELLING,
+                "leads": ("read", "write", "delete", "import", "assign"),
+                "deals": ("read", "write", "delete"),
+                "approvals": ("decide",),
             },
-            scopes={"customers": DataScope.DEPARTMENT_TREE, "tasks": DataScope.DEPARTMENT_TREE},
+            scopes={
+                "customers": DataScope.DEPARTMENT_TREE,
+                "tasks": DataScope.DEPARTMENT_TREE,
+                "leads": DataScope.DEPARTMENT_TREE,
+                "deals": DataScope.DEPARTMENT_TREE,
+                "contracts": DataScope.DEPARTMENT_TREE,
+            },
         ),
         BuiltinRole(
             "sales",
@@ -106,13 +153,22 @@ BUILTIN_ROLES: dict[str, BuiltinRole] = {
             "Own customers, leads and deals.",
             grants={
                 # import: their own lists (a trade show's contacts); the rows become theirs.
-                "customers": ("read", "write", "import"),
+                "customers": ("read", "write", "import", "claim"),
                 "contacts": ("read", "write", "delete"),
                 "activities": ("read", "write", "delete"),
                 "tasks": ("read", "write"),
                 **_DIRECTORY,
+                **_SELLING,
+                "leads": ("read", "write", "import"),
+                "deals": ("read", "write"),
             },
-            scopes={"customers": DataScope.OWN, "tasks": DataScope.OWN},
+            scopes={
+                "customers": DataScope.OWN,
+                "tasks": DataScope.OWN,
+                "leads": DataScope.OWN,
+                "deals": DataScope.OWN,
+                "contracts": DataScope.OWN,
+            },
         ),
         BuiltinRole(
             "service",
@@ -137,8 +193,10 @@ BUILTIN_ROLES: dict[str, BuiltinRole] = {
                 "activities": ("read",),
                 "tasks": ("read", "write"),
                 **_DIRECTORY,
+                # Campaigns produce leads: marketing records and imports them for sales.
+                "leads": ("read", "write", "import"),
             },
-            scopes={"customers": DataScope.ALL, "tasks": DataScope.OWN},
+            scopes={"customers": DataScope.ALL, "tasks": DataScope.OWN, "leads": DataScope.ALL},
         ),
         BuiltinRole(
             "auditor",

@@ -1,0 +1,1 @@
+"""Sales: pipelines with stages, deals and their stage history."""

@@ -1,0 +1,150 @@
+"""Pipelines, their stages, deals and the deals' stage history."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.core.db import (
+    Base,
+    IdMixin,
+    OwnedMixin,
+    SoftDeleteMixin,
+    TimestampMixin,
+    VersionMixin,
+    utcnow,
+)
+from crm.customers.models import Contact, Customer
+
+# What a stage means for the deals in it: still being worked, or closed one way or the other.
+STAGE_KINDS = ("open", "won", "lost")
+
+
+class Pipeline(IdMixin, TimestampMixin, VersionMixin, Base):
+    __tablename__ = "pipelines"
+
+    name: Mapped[str] = mapped_column(String(200))
+    # Deals created without a pipeline (a converted lead, the API without pipeline_id) go here.
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+
+
+class Stage(IdMixin, TimestampMixin, VersionMixin, Base):
+    __tablename__ = "pipeline_stages"
+    __table_args__ = (UniqueConstraint("pipeline_id", "key", name="uq_pipeline_stages_key"),)
+
+    pipeline_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("pipelines.id", ondelete="CASCADE"), index=True
+    )
+    # Stable within a pipeline (initial_contact, needs_confirmed, ...): gates, triggers and
+    # clients refer to stages by key, names are for people and may be renamed.
+    key: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+    probability: Mapped[int] = mapped_column(Integer)  # win probability, percent 0-100
+    kind: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
+    # Leaving this stage requires: {"required_fields": [...], "required_attachments": [...]}.
+    gate: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    # Run on entering this stage: [{"type": "recommend_contract_template"}, ...].
+    triggers: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")
+
+
+class Deal(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixin, Base):
+    __tablename__ = "deals"
+    __scope_resource__ = "deals"
+    __table_args__ = (
+        Index("ix_deals_updated", "updated_at", "id", postgresql_where="deleted_at IS NULL"),
+        Index(
+            "ix_deals_owner_updated",
+            "owner_id",
+            "updated_at",
+            "id",
+            postgresql_where="deleted_at IS NULL",
+        ),
+        # Kanban: the open deals of a pipeline by stage.
+        Index(
+            "ix_deals_pipeline_stage",
+            "pipeline_id",
+            "stage_id",
+            "updated_at",
+            "id",
+            postgresql_where="deleted_at IS NULL",
+        ),
+        # Sales load (lead assignment): a user's open deals created in the last 30 days.
+        Index(
+            "ix_deals_owner_open_created",
+            "owner_id",
+            "created_at",
+            postgresql_where="deleted_at IS NULL AND status = 'open'",
+        ),
+        Index("ix_deals_customer", "customer_id"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    customer_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey(Customer.id, ondelete="RESTRICT")
+    )
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey(Contact.id, ondelete="SET NULL")
+    )
+    pipeline_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey(Pipeline.id, ondelete="RESTRICT")
+    )
+    stage_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey(Stage.id, ondelete="RESTRICT")
+    )
+    # Mirrors the stage's kind so "open deals" needs no join (load, pool, forecast).
+    status: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
+    amount: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"))
+    currency: Mapped[str] = mapped_column(String(3), default="CNY", server_default="CNY")
+    expected_close_date: Mapped[date | None] = mapped_column(Date)
+    product_line: Mapped[str | None] = mapped_column(String(100))
+    lost_reason: Mapped[str | None] = mapped_column(Text)
+    stage_entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    notes: Mapped[str | None] = mapped_column(Text)
+    # Set by the stage trigger that recommends a contract template (contracts domain).
+    recommended_contract_template_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    custom: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+
+
+class DealStageChange(IdMixin, Base):
+    """One move of a deal between stages: who, when, from -> to, and how long it sat before."""
+
+    __tablename__ = "deal_stage_changes"
+    __scope_parent__ = ("deal_id", Deal)
+    __table_args__ = (Index("ix_deal_stage_changes_deal", "deal_id", "changed_at"),)
+
+    deal_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey(Deal.id, ondelete="CASCADE")
+    )
+    from_stage_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey(Stage.id, ondelete="SET NULL")
+    )
+    to_stage_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey(Stage.id, ondelete="RESTRICT")
+    )
+    changed_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
+    )
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Seconds the deal spent in from_stage (None for the creation entry).
+    seconds_in_previous_stage: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
