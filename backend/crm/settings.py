@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     files_dir: Path | None = None
     # How long an export's file may be downloaded before the worker's sweep deletes it.
     export_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    # How long an import's uploaded file and row details are kept after its last change
+    # (upload, preview, commit) before the worker's sweep deletes them.
+    import_file_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
     # Rows fetched per keyset batch while exporting: bounds the worker's memory.
     export_batch_size: int = Field(default=1000, ge=1, le=10_000)
 

@@ -17,6 +17,7 @@ from crm.core.logging import configure as configure_logging
 from crm.customers.dedupe.tasks import scan_customer_duplicates
 from crm.exports import service as export_service
 from crm.exports.tasks import run_export
+from crm.imports import service as import_service
 from crm.imports.tasks import run_import_commit, run_import_preview
 from crm.settings import get_settings
 
@@ -70,12 +71,13 @@ async def requeue_stale_jobs(db: Database) -> int:
 
 async def sweep(ctx: dict[str, Any]) -> None:
     """Every minute: deliver events a lost enqueue left behind, revive stranded jobs, expire
-    idempotency records and old export files."""
+    idempotency records, old export files and old import files."""
     db: Database = ctx["db"]
     await events.drain(db.sessionmaker)
     await requeue_stale_jobs(db)
     await purge_expired(db, get_settings().idempotency_ttl_seconds)
     await export_service.expire_files(db.sessionmaker)
+    await import_service.expire_files(db.sessionmaker)
 
 
 class WorkerSettings:

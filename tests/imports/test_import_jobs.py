@@ -328,3 +328,57 @@ async def test_what_an_import_shows_of_others_stays_within_the_callers_scope(
     again = await upload(b, content)
     assert again["same_file_imports"] == []
     assert (await upload(a, content))["same_file_imports"] == [previewed["id"]]
+
+
+# --- retention --------------------------------------------------------------------------------
+
+
+async def test_the_sweep_deletes_idle_imports_files_and_row_details_but_keeps_the_import(
+    admin: Any, db: Any
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from crm.core import files
+    from crm.core.db import utcnow
+    from crm.imports.models import ImportRow
+    from crm.imports.service import expire_files, source_key
+    from crm.worker import sweep
+
+    bad = csv_bytes([HEADER, ["旧公司", "not a phone", ""], ["旧公司二", "13800138001", ""]])
+    old = await preview(admin, db, await upload(admin, bad))
+    fresh = await preview(admin, db, await upload(admin, csv_bytes([HEADER, ["新公司", "", ""]])))
+    old_id = uuid.UUID(old["id"])
+    assert await count(db, ImportRow, ImportRow.import_id == old_id) == 1  # the bad phone
+    ttl = timedelta(seconds=get_settings().import_file_ttl_seconds)
+    async with db.sessionmaker() as session:
+        await session.execute(
+            update(Import)
+            .where(Import.id == old_id)
+            .values(updated_at=utcnow() - ttl - timedelta(minutes=1))
+        )
+        await session.commit()
+        item = await session.get(Import, old_id)
+        assert item is not None
+        old_key = source_key(item)
+    assert await files.get_storage().size(old_key) == len(bad)
+
+    await sweep({"db": db})
+
+    assert not await files.get_storage().delete(old_key)  # already gone
+    assert await count(db, ImportRow, ImportRow.import_id == old_id) == 0
+    expired = (await admin.get(f"/api/v1/imports/{old['id']}")).json()
+    assert expired["files_expired_at"] is not None
+    assert expired["summary"] == old["summary"]  # what the preview found is still on record
+    for call in (
+        admin.get(f"/api/v1/imports/{old['id']}/rows"),
+        admin.get(f"/api/v1/imports/{old['id']}/error-report"),
+        admin.post(f"/api/v1/imports/{old['id']}/commit", json={}),
+        admin.post(f"/api/v1/imports/{old['id']}/preview", json={"mapping": old["mapping"]}),
+    ):
+        assert "upload the file again" in assert_problem(await call, 410)["detail"]
+    # The fresh import is untouched and still commits.
+    assert (await admin.get(f"/api/v1/imports/{fresh['id']}")).json()["files_expired_at"] is None
+    assert (await commit(admin, db, fresh))["status"] == "committed"
+    assert await expire_files(db.sessionmaker) == 0  # nothing else is due

@@ -107,6 +107,11 @@ class ImportRead(BaseModel):
     error: str | None
     preview_job_id: uuid.UUID | None
     commit_job_id: uuid.UUID | None
+    files_expired_at: datetime | None = Field(
+        default=None,
+        description="When the uploaded file and the row details were deleted (retention); "
+        "an expired import can no longer be previewed, committed or reported on",
+    )
     same_file_imports: list[uuid.UUID] = Field(
         default_factory=list,
         description="Earlier committed imports of a file with the same content",

@@ -16,17 +16,27 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import structlog
 import xlsxwriter
-from sqlalchemy import func, select, true
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, func, select, true
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm.core import files, jobs
 from crm.core import importable as registry
 from crm.core.changes import record_change
-from crm.core.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error
+from crm.core.db import utcnow
+from crm.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ProblemError,
+    Unprocessable,
+    field_error,
+)
 from crm.core.importable import Importable, ImportField
 from crm.core.permissions import Principal, readable
 from crm.core.registry_loader import load_domain_modules
@@ -47,6 +57,12 @@ PREVIEW_TASK = "run_import_preview"
 COMMIT_TASK = "run_import_commit"
 # Whoever holds it sees every import, not only their own.
 SEE_ALL_PERMISSION = "admin:imports"
+# An import the worker may be reading or writing: its files are never expired under it.
+_BUSY = (ImportStatus.PREVIEWING, ImportStatus.COMMITTING, ImportStatus.CANCELLING)
+# Imports whose files one sweep deletes at most: the rest wait for the next minute.
+_EXPIRE_PER_SWEEP = 100
+
+log = structlog.get_logger(__name__)
 _RESTARTABLE = (ImportStatus.UPLOADED, ImportStatus.PREVIEWED, ImportStatus.FAILED)
 
 
@@ -290,6 +306,16 @@ async def get_import(
     return item
 
 
+def _require_files(item: Import) -> None:
+    """410 for an import whose file and row details the retention sweep deleted."""
+    if item.files_expired_at is not None:
+        raise ProblemError(
+            "The import's file and row details were deleted after the retention period; "
+            "upload the file again.",
+            status=410,
+        )
+
+
 def _visible_to(principal: Principal) -> Any:
     """The imports the principal may see: their own, or all with ``admin:imports``."""
     return true() if principal.can(SEE_ALL_PERMISSION) else Import.created_by == principal.user_id
@@ -361,6 +387,7 @@ async def list_rows(
     """The rows the preview had something to say about, in file order, with the name of the
     existing record a duplicate repeats (only when it is in the caller's scope)."""
     item = await get_import(session, principal, import_id)
+    _require_files(item)
     importable = find_importable(item.object_type)
     model = importable.model
     stmt = select(ImportRow).where(ImportRow.import_id == item.id)
@@ -394,6 +421,7 @@ async def error_report(
 ) -> tuple[Iterator[bytes], str]:
     """The rejected rows as CSV: row number, the reasons, then the row's cells as read."""
     item = await get_import(session, principal, import_id)
+    _require_files(item)
     if item.summary is None:
         raise Conflict("Preview the import first: the report lists the rows it rejects.")
     rows = (
@@ -464,6 +492,7 @@ async def start_preview(
     item = await get_import(session, principal, import_id, for_update=True)
     importable = find_importable(item.object_type)
     _check_may_import(principal, importable)
+    _require_files(item)
     if item.status not in _RESTARTABLE:
         raise Conflict(f"The import is {item.status}; it cannot be previewed again.")
     chosen, errors = _mapping_errors(item, data.mapping, await importable.all_fields(session))
@@ -497,6 +526,7 @@ async def start_commit(
 ) -> Import:
     item = await get_import(session, principal, import_id, for_update=True)
     _check_may_import(principal, find_importable(item.object_type))
+    _require_files(item)
     if item.status != ImportStatus.PREVIEWED:
         raise Conflict(
             f"The import is {item.status}; only a previewed import can be committed."
@@ -559,3 +589,40 @@ async def cancel(session: AsyncSession, principal: Principal, import_id: uuid.UU
     await session.flush()
     _audit(session, item, "cancel", {})
     return item
+
+
+async def expire_files(
+    sessionmaker: async_sessionmaker[AsyncSession], storage: files.FileStorage | None = None
+) -> int:
+    """Delete the uploaded files and row details of imports idle for longer than the retention
+    (the worker's sweep runs this); the imports themselves stay, with their summary and result."""
+    storage = storage or files.get_storage()
+    cutoff = utcnow() - timedelta(seconds=get_settings().import_file_ttl_seconds)
+    async with sessionmaker() as session:
+        due = (
+            (
+                await session.execute(
+                    select(Import)
+                    .where(
+                        Import.files_expired_at.is_(None),
+                        Import.status.not_in(_BUSY),
+                        Import.updated_at < cutoff,
+                    )
+                    .order_by(Import.updated_at)
+                    .limit(_EXPIRE_PER_SWEEP)
+                    # Skip one a request is changing right now: it is not idle any more.
+                    .with_for_update(skip_locked=True)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        for item in due:
+            await storage.delete(source_key(item))
+            await storage.delete(clean_key(item))
+            await session.execute(delete(ImportRow).where(ImportRow.import_id == item.id))
+            item.files_expired_at = utcnow()
+        await session.commit()
+    if due:
+        log.info("import_files_expired", count=len(due))
+    return len(due)

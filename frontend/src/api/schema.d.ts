@@ -2385,6 +2385,11 @@ export interface components {
             /** Commit Job Id */
             commit_job_id: string | null;
             /**
+             * Files Expired At
+             * @description When the uploaded file and the row details were deleted (retention); an expired import can no longer be previewed, committed or reported on
+             */
+            files_expired_at?: string | null;
+            /**
              * Same File Imports
              * @description Earlier committed imports of a file with the same content
              */
