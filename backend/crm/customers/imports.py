@@ -9,7 +9,6 @@ import polars as pl
 from crm.core.importable import (
     CleanOptions,
     Importable,
-    ImportField,
     MatchKey,
     Reference,
     add_field_provider,
@@ -20,6 +19,13 @@ from crm.customers.cleaning import normalize_company_name, split_address
 from crm.customers.models import Contact, Customer
 from crm.customfields.importing import import_fields
 from crm.imports import columns as clean
+from crm.imports.standard_fields import (
+    email_field,
+    field,
+    notes_field,
+    owner_field,
+    phone_field,
+)
 
 _KINDS = {
     "company": "company",
@@ -63,12 +69,6 @@ def derive(frame: pl.DataFrame, options: CleanOptions) -> pl.DataFrame:
     return frame
 
 
-def _field(
-    key: str, en: str, zh: str, cleaner: object, kind: str = "text", **extra: object
-) -> ImportField:
-    return ImportField(key, labels(en, zh), kind, cleaner, **extra)  # type: ignore[arg-type]
-
-
 register(
     Importable(
         object_type="customers",
@@ -78,7 +78,7 @@ register(
         read_permission="customers:read",
         model=Customer,
         fields=(
-            _field(
+            field(
                 "name",
                 "Name",
                 "客户名称",
@@ -97,7 +97,7 @@ register(
                 ),
                 example="上海星辰科技有限公司",
             ),
-            _field(
+            field(
                 "kind",
                 "Kind",
                 "类型",
@@ -107,35 +107,9 @@ register(
                 example="company",
                 options=("company", "person"),
             ),
-            _field(
-                "phone",
-                "Phone",
-                "电话",
-                clean.phone(),
-                "phone",
-                aliases=(
-                    "手机",
-                    "手机号",
-                    "手机号码",
-                    "联系电话",
-                    "电话号码",
-                    "mobile",
-                    "telephone",
-                    "tel",
-                    "phone number",
-                ),
-                example="138 0013 8000",
-            ),
-            _field(
-                "email",
-                "E-mail",
-                "邮箱",
-                clean.email(),
-                "email",
-                aliases=("电子邮件", "电子邮箱", "邮件", "mail", "email address"),
-                example="info@example.com",
-            ),
-            _field(
+            phone_field(example="138 0013 8000"),
+            email_field(example="info@example.com"),
+            field(
                 "province",
                 "Province",
                 "省份",
@@ -143,8 +117,8 @@ register(
                 aliases=("省", "state"),
                 example="上海市",
             ),
-            _field("city", "City", "城市", clean.text(100), aliases=("市",), example="上海市"),
-            _field(
+            field("city", "City", "城市", clean.text(100), aliases=("市",), example="上海市"),
+            field(
                 "district",
                 "District",
                 "区县",
@@ -152,7 +126,7 @@ register(
                 aliases=("区", "县"),
                 example="浦东新区",
             ),
-            _field(
+            field(
                 "address",
                 "Address",
                 "地址",
@@ -160,7 +134,7 @@ register(
                 aliases=("详细地址", "公司地址", "street"),
                 example="上海市浦东新区世纪大道100号",
             ),
-            _field(
+            field(
                 "industry",
                 "Industry",
                 "行业",
@@ -168,7 +142,7 @@ register(
                 aliases=("所属行业",),
                 example="制造业",
             ),
-            _field(
+            field(
                 "source",
                 "Source",
                 "来源",
@@ -176,7 +150,7 @@ register(
                 aliases=("客户来源", "渠道", "lead source", "channel"),
                 example="展会",
             ),
-            _field(
+            field(
                 "tags",
                 "Tags",
                 "标签",
@@ -185,31 +159,8 @@ register(
                 aliases=("tag",),
                 example="VIP, 华东",
             ),
-            _field(
-                "owner_id",
-                "Owner",
-                "负责人",
-                clean.text(320),
-                "user",
-                aliases=(
-                    "owner",
-                    "所有者",
-                    "销售",
-                    "客户经理",
-                    "sales rep",
-                    "account owner",
-                    "负责人邮箱",
-                ),
-                example="sales@example.com",
-            ),
-            _field(
-                "notes",
-                "Notes",
-                "备注",
-                clean.text(10_000),
-                aliases=("说明", "remarks", "comment", "comments"),
-                example="",
-            ),
+            owner_field(),
+            notes_field(),
         ),
         match_keys=(
             MatchKey("phone", "phone_e164"),
@@ -249,7 +200,7 @@ register(
         read_permission="contacts:read",
         model=Contact,
         fields=(
-            _field(
+            field(
                 "customer_id",
                 "Customer",
                 "客户",
@@ -273,7 +224,7 @@ register(
                     Customer, normalized_column="name_normalized", normalize=normalize_company_name
                 ),
             ),
-            _field(
+            field(
                 "name",
                 "Name",
                 "姓名",
@@ -282,7 +233,7 @@ register(
                 aliases=("联系人", "联系人姓名", "contact", "contact name", "full name"),
                 example="李雷",
             ),
-            _field(
+            field(
                 "title",
                 "Title",
                 "职务",
@@ -290,25 +241,9 @@ register(
                 aliases=("职位", "job title", "position"),
                 example="采购经理",
             ),
-            _field(
-                "phone",
-                "Phone",
-                "电话",
-                clean.phone(),
-                "phone",
-                aliases=("手机", "手机号", "手机号码", "联系电话", "mobile", "telephone", "tel"),
-                example="139 0013 9000",
-            ),
-            _field(
-                "email",
-                "E-mail",
-                "邮箱",
-                clean.email(),
-                "email",
-                aliases=("电子邮件", "电子邮箱", "mail"),
-                example="li.lei@example.com",
-            ),
-            _field(
+            phone_field(example="139 0013 9000"),
+            email_field(example="li.lei@example.com"),
+            field(
                 "is_primary",
                 "Primary contact",
                 "主要联系人",
@@ -317,7 +252,7 @@ register(
                 aliases=("首要联系人", "primary"),
                 example="yes",
             ),
-            _field(
+            field(
                 "birthday",
                 "Birthday",
                 "生日",
@@ -326,7 +261,7 @@ register(
                 aliases=("出生日期", "date of birth"),
                 example="1990-05-20",
             ),
-            _field("notes", "Notes", "备注", clean.text(10_000), aliases=("说明", "remarks")),
+            notes_field(),
         ),
         match_keys=(MatchKey("phone", "phone_e164"), MatchKey("email", "email")),
         updatable={
