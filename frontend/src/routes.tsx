@@ -11,6 +11,7 @@ import { CustomerDetailPage } from './features/customers/CustomerDetailPage';
 import { EditCustomerPage, NewCustomerPage } from './features/customers/CustomerFormPage';
 import { CustomerListPage } from './features/customers/CustomerListPage';
 import { ImportPage } from './features/imports/ImportPage';
+import { ImportListPage } from './features/imports/ImportListPage';
 import { DuplicatesPage } from './features/duplicates/DuplicatesPage';
 import { MergePage } from './features/duplicates/MergePage';
 import { MyTasksPage } from './features/tasks/MyTasksPage';
@@ -45,7 +46,7 @@ export const routes: RouteObject[] = [
       { path: 'contacts', element: guarded('contacts:read', <ContactListPage />) },
       { path: 'customers/duplicates', element: guarded('customers:read', <DuplicatesPage />) },
       { path: 'customers/merge', element: guarded('customers:merge', <MergePage />) },
-      { path: 'imports', element: <Navigate to="/imports/new" replace /> },
+      { path: 'imports', element: guarded('customers:import', <ImportListPage />) },
       { path: 'imports/new', element: guarded('customers:import', <ImportPage />) },
       { path: 'tasks', element: guarded('tasks:read', <MyTasksPage />) },
       { path: 'admin/users', element: guarded('admin:users', <UsersPage />) },

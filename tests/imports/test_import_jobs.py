@@ -382,3 +382,38 @@ async def test_the_sweep_deletes_idle_imports_files_and_row_details_but_keeps_th
     assert (await admin.get(f"/api/v1/imports/{fresh['id']}")).json()["files_expired_at"] is None
     assert (await commit(admin, db, fresh))["status"] == "committed"
     assert await expire_files(db.sessionmaker) == 0  # nothing else is due
+
+
+# --- the list of imports ----------------------------------------------------------------------
+
+
+async def test_the_list_pages_filters_and_shows_others_imports_only_to_admins(
+    admin: Any, factory: Any, db: Any
+) -> None:
+    sales = await factory.user("sales")
+    mine = [await upload(sales, csv_bytes([HEADER, [f"公司{i}", "", ""]])) for i in range(3)]
+    previewed = await preview(sales, db, mine[0])
+    theirs = await upload(
+        admin, csv_bytes([HEADER, ["管理员公司", "", ""]]), filename="展会名单.csv"
+    )
+
+    first = (await sales.get("/api/v1/imports", params={"limit": 2, "with_total": True})).json()
+    assert first["total"] == 3 and len(first["items"]) == 2 and first["next_cursor"]
+    rest = (
+        await sales.get("/api/v1/imports", params={"limit": 2, "cursor": first["next_cursor"]})
+    ).json()
+    listed = [i["id"] for i in first["items"] + rest["items"]]
+    assert listed == [i["id"] for i in reversed(mine)]  # newest first, nobody else's
+    assert rest["next_cursor"] is None
+
+    by_status = (await sales.get("/api/v1/imports", params={"status": "previewed"})).json()
+    assert [i["id"] for i in by_status["items"]] == [previewed["id"]]
+    assert (await sales.get("/api/v1/imports", params={"object_type": "contacts"})).json()[
+        "items"
+    ] == []
+    assert_problem(await sales.get("/api/v1/imports", params={"status": "exploded"}), 422)
+
+    everyone = (await admin.get("/api/v1/imports", params={"with_total": True})).json()
+    assert everyone["total"] == 4 and everyone["items"][0]["id"] == theirs["id"]
+    named = (await admin.get("/api/v1/imports", params={"q": "展会"})).json()
+    assert [i["id"] for i in named["items"]] == [theirs["id"]]

@@ -11,10 +11,11 @@ from fastapi.responses import StreamingResponse
 from crm.core import files
 from crm.core.deps import SessionDep
 from crm.core.importable import ImportField
-from crm.core.pagination import Page
+from crm.core.pagination import Page, PageParamsDep
 from crm.core.permissions import CurrentPrincipal
 from crm.exports.service import language_from
 from crm.imports import service
+from crm.imports.models import ImportStatus
 from crm.imports.schemas import (
     ImportCommitRequest,
     ImportObjectType,
@@ -102,16 +103,25 @@ async def upload(
     return await service.to_read(session, principal, item)
 
 
-@router.get("/imports", response_model=list[ImportRead], operation_id="imports-list")
+@router.get("/imports", response_model=Page[ImportRead], operation_id="imports-list")
 async def list_imports(
     session: SessionDep,
     principal: CurrentPrincipal,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> list[ImportRead]:
-    """The caller's imports, newest first (all imports with ``admin:imports``)."""
-    items = await service.list_imports(session, principal, limit=limit)
+    params: PageParamsDep,
+    object_type: Annotated[str | None, Query(max_length=50)] = None,
+    status: Annotated[ImportStatus | None, Query()] = None,
+) -> Page[ImportRead]:
+    """The caller's imports, newest first (all imports with ``admin:imports``); ``q`` searches
+    the file name."""
+    items, next_cursor, total = await service.list_imports(
+        session, principal, params=params, object_type=object_type, status=status
+    )
     fields: dict[str, list[ImportField]] = {}
-    return [await service.to_read(session, principal, item, fields=fields) for item in items]
+    return Page[ImportRead](
+        items=[await service.to_read(session, principal, item, fields=fields) for item in items],
+        next_cursor=next_cursor,
+        total=total,
+    )
 
 
 @router.get("/imports/{import_id}", response_model=ImportRead, operation_id="imports-get")

@@ -38,6 +38,7 @@ from crm.core.errors import (
     field_error,
 )
 from crm.core.importable import Importable, ImportField
+from crm.core.pagination import PageParams, paginate, text_contains
 from crm.core.permissions import Principal, readable
 from crm.core.registry_loader import load_domain_modules
 from crm.imports import reading
@@ -364,15 +365,28 @@ async def to_read(
 
 
 async def list_imports(
-    session: AsyncSession, principal: Principal, *, limit: int
-) -> Sequence[Import]:
-    stmt = (
-        select(Import)
-        .where(_visible_to(principal))
-        .order_by(Import.created_at.desc(), Import.id.desc())
-        .limit(limit)
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    params: PageParams,
+    object_type: str | None = None,
+    status: str | None = None,
+) -> tuple[Sequence[Import], str | None, int | None]:
+    """The imports the caller may see, newest first; ``q`` matches the file name."""
+    stmt = select(Import).where(_visible_to(principal))
+    if object_type is not None:
+        stmt = stmt.where(Import.object_type == object_type)
+    if status is not None:
+        stmt = stmt.where(Import.status == status)
+    if params.q:
+        stmt = stmt.where(text_contains(Import.filename, params.q))
+    return await paginate(
+        session,
+        stmt,
+        params=params,
+        id_column=Import.id,
+        sortable={"created_at": Import.created_at, "updated_at": Import.updated_at},
     )
-    return (await session.execute(stmt)).scalars().all()
 
 
 async def list_rows(

@@ -710,7 +710,8 @@ export interface paths {
         };
         /**
          * List Imports
-         * @description The caller's imports, newest first (all imports with ``admin:imports``).
+         * @description The caller's imports, newest first (all imports with ``admin:imports``); ``q`` searches
+         *     the file name.
          */
         get: operations["imports-list"];
         put?: never;
@@ -2439,6 +2440,11 @@ export interface components {
             /** Record Id */
             record_id: string | null;
         };
+        /**
+         * ImportStatus
+         * @enum {string}
+         */
+        ImportStatus: "uploaded" | "previewing" | "previewed" | "committing" | "cancelling" | "committed" | "cancelled" | "failed";
         /** JobRead */
         JobRead: {
             /**
@@ -2682,6 +2688,15 @@ export interface components {
         Page_HolidayRead_: {
             /** Items */
             items: components["schemas"]["HolidayRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /** Total */
+            total?: number | null;
+        };
+        /** Page[ImportRead] */
+        Page_ImportRead_: {
+            /** Items */
+            items: components["schemas"]["ImportRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
             /** Total */
@@ -9481,7 +9496,18 @@ export interface operations {
     "imports-list": {
         parameters: {
             query?: {
+                object_type?: string | null;
+                status?: components["schemas"]["ImportStatus"] | null;
+                /** @description Page size */
                 limit?: number;
+                /** @description From next_cursor */
+                cursor?: string | null;
+                /** @description Field to sort by; prefix - for descending */
+                sort?: string | null;
+                /** @description Search text */
+                q?: string | null;
+                /** @description Also count all matching rows */
+                with_total?: boolean;
             };
             header?: never;
             path?: never;
@@ -9495,7 +9521,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportRead"][];
+                    "application/json": components["schemas"]["Page_ImportRead_"];
                 };
             };
             /** @description Malformed request */

@@ -55,3 +55,4 @@ export type ImportFieldRead = Schemas['ImportFieldRead'];
 export type ImportColumn = Schemas['ImportColumn'];
 export type ImportOptions = Schemas['ImportOptions'];
 export type ImportCommitRequest = Schemas['ImportCommitRequest'];
+export type ImportStatus = Schemas['ImportStatus'];

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
-import type { ImportCommitRequest, ImportOptions } from '../../api/types';
+import type { ImportCommitRequest, ImportOptions, ImportStatus } from '../../api/types';
 import { toSupportedLanguage } from '../../i18n';
 import { PAGE_SIZE, useCursorList } from '../../lib/cursorList';
 import { filenameFrom, saveBlob } from '../exports/api';
@@ -23,10 +23,34 @@ export function isBusy(status: string | undefined): boolean {
 
 export const importKeys = {
   objectTypes: (language: string) => ['imports', 'object-types', language] as const,
+  list: (filters: ImportListFilters) => ['imports', 'list', filters] as const,
   one: (id: string) => ['imports', id] as const,
   rows: (id: string, status: RowStatus, version: string) => ['imports', id, 'rows', status, version] as const,
   job: (id: string) => ['jobs', id] as const,
 };
+
+export interface ImportListFilters {
+  q?: string;
+  status?: ImportStatus;
+}
+
+/** The imports the caller may see (their own; everyone's with admin:imports), newest first. */
+export function useImportList(filters: ImportListFilters) {
+  return useCursorList(importKeys.list(filters), (cursor) =>
+    unwrap(
+      api.GET('/api/v1/imports', {
+        params: {
+          query: {
+            ...(filters.q ? { q: filters.q } : {}),
+            ...(filters.status ? { status: filters.status } : {}),
+            limit: PAGE_SIZE,
+            ...(cursor ? { cursor } : { with_total: true }),
+          },
+        },
+      }),
+    ),
+  );
+}
 
 /** Labels of fields and object types come in the SPA's language, not the browser's. */
 function useLanguageHeader(): Record<string, string> {
