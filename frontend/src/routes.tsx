@@ -5,7 +5,9 @@ import { RolesPage } from './features/admin/roles/RolesPage';
 import { UsersPage } from './features/admin/users/UsersPage';
 import { useAuth } from './features/auth/AuthContext';
 import { LoginPage } from './features/auth/LoginPage';
-import { RequireAuth, RequirePermission } from './features/auth/RequireAuth';
+import { guarded } from './features/auth/guarded';
+import { RequireAuth } from './features/auth/RequireAuth';
+import { FEATURE_MODULES } from './features/modules';
 import { ContactListPage } from './features/contacts/ContactListPage';
 import { CustomerDetailPage } from './features/customers/CustomerDetailPage';
 import { EditCustomerPage, NewCustomerPage } from './features/customers/CustomerFormPage';
@@ -26,10 +28,10 @@ function Home() {
   return path ? <Navigate to={path} replace /> : <NotFound />;
 }
 
-const guarded = (permission: string, element: React.ReactNode) => <RequirePermission permission={permission}>{element}</RequirePermission>;
 
 export const routes: RouteObject[] = [
   { path: '/login', element: <LoginPage /> },
+  ...FEATURE_MODULES.flatMap((feature) => feature.publicRoutes ?? []),
   {
     path: '/',
     element: (
@@ -54,6 +56,7 @@ export const routes: RouteObject[] = [
       { path: 'admin/roles', element: guarded('admin:roles', <RolesPage />) },
       { path: 'admin/custom-fields', element: guarded('admin:settings', <CustomFieldsPage />) },
       { path: 'admin/tags', element: guarded('tags:write', <TagsPage />) },
+      ...FEATURE_MODULES.flatMap((feature) => feature.routes),
       { path: '*', element: <NotFound /> },
     ],
   },

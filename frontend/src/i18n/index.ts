@@ -5,6 +5,7 @@ import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
+import { withFeatureLocales } from './featureLocales';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -26,7 +27,10 @@ void i18n
   .use(LanguageDetector)
   .use(initReactI18next)
   .init({
-    resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+    resources: {
+      en: { translation: withFeatureLocales('en', en) },
+      'zh-CN': { translation: withFeatureLocales('zh-CN', zhCN) },
+    },
     supportedLngs: [...LANGUAGES],
     fallbackLng: 'en',
     load: 'currentOnly',

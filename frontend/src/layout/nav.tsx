@@ -1,5 +1,7 @@
-import { ApartmentOutlined, CheckSquareOutlined, ContactsOutlined, FormOutlined, ImportOutlined, MergeCellsOutlined, SafetyOutlined, SettingOutlined, TagsOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, DollarOutlined, CheckSquareOutlined, ContactsOutlined, FormOutlined, ImportOutlined, MergeCellsOutlined, SafetyOutlined, SettingOutlined, TagsOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
+import type { NavPlacement } from '../features/module';
+import { FEATURE_MODULES } from '../features/modules';
 
 export interface NavEntry {
   path: string;
@@ -17,12 +19,21 @@ export interface NavGroup {
 
 export type NavItem = NavEntry | NavGroup;
 
+/** The navigation entries feature modules declare for one place in the menu. */
+function featureEntries(placement: NavPlacement): NavEntry[] {
+  return FEATURE_MODULES.flatMap((feature) => feature.nav)
+    .filter((entry) => entry.placement === placement)
+    .map(({ path, labelKey, icon, permission }) => ({ path, labelKey, icon, permission }));
+}
+
 export const NAVIGATION: NavItem[] = [
   { path: '/customers', labelKey: 'nav.customers', icon: <TeamOutlined />, permission: 'customers:read' },
   { path: '/contacts', labelKey: 'nav.contacts', icon: <ContactsOutlined />, permission: 'contacts:read' },
   { path: '/customers/duplicates', labelKey: 'duplicates.nav', icon: <MergeCellsOutlined />, permission: 'customers:read' },
   { path: '/imports', labelKey: 'imports.nav', icon: <ImportOutlined />, permission: 'customers:import' },
   { path: '/tasks', labelKey: 'nav.myTasks', icon: <CheckSquareOutlined />, permission: 'tasks:read' },
+  ...featureEntries('top'),
+  { key: 'sales', labelKey: 'nav.sales', icon: <DollarOutlined />, children: featureEntries('sales') },
   {
     key: 'admin',
     labelKey: 'nav.admin',
@@ -33,6 +44,7 @@ export const NAVIGATION: NavItem[] = [
       { path: '/admin/roles', labelKey: 'nav.roles', icon: <SafetyOutlined />, permission: 'admin:roles' },
       { path: '/admin/custom-fields', labelKey: 'nav.customFields', icon: <FormOutlined />, permission: 'admin:settings' },
       { path: '/admin/tags', labelKey: 'nav.tags', icon: <TagsOutlined />, permission: 'tags:write' },
+      ...featureEntries('admin'),
     ],
   },
 ];

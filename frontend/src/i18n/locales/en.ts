@@ -27,6 +27,7 @@ const en = {
     customers: 'Customers',
     contacts: 'Contacts',
     admin: 'Admin',
+    sales: 'Sales',
     users: 'Users',
     departments: 'Departments',
     roles: 'Roles',

@@ -29,6 +29,7 @@ const zhCN: Resources = {
     customers: '客户',
     contacts: '联系人',
     admin: '系统管理',
+    sales: '销售',
     users: '用户',
     departments: '部门',
     roles: '角色',

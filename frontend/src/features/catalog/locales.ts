@@ -1,0 +1,6 @@
+import type { FeatureLocales } from '../module';
+
+export const catalogLocales: FeatureLocales = {
+  en: {},
+  'zh-CN': {},
+};

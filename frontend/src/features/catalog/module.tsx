@@ -1,0 +1,6 @@
+import type { FeatureModule } from '../module';
+
+export const catalogModule: FeatureModule = {
+  routes: [],
+  nav: [],
+};

@@ -1,0 +1,6 @@
+import type { FeatureModule } from '../module';
+
+export const contractsModule: FeatureModule = {
+  routes: [],
+  nav: [],
+};

@@ -1,0 +1,6 @@
+import type { FeatureModule } from '../module';
+
+export const dealsModule: FeatureModule = {
+  routes: [],
+  nav: [],
+};
