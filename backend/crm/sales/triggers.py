@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, any_, exists, literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -116,7 +116,7 @@ async def legal_reviewers(session: AsyncSession) -> list[uuid.UUID]:
     reviewers = list(
         (
             await session.execute(
-                holders(Role.permissions.contains([LEGAL_REVIEW]), Role.key != ADMIN_ROLE)
+                holders(literal(LEGAL_REVIEW) == any_(Role.permissions), Role.key != ADMIN_ROLE)
             )
         ).scalars()
     )
