@@ -95,7 +95,11 @@ async def test_scope_on_every_attachment_route(
     # Seeing the customer is not enough for a deal's files: deals:read and the deal's scope.
     service: Api = sales_team["service"]
     assert_problem(await service.get(f"{path}/download"), 404)
-    assert_problem(await service.get("/api/v1/attachments", params=params), 403)
+    assert_problem(await service.get("/api/v1/attachments", params=params), 404)
+    # The auditor sees every deal but changes none.
+    auditor: Api = sales_team["auditor"]
+    assert (await auditor.get(path)).status_code == 200
+    assert_problem(await auditor.delete(path), 403)
     # The customer's files follow the customer's scope.
     assert (await attach(a, "customer", customer["id"], "licence")).status_code == 201
     r = await service.get(

@@ -3,7 +3,7 @@
 Every operation starts from the parent record: it must be of a registered type, visible to the
 caller through the data-scope function, and the caller must hold the parent's read (or write)
 permission. Otherwise the answer is 404 (403 for a missing permission on a record named in the
-request), exactly as for the parent itself.
+request; the scope is checked first), exactly as for the parent itself.
 """
 
 from __future__ import annotations
@@ -57,30 +57,31 @@ async def check_parent(
     """The parent's registration if the caller may read (``write``: change) its attachments;
     403 without the permission, 404 when the record is outside the caller's scope."""
     target = _attachable(object_type)
+    # Scope first: a record outside it is absent, whatever the caller's permissions.
+    if not await _parent_visible(session, principal, target, object_id):
+        raise NotFound(f"No such {object_type}.")
+    _require(principal, target, write)
+    return target
+
+
+def _require(principal: Principal, target: registry.Attachable, write: bool) -> None:
     permission = target.write_permission if write else target.read_permission
     if not principal.can(permission):
         raise Forbidden(f"Your role does not allow this ({permission}).")
-    if not await _parent_visible(session, principal, target, object_id):
-        raise NotFound(f"No such {object_type}.")
-    return target
 
 
 async def get_attachment(
     session: AsyncSession, principal: Principal, attachment_id: uuid.UUID, *, write: bool = False
 ) -> Attachment:
-    """The attachment if its parent is visible to the caller and the caller holds the
-    parent's permission; 404 otherwise (its existence is not revealed)."""
+    """The attachment if its parent is visible to the caller (404 otherwise: its existence is
+    not revealed) and the caller holds the parent's permission (403 otherwise)."""
     item = await session.get(Attachment, attachment_id)
     if item is None or item.deleted_at is not None:
         raise NotFound("No such attachment.")
     target = registry.get(item.object_type)
-    if target is None:
+    if target is None or not await _parent_visible(session, principal, target, item.object_id):
         raise NotFound("No such attachment.")
-    permission = target.write_permission if write else target.read_permission
-    if not principal.can(permission) or not await _parent_visible(
-        session, principal, target, item.object_id
-    ):
-        raise NotFound("No such attachment.")
+    _require(principal, target, write)
     return item
 
 
