@@ -53,7 +53,9 @@ async def test_content_type_is_sniffed_not_trusted(admin: Api, factory: Factory)
 @pytest.mark.parametrize(
     "content", [ELF, EXE, b"#!/bin/sh\nrm -rf /\n"], ids=["elf", "windows-exe", "script"]
 )
-async def test_executables_are_refused(admin: Api, factory: Factory, db: Any, content: bytes) -> None:
+async def test_executables_are_refused(
+    admin: Api, factory: Factory, db: Any, content: bytes
+) -> None:
     customer = await factory.customer(admin)
     r = await _upload(admin, "customer", customer["id"], "harmless.pdf", content)
     assert_problem(r, 415)

@@ -169,9 +169,7 @@ async def _delete_deal(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("DELETE", f"/api/v1/deals/{deal['id']}")
 
 
-@route(
-    "POST", "/api/v1/deals/{deal_id}/move", requires="deals:write", record=DEALS, expect=SELLERS
-)
+@route("POST", "/api/v1/deals/{deal_id}/move", requires="deals:write", record=DEALS, expect=SELLERS)
 async def _move_deal(w: World, caller: Actor, owner: Actor) -> Call:
     deal = await w.deal(owner)
     return Call("POST", f"/api/v1/deals/{deal['id']}/move", json={"stage_key": "proposal"})

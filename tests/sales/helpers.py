@@ -21,9 +21,7 @@ def stage(pipeline: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 async def deal(api: Api, customer_id: str, **fields: Any) -> dict[str, Any]:
-    r = await api.post(
-        "/api/v1/deals", json={"name": "Deal", "customer_id": customer_id, **fields}
-    )
+    r = await api.post("/api/v1/deals", json={"name": "Deal", "customer_id": customer_id, **fields})
     assert r.status_code == 201, r.text
     return dict(r.json())
 

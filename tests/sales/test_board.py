@@ -76,9 +76,7 @@ async def test_kanban_totals_scope_and_paging(
         "CNY": "600.60",
         "USD": "50.00",
     }
-    assert _column((await sales_team["outsider"].get(path)).json(), "initial_contact")[
-        "count"
-    ] == 0
+    assert _column((await sales_team["outsider"].get(path)).json(), "initial_contact")["count"] == 0
     assert_problem(await manager.get(path, params={"cursor": first["next_cursor"]}), 400)
 
 

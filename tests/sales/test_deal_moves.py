@@ -13,7 +13,7 @@ from crm.activities.models import Task
 from crm.core import events
 from crm.core.audit import AuditLog
 from crm.core.events import OutboxEvent
-from crm.sales import triggers  # noqa: F401  (subscribes the stage triggers, as the worker does)
+from crm.sales import triggers  # importing it subscribes the stage triggers, as the worker does
 from crm.sales.models import Deal, DealStageChange, DealTriggerRun
 from platform_helpers import assert_problem, count, rows
 from sales.helpers import attach, deal, default_pipeline, move, stage
@@ -214,9 +214,7 @@ async def test_legal_review_tasks_created_once_per_reviewer(
 
     await events.drain(db.sessionmaker)
     tasks = await rows(db, Task, Task.title == "Legal review: Big rollout")
-    assert sorted(str(t.assignee_id) for t in tasks) == sorted(
-        [lawyer_a.user_id, lawyer_b.user_id]
-    )
+    assert sorted(str(t.assignee_id) for t in tasks) == sorted([lawyer_a.user_id, lawyer_b.user_id])
     assert all(str(t.related_id) == customer["id"] for t in tasks)
     # The admin holds every permission but is not a reviewer while real reviewers exist.
     assert admin.user_id not in {str(t.assignee_id) for t in tasks}

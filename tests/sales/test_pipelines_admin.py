@@ -97,7 +97,9 @@ async def test_stage_editing_rules(admin: Api, factory: Factory) -> None:
         ("lost", 4),
     ]
     # A second won stage, a duplicate key: refused.
-    r = await admin.post(base, json={"key": "won_too", "name": "W", "probability": 100, "kind": "won"})
+    r = await admin.post(
+        base, json={"key": "won_too", "name": "W", "probability": 100, "kind": "won"}
+    )
     assert_problem(r, 422)
     r = await admin.post(base, json={"key": "lead", "name": "Again", "probability": 5})
     assert_problem(r, 422)
