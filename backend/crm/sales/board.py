@@ -9,11 +9,12 @@ with the number of deals on the board beyond the aggregate.
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import Select, func, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core.errors import ProblemError
@@ -61,29 +62,55 @@ async def _totals(
     return found
 
 
-async def _cards(
-    session: AsyncSession,
+def _column_statement(
     principal: Principal,
     pipeline_id: uuid.UUID,
     stage_id: uuid.UUID,
     *,
     limit: int,
     cursor: str | None,
-) -> tuple[list[KanbanCard], str | None]:
+) -> Select[Any]:
+    """One column's cards after ``cursor``, newest change first, one over ``limit`` (which
+    says whether a next page exists): an index range scan of ix_deals_pipeline_stage."""
     stmt = select(*_CARD_COLUMNS).where(
         *_open_deals(principal, pipeline_id), Deal.stage_id == stage_id
     )
     if cursor:
         last_at, last_id = decode_cursor(cursor, KANBAN_SORT, datetime)
         stmt = stmt.where(tuple_(Deal.updated_at, Deal.id) < tuple_(last_at, last_id))
-    stmt = stmt.order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(limit + 1)
-    rows = (await session.execute(stmt)).all()
-    cards = [KanbanCard.model_validate(row._mapping) for row in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        last = cards[-1]
-        next_cursor = encode_cursor(KANBAN_SORT, last.updated_at, last.id)
-    return cards, next_cursor
+    return stmt.order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(limit + 1)
+
+
+async def _cards(
+    session: AsyncSession,
+    principal: Principal,
+    pipeline_id: uuid.UUID,
+    stage_ids: list[uuid.UUID],
+    *,
+    limit: int,
+    cursor: str | None,
+) -> dict[uuid.UUID, tuple[list[KanbanCard], str | None]]:
+    """The first page (or the page after ``cursor``) of each column, in ONE round trip: the
+    columns' statements joined by UNION ALL, each keeping its own ORDER BY and LIMIT."""
+    if not stage_ids:
+        return {}
+    statements = [
+        _column_statement(principal, pipeline_id, stage_id, limit=limit, cursor=cursor)
+        for stage_id in stage_ids
+    ]
+    stmt = statements[0] if len(statements) == 1 else union_all(*statements)
+    by_stage: dict[uuid.UUID, list[KanbanCard]] = defaultdict(list)
+    for row in (await session.execute(stmt)).all():
+        by_stage[row.stage_id].append(KanbanCard.model_validate(row._mapping))
+    pages = {}
+    for stage_id in stage_ids:
+        rows = by_stage.get(stage_id, [])
+        cards = rows[:limit]
+        next_cursor = None
+        if len(rows) > limit:
+            next_cursor = encode_cursor(KANBAN_SORT, cards[-1].updated_at, cards[-1].id)
+        pages[stage_id] = (cards, next_cursor)
+    return pages
 
 
 async def kanban(
@@ -117,14 +144,18 @@ async def kanban(
             errors=[{"loc": ["query", "cursor"], "msg": "Needs stage_id.", "type": "value_error"}],
         )
     totals = await _totals(session, principal, pipeline_id)
+    pages = await _cards(
+        session,
+        principal,
+        pipeline_id,
+        [stage.id for stage in stages if stage.id in totals],
+        limit=limit,
+        cursor=cursor,
+    )
     columns = []
     for stage in stages:
         count, amounts = totals.get(stage.id, (0, []))
-        cards, next_cursor = (
-            await _cards(session, principal, pipeline_id, stage.id, limit=limit, cursor=cursor)
-            if count
-            else ([], None)
-        )
+        cards, next_cursor = pages.get(stage.id, ([], None))
         columns.append(
             KanbanColumn(
                 stage=StageRead.model_validate(stage),

@@ -227,6 +227,7 @@ class AmountTotal(BaseModel):
 
 class KanbanCard(BaseModel):
     id: uuid.UUID
+    stage_id: uuid.UUID
     name: str
     customer_id: uuid.UUID
     amount: Decimal
