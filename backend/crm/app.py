@@ -13,6 +13,8 @@ from fastapi.staticfiles import StaticFiles
 
 from crm import __version__
 from crm.activities.router import router as activities_router
+from crm.attachments import customers as _customer_attachments  # noqa: F401  (registers)
+from crm.attachments.router import router as attachments_router
 from crm.core import redis
 from crm.core.db import Database
 from crm.core.errors import PROBLEM_RESPONSES, NotFound, install_error_handlers
@@ -30,6 +32,7 @@ from crm.identity.auth import load_principal
 from crm.identity.router import router as identity_router
 from crm.imports.router import router as imports_router
 from crm.notifications.router import router as notifications_router
+from crm.sales.router import router as sales_router
 from crm.search.router import router as search_router
 from crm.settings import Settings, get_settings
 from crm.system.router import router as system_router
@@ -48,6 +51,8 @@ ROUTERS: list[APIRouter] = [
     activities_router,
     notifications_router,
     customfields_router,
+    sales_router,
+    attachments_router,
 ]
 
 
@@ -103,7 +108,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,
-        overrides={"/api/v1/imports": settings.import_max_bytes},
+        # Multipart framing around an attachment is small; the service checks the file itself.
+        overrides={
+            "/api/v1/imports": settings.import_max_bytes,
+            "/api/v1/attachments": settings.attachment_max_bytes + 64 * 1024,
+        },
     )
     app.add_middleware(RequestContextMiddleware)
     _mount_spa(app, settings.frontend_dist)

@@ -1,6 +1,7 @@
 """Every model of every domain, imported so the metadata is complete (Alembic, tests)."""
 
 from crm.activities.models import Activity, Holiday, ReminderRule, Task
+from crm.attachments.models import Attachment
 from crm.core.audit import AuditLog
 from crm.core.db import Base
 from crm.core.events import OutboxEvent
@@ -13,13 +14,14 @@ from crm.customfields.models import CompletenessRule, CustomField, Tag
 from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Role, User
 from crm.imports.models import Import, ImportRow
 from crm.notifications.models import Notification
-from crm.sales.models import Deal, DealStageChange, Pipeline, Stage
+from crm.sales.models import Deal, DealStageChange, DealTriggerRun, Pipeline, Stage
 
 metadata = Base.metadata
 
 __all__ = [
     "Activity",
     "ApiKey",
+    "Attachment",
     "AuditLog",
     "CompletenessRule",
     "Contact",
@@ -28,6 +30,7 @@ __all__ = [
     "CustomerName",
     "Deal",
     "DealStageChange",
+    "DealTriggerRun",
     "DeletedRecord",
     "Department",
     "DuplicateGroup",

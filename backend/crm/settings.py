@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     import_max_rows: int = Field(default=5_000_000, ge=1)
     import_batch_size: int = Field(default=20_000, ge=1, le=1_000_000)
 
+    # Attachments: the largest file accepted (uploads only).
+    attachment_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
+
     def resolved_files_dir(self) -> Path:
         return self.files_dir if self.files_dir is not None else self.var_dir / "files"
 

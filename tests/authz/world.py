@@ -218,6 +218,49 @@ class World:
         self.remember("activity", r.json()["id"], owner)
         return dict(r.json())
 
+    async def deal(self, owner: Actor, **fields: Any) -> dict[str, Any]:
+        """A deal ``owner`` owns, on a customer ``owner`` owns, in the default pipeline's
+        first stage (which has no gate)."""
+        customer = await self.customer(owner)
+        body = {
+            "name": f"Deal {uuid.uuid4().hex[:8]}",
+            "customer_id": customer["id"],
+            "owner_id": owner.user_id,
+            **fields,
+        }
+        r = await self.admin.post("/api/v1/deals", json=body)
+        assert r.status_code == 201, r.text
+        self.remember("deal", r.json()["id"], owner)
+        return dict(r.json())
+
+    async def attachment(self, owner: Actor) -> dict[str, Any]:
+        """A file on a deal ``owner`` owns."""
+        deal = await self.deal(owner)
+        r = await self.admin.post(
+            "/api/v1/attachments",
+            params={"object_type": "deal", "object_id": deal["id"]},
+            data={"category": "needs_document"},
+            files={"file": ("needs.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+        )
+        assert r.status_code == 201, r.text
+        return dict(r.json())
+
+    async def pipeline(self) -> dict[str, Any]:
+        """A new (not default) pipeline with three stages."""
+        r = await self.admin.post(
+            "/api/v1/pipelines",
+            json={
+                "name": f"Pipeline {uuid.uuid4().hex[:6]}",
+                "stages": [
+                    {"key": "open", "name": "Open", "probability": 30},
+                    {"key": "won", "name": "Won", "probability": 100, "kind": "won"},
+                    {"key": "lost", "name": "Lost", "probability": 0, "kind": "lost"},
+                ],
+            },
+        )
+        assert r.status_code == 201, r.text
+        return dict(r.json())
+
     async def task(self, owner: Actor, **fields: Any) -> dict[str, Any]:
         """A task the admin creates, assigned to ``owner``, about a customer ``owner`` owns."""
         customer = await self.customer(owner)

@@ -163,7 +163,8 @@ async def test_every_reference_to_customers_in_the_schema_is_moved(
         }
     moved_by_merge = {f"{c.table.name}.{c.name}" for c in customer_references()}
     kept = {"customers.merged_into_id", "duplicate_members.customer_id"}  # history, opted out
-    generic = {"tasks.related_id"}  # related_type = 'customer': no foreign key, declared
+    # related_type / object_type = 'customer': no foreign key, declared.
+    generic = {"tasks.related_id", "attachments.object_id"}
     assert moved_by_merge == (database_fks - kept) | generic
     assert {"contacts.customer_id", "activities.customer_id"} <= moved_by_merge
     assert kept <= database_fks
@@ -184,9 +185,19 @@ async def test_every_reference_to_customers_in_the_schema_is_moved(
         "/api/v1/tasks", json={**about_other, "related_type": None, "related_id": None}
     )
     assert unrelated.status_code == 201, unrelated.text
+    deal = await admin.post("/api/v1/deals", json={"name": "Fair deal", "customer_id": other["id"]})
+    assert deal.status_code == 201, deal.text
+    licence = await admin.post(
+        "/api/v1/attachments",
+        params={"object_type": "customer", "object_id": other["id"]},
+        files={"file": ("licence.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+    )
+    assert licence.status_code == 201, licence.text
     r = await admin.post(MERGE, json={"survivor_id": survivor["id"], "merged_ids": [other["id"]]})
     assert r.status_code == 200, r.text
     assert set(r.json()["moved"]) == moved_by_merge
+    moved_deal = await admin.get(f"/api/v1/deals/{deal.json()['id']}")
+    assert moved_deal.json()["customer_id"] == survivor["id"]
     moved_task = await admin.get(f"/api/v1/tasks/{task.json()['id']}")
     assert moved_task.json()["related_id"] == survivor["id"]
 

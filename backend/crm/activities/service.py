@@ -312,6 +312,13 @@ _EVENT_TITLES = {
     "contact.created": "Contact added",
     "task.created": "Task created",
     "task.completed": "Task completed",
+    "deal.created": "Deal created",
+    "deal.updated": "Deal updated",
+    "deal.stage_changed": "Deal stage changed",
+    "deal.won": "Deal won",
+    "deal.lost": "Deal lost",
+    "attachment.created": "File attached",
+    "attachment.deleted": "Attachment deleted",
 }
 
 

@@ -387,3 +387,40 @@ async def delete_task(session: AsyncSession, principal: Principal, *, task_id: u
         owner_id=task.assignee_id,
         department_id=task.department_id,
     )
+
+
+async def create_system_task(
+    session: AsyncSession,
+    *,
+    title: str,
+    assignee_id: uuid.UUID,
+    description: str | None = None,
+    related_type: str | None = None,
+    related_id: uuid.UUID | None = None,
+    priority: str = "normal",
+    due_at: datetime | None = None,
+) -> Task:
+    """A task the system creates for a user (a stage trigger, a rule), outside any request:
+    no principal to check, no creator. The caller has decided the assignee may get it."""
+    task = Task(
+        title=title[:300],
+        description=description,
+        related_type=related_type,
+        related_id=related_id,
+        priority=priority,
+        due_at=due_at,
+        status="open",
+        created_by=None,
+    )
+    await _assign(session, task, assignee_id)
+    session.add(task)
+    await session.flush()
+    record_change(
+        session,
+        action="create",
+        object_type="task",
+        object_id=task.id,
+        after=audit.snapshot(task),
+        payload=_payload(task, title=task.title),
+    )
+    return task

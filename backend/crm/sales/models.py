@@ -87,6 +87,16 @@ class Deal(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixin, B
             "id",
             postgresql_where="deleted_at IS NULL",
         ),
+        # Kanban totals: count and amount per stage and currency of the open deals, read by an
+        # index-only scan (owner and department included for the data scope).
+        Index(
+            "ix_deals_open_stage_totals",
+            "pipeline_id",
+            "stage_id",
+            "currency",
+            postgresql_include=["amount", "owner_id", "department_id"],
+            postgresql_where="deleted_at IS NULL AND status = 'open'",
+        ),
         # Sales load (lead assignment): a user's open deals created in the last 30 days.
         Index(
             "ix_deals_owner_open_created",
@@ -148,3 +158,18 @@ class DealStageChange(IdMixin, Base):
     # Seconds the deal spent in from_stage (None for the creation entry).
     seconds_in_previous_stage: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class DealTriggerRun(Base):
+    """A stage trigger that has run for one ``deal.stage_changed`` event: the ledger that makes
+    a trigger run once even when the worker handles the event twice (it is written in the
+    same transaction as whatever the trigger creates)."""
+
+    __tablename__ = "deal_trigger_runs"
+
+    event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    trigger_type: Mapped[str] = mapped_column(String(50), primary_key=True)
+    deal_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey(Deal.id, ondelete="CASCADE"), index=True
+    )
+    ran_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

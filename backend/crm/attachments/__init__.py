@@ -1,0 +1,1 @@
+"""Files attached to any record (a deal, a customer, later a contract), by category."""
