@@ -1,7 +1,7 @@
 """Attachments on any record, the ledger of deal stage triggers that ran, the kanban totals index
 
 Revision ID: 5e81c3a0d7f4
-Revises: 9a4d2c7e1b85
+Revises: d41c7a9e2f60
 Create Date: 2026-12-01 03:33:23.068867
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5e81c3a0d7f4"
-down_revision: str | None = "9a4d2c7e1b85"
+down_revision: str | None = "d41c7a9e2f60"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
