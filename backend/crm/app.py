@@ -29,6 +29,7 @@ from crm.exports.router import router as exports_router
 from crm.identity.auth import load_principal
 from crm.identity.router import router as identity_router
 from crm.imports.router import router as imports_router
+from crm.leads.router import router as leads_router
 from crm.notifications.router import router as notifications_router
 from crm.search.router import router as search_router
 from crm.settings import Settings, get_settings
@@ -48,6 +49,7 @@ ROUTERS: list[APIRouter] = [
     activities_router,
     notifications_router,
     customfields_router,
+    leads_router,
 ]
 
 

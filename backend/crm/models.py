@@ -12,6 +12,7 @@ from crm.customers.models import Contact, Customer
 from crm.customfields.models import CompletenessRule, CustomField, Tag
 from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Role, User
 from crm.imports.models import Import, ImportRow
+from crm.leads.models import AssignmentRule, Lead, LeadAssignment
 from crm.notifications.models import Notification
 from crm.sales.models import Deal, DealStageChange, Pipeline, Stage
 
@@ -20,6 +21,7 @@ metadata = Base.metadata
 __all__ = [
     "Activity",
     "ApiKey",
+    "AssignmentRule",
     "AuditLog",
     "CompletenessRule",
     "Contact",
@@ -37,6 +39,8 @@ __all__ = [
     "Import",
     "ImportRow",
     "Job",
+    "Lead",
+    "LeadAssignment",
     "LoginEvent",
     "Notification",
     "OutboxEvent",

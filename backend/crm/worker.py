@@ -18,6 +18,7 @@ from crm.customers.dedupe.tasks import scan_customer_duplicates
 from crm.exports import service as export_service
 from crm.exports.tasks import run_export
 from crm.imports.tasks import run_import_commit, run_import_preview
+from crm.leads import assignment as _lead_assignment  # noqa: F401  (its event handler)
 from crm.settings import get_settings
 
 log = structlog.get_logger(__name__)

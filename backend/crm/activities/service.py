@@ -312,6 +312,7 @@ _EVENT_TITLES = {
     "contact.created": "Contact added",
     "task.created": "Task created",
     "task.completed": "Task completed",
+    "lead.converted": "Converted from a lead",
 }
 
 

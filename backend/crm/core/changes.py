@@ -24,6 +24,10 @@ _PAST_TENSE = {
     "merge": "merged",
     "unmerge": "unmerged",
     "complete": "completed",
+    "assign": "assigned",
+    "claim": "claimed",
+    "convert": "converted",
+    "reorder": "reordered",
 }
 
 
