@@ -78,7 +78,7 @@ async def test_owner_given_must_be_in_the_callers_scope(sales_team: dict[str, An
     given = await lead(manager, owner_id=b.user_id)
     assert given["owner_id"] == b.user_id
     r = await manager.get(f"/api/v1/leads/{given['id']}/assignments")
-    assert [(x["kind"], x["to_user_id"]) for x in r.json()["items"]] == [("assign", b.user_id)]
+    assert [(x["kind"], x["to_user_id"]) for x in r.json()["items"]] == [("create", b.user_id)]
 
 
 async def test_scope_sales_own_manager_tree_others_404(sales_team: dict[str, Any]) -> None:

@@ -127,7 +127,7 @@ class LeadAssignment(IdMixin, Base):
     rule_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("lead_assignment_rules.id", ondelete="SET NULL")
     )
-    kind: Mapped[str] = mapped_column(String(10))  # rule, claim, assign
+    kind: Mapped[str] = mapped_column(String(10))  # create, rule, claim, assign
     reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

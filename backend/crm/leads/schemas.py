@@ -117,7 +117,10 @@ class LeadAssignmentRead(BaseModel):
     to_user_id: uuid.UUID | None
     by_user_id: uuid.UUID | None = Field(description="Who did it (claim, manual assignment)")
     rule_id: uuid.UUID | None = Field(description="The rule that did it (automatic assignment)")
-    kind: Literal["rule", "claim", "assign"]
+    kind: Literal["create", "rule", "claim", "assign"] = Field(
+        description="create: created with this owner; rule: an assignment rule; claim: taken "
+        "from the pool; assign: given by a manager"
+    )
     reason: str | None
     created_at: datetime
 
