@@ -203,8 +203,10 @@ async def convert_lead(
     tags=RULE_TAGS,
     operation_id="lead-assignment-rules-list",
 )
-async def list_rules(session: SessionDep, principal: LeadsAssign) -> list[RuleRead]:
-    """Every rule in evaluation order (the first active match assigns)."""
+async def list_rules(session: SessionDep, principal: LeadsRead) -> list[RuleRead]:
+    """Every rule in evaluation order (the first active match assigns). Readable by everyone
+    working leads (how leads are routed is no secret, and auditors read everything); changed
+    with leads:assign only."""
     return [RuleRead.model_validate(r) for r in await rules.list_rules(session)]
 
 
