@@ -93,11 +93,17 @@ def emit(
         request_id=ctx.request_id,
     )
     session.add(event)
+    enqueue_drain(session)
+    return event
+
+
+def enqueue_drain(session: AsyncSession) -> None:
+    """Have the worker drain the outbox once ``session`` commits (for events written
+    without :func:`emit`, e.g. in bulk)."""
     # One drain per transaction is enough; arq dedupes the fixed job id while it is queued.
     if not session.info.get("crm_drain_enqueued"):
         session.info["crm_drain_enqueued"] = True
         enqueue_after_commit(session, DRAIN_TASK)
-    return event
 
 
 async def drain(sessionmaker: async_sessionmaker[AsyncSession], *, batch_size: int = 200) -> int:

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Row, Select, and_, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import audit, recycle
-from crm.core.changes import record_change
+from crm.core.changes import Change, record_change, record_changes
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
 from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
@@ -194,6 +194,7 @@ async def record_assignments(session: AsyncSession, items: Sequence[Assignment])
             for i in items
         ],
     )
+    changes = []
     for i in items:
         moved = {
             "from": str(i.from_user_id) if i.from_user_id else None,
@@ -201,16 +202,18 @@ async def record_assignments(session: AsyncSession, items: Sequence[Assignment])
             "kind": i.kind,
             "rule_id": str(i.rule_id) if i.rule_id else None,
         }
-        record_change(
-            session,
-            action="claim" if i.kind == "claim" else "assign",
-            object_type="lead",
-            object_id=i.lead_id,
-            before={"owner_id": moved["from"]},
-            after={"owner_id": moved["to"]},
-            extra={"kind": i.kind, "rule_id": moved["rule_id"], "reason": i.reason},
-            payload=moved,
+        changes.append(
+            Change(
+                action="claim" if i.kind == "claim" else "assign",
+                object_type="lead",
+                object_id=i.lead_id,
+                before={"owner_id": moved["from"]},
+                after={"owner_id": moved["to"]},
+                extra={"kind": i.kind, "rule_id": moved["rule_id"], "reason": i.reason},
+                payload=moved,
+            )
         )
+    await record_changes(session, changes)
     await notify(
         session,
         [
