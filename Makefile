@@ -78,6 +78,7 @@ bench: $(PY_STAMP)
 	$(BIN)/python tests/perf/bench_duplicates.py
 	$(BIN)/python tests/perf/bench_import.py
 	$(BIN)/python tests/perf/bench_kanban.py
+	$(BIN)/python tests/perf/bench_leads.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist

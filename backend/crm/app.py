@@ -31,6 +31,7 @@ from crm.exports.router import router as exports_router
 from crm.identity.auth import load_principal
 from crm.identity.router import router as identity_router
 from crm.imports.router import router as imports_router
+from crm.leads.router import router as leads_router
 from crm.notifications.router import router as notifications_router
 from crm.sales.router import router as sales_router
 from crm.search.router import router as search_router
@@ -53,6 +54,7 @@ ROUTERS: list[APIRouter] = [
     customfields_router,
     sales_router,
     attachments_router,
+    leads_router,
 ]
 
 

@@ -13,6 +13,7 @@ from crm.customers.models import Contact, Customer
 from crm.customfields.models import CompletenessRule, CustomField, Tag
 from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Role, User
 from crm.imports.models import Import, ImportRow
+from crm.leads.models import AssignmentRule, Lead, LeadAssignment
 from crm.notifications.models import Notification
 from crm.sales.models import Deal, DealStageChange, DealTriggerRun, Pipeline, Stage
 
@@ -21,6 +22,7 @@ metadata = Base.metadata
 __all__ = [
     "Activity",
     "ApiKey",
+    "AssignmentRule",
     "Attachment",
     "AuditLog",
     "CompletenessRule",
@@ -40,6 +42,8 @@ __all__ = [
     "Import",
     "ImportRow",
     "Job",
+    "Lead",
+    "LeadAssignment",
     "LoginEvent",
     "Notification",
     "OutboxEvent",

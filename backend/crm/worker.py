@@ -19,6 +19,7 @@ from crm.exports import service as export_service
 from crm.exports.tasks import run_export
 from crm.imports import service as import_service
 from crm.imports.tasks import run_import_commit, run_import_preview
+from crm.leads import assignment as _lead_assignment  # noqa: F401  (its event handler)
 from crm.sales import triggers  # noqa: F401  (subscribes the stage triggers to deal events)
 from crm.settings import get_settings
 

@@ -319,6 +319,7 @@ _EVENT_TITLES = {
     "deal.lost": "Deal lost",
     "attachment.created": "File attached",
     "attachment.deleted": "Attachment deleted",
+    "lead.converted": "Converted from a lead",
 }
 
 

@@ -36,7 +36,7 @@ class AuditLog(IdMixin, Base):
     ip: Mapped[str | None] = mapped_column(INET)
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, uuid.UUID | Decimal):
         return str(value)
     if isinstance(value, datetime | date):
@@ -44,9 +44,9 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     return value
 
 
@@ -54,7 +54,7 @@ def snapshot(obj: Any) -> dict[str, Any]:
     """The column values of an ORM object, JSON-ready, secrets left out."""
     mapper = inspect(obj).mapper
     return {
-        attr.key: _jsonable(getattr(obj, attr.key))
+        attr.key: jsonable(getattr(obj, attr.key))
         for attr in mapper.column_attrs
         if attr.key not in _REDACTED
     }
@@ -80,7 +80,7 @@ def record(
     ctx = context.current()
     changes: dict[str, Any] = {"diff": diff(before, after)}
     if extra:
-        changes.update(_jsonable(extra))
+        changes.update(jsonable(extra))
     entry = AuditLog(
         actor_id=ctx.actor_id,
         actor_type=ctx.actor_type,

@@ -46,7 +46,10 @@ class OutboxEvent(IdMixin, Base):
 
 
 Handler = Callable[[AsyncSession, OutboxEvent], Awaitable[None]]
+BatchHandler = Callable[[AsyncSession, list[OutboxEvent]], Awaitable[None]]
 _handlers: dict[str, list[Handler]] = defaultdict(list)
+_batch_handlers: dict[str, list[BatchHandler]] = defaultdict(list)
+BATCH_SIZE = 500
 
 
 def handles(event_type: str) -> Callable[[Handler], Handler]:
@@ -54,6 +57,19 @@ def handles(event_type: str) -> Callable[[Handler], Handler]:
 
     def register(fn: Handler) -> Handler:
         _handlers[event_type].append(fn)
+        return fn
+
+    return register
+
+
+def handles_batch(event_type: str) -> Callable[[BatchHandler], BatchHandler]:
+    """Register a handler receiving pending ``event_type`` events in batches (oldest first,
+    up to :data:`BATCH_SIZE`, one transaction per batch): for high-volume events whose
+    handling pays for itself once per batch (rules loaded once, one grouped query ...).
+    A failing batch is retried by later drains, like a failing single event."""
+
+    def register(fn: BatchHandler) -> BatchHandler:
+        _batch_handlers[event_type].append(fn)
         return fn
 
     return register
@@ -77,11 +93,17 @@ def emit(
         request_id=ctx.request_id,
     )
     session.add(event)
+    enqueue_drain(session)
+    return event
+
+
+def enqueue_drain(session: AsyncSession) -> None:
+    """Have the worker drain the outbox once ``session`` commits (for events written
+    without :func:`emit`, e.g. in bulk)."""
     # One drain per transaction is enough; arq dedupes the fixed job id while it is queued.
     if not session.info.get("crm_drain_enqueued"):
         session.info["crm_drain_enqueued"] = True
         enqueue_after_commit(session, DRAIN_TASK)
-    return event
 
 
 async def drain(sessionmaker: async_sessionmaker[AsyncSession], *, batch_size: int = 200) -> int:
@@ -93,11 +115,15 @@ async def drain(sessionmaker: async_sessionmaker[AsyncSession], *, batch_size: i
     by later drains instead of burning all its attempts at once.
     """
     processed = await _settle_unhandled(sessionmaker)
+    for event_type in [t for t, fns in _batch_handlers.items() if fns]:
+        processed += await _drain_batches(sessionmaker, event_type)
     last_id: uuid.UUID | None = None
     while True:
         async with sessionmaker() as session:
             stmt = select(OutboxEvent).where(
-                OutboxEvent.processed_at.is_(None), OutboxEvent.attempts < 10
+                OutboxEvent.processed_at.is_(None),
+                OutboxEvent.attempts < 10,
+                OutboxEvent.event_type.not_in(_batched_types()),
             )
             if last_id is not None:
                 stmt = stmt.where(OutboxEvent.id > last_id)
@@ -124,6 +150,62 @@ async def drain(sessionmaker: async_sessionmaker[AsyncSession], *, batch_size: i
                 return processed
 
 
+def _batched_types() -> list[str]:
+    return [event_type for event_type, fns in _batch_handlers.items() if fns]
+
+
+async def _drain_batches(sessionmaker: async_sessionmaker[AsyncSession], event_type: str) -> int:
+    """Deliver pending ``event_type`` events a batch per transaction to its batch handlers (and
+    to its single-event and "*" handlers, one event after the other in the same transaction).
+
+    Rows are locked with SKIP LOCKED, so concurrent drains take disjoint batches. A failing
+    batch is rolled back and only its attempts and error are recorded; the drain walks forward
+    by id, so it does not retry it before later drains do.
+    """
+    processed = 0
+    last_id: uuid.UUID | None = None
+    while True:
+        async with sessionmaker() as session:
+            stmt = select(OutboxEvent).where(
+                OutboxEvent.event_type == event_type,
+                OutboxEvent.processed_at.is_(None),
+                OutboxEvent.attempts < 10,
+            )
+            if last_id is not None:
+                stmt = stmt.where(OutboxEvent.id > last_id)
+            batch = list(
+                (
+                    await session.execute(
+                        stmt.order_by(OutboxEvent.id)
+                        .limit(BATCH_SIZE)
+                        .with_for_update(skip_locked=True)
+                    )
+                ).scalars()
+            )
+            if not batch:
+                return processed
+            last_id = batch[-1].id
+            try:
+                async with session.begin_nested():
+                    for batch_handler in _batch_handlers[event_type]:
+                        await batch_handler(session, batch)
+                    singles = [*_handlers.get(event_type, []), *_handlers.get("*", [])]
+                    for event in batch if singles else []:
+                        for handler in singles:
+                            await handler(session, event)
+                now = utcnow()
+                for event in batch:
+                    event.processed_at = now
+                    event.attempts += 1
+            except Exception as exc:
+                log.exception("event_batch_handler_failed", event_type=event_type)
+                for event in batch:
+                    event.last_error = str(exc)[:2000]
+                    event.attempts += 1
+            await session.commit()
+            processed += len(batch)
+
+
 UNHANDLED_CHUNK = 10_000
 
 
@@ -138,6 +220,7 @@ async def _settle_unhandled(sessionmaker: async_sessionmaker[AsyncSession]) -> i
     if _handlers.get("*"):
         return 0
     handled = [event_type for event_type, fns in _handlers.items() if fns]
+    handled += _batched_types()
     settled = 0
     while True:
         async with sessionmaker() as session:

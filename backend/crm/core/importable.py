@@ -123,6 +123,9 @@ class Importable:
     # non-empty for it to (a derived column follows its source: phone_e164 follows phone).
     updatable: Mapping[str, str]
     derive: Deriver = _no_derived_columns
+    # Rows without an owner column value belong to the importer (True), or to nobody (False:
+    # leads go to the pool, where the assignment rules pick them up).
+    importer_owns: bool = True
     providers: list[FieldProvider] = field(default_factory=list)
 
     def label(self, language: str) -> str:

@@ -234,10 +234,13 @@ def _insert_sql(importable: Importable, stage: Table) -> str:
         if column.name not in targets and default is not None and default.is_scalar:
             targets.append(column.name)
             values.append(_literal(default.arg))
-    owner = (
-        "COALESCE(CAST(s.owner_id AS uuid), :importer)" if "owner_id" in stage.c else ":importer"
-    )
-    join = f"JOIN users o ON o.id = {owner} " if owned else ""
+    given = "CAST(s.owner_id AS uuid)" if "owner_id" in stage.c else None
+    if importable.importer_owns:
+        owner = f"COALESCE({given}, :importer)" if given else ":importer"
+        join = f"JOIN users o ON o.id = {owner} " if owned else ""
+    else:  # no owner given: none (LEFT JOIN keeps the row)
+        owner = given or "CAST(NULL AS uuid)"
+        join = f"LEFT JOIN users o ON o.id = {owner} " if owned else ""
     return (
         f"INSERT INTO {table.name} ({', '.join(targets)}) "
         f"SELECT {', '.join(values)} FROM {STAGE} s {join}"

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.core.changes import record_change
+from crm.core.changes import Change, record_change, record_changes
 from crm.core.db import utcnow
 from crm.core.errors import NotFound
 from crm.core.ids import new_id
@@ -72,14 +72,18 @@ async def notify(
             .returning(Notification.id, Notification.user_id, Notification.kind)
         )
         inserted += (await session.execute(stmt)).all()
-    for note_id, user_id, kind in inserted:
-        record_change(
-            session,
-            action="create",
-            object_type="notification",
-            object_id=note_id,
-            payload={"user_id": str(user_id), "kind": kind},
-        )
+    await record_changes(
+        session,
+        [
+            Change(
+                action="create",
+                object_type="notification",
+                object_id=note_id,
+                payload={"user_id": str(user_id), "kind": kind},
+            )
+            for note_id, user_id, kind in inserted
+        ],
+    )
     return [row[0] for row in inserted]
 
 

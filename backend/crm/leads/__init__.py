@@ -1,0 +1,1 @@
+"""Leads: intake from every channel, assignment rules, the pool, conversion."""
