@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, Computed, Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -85,6 +85,27 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
             postgresql_using="gin",
             postgresql_ops={"custom": "jsonb_path_ops"},
         ),
+        # The customer pool (customers/pool): the return sweep reads owned customers of one
+        # level by how long ago they were followed up / assigned, as index ranges; the pool
+        # list pages through the unowned ones.
+        Index(
+            "ix_customers_pool_follow_up",
+            "level",
+            "follow_up_clock_at",
+            postgresql_where="owner_id IS NOT NULL AND deleted_at IS NULL",
+        ),
+        Index(
+            "ix_customers_pool_assigned",
+            "level",
+            "owner_assigned_at",
+            postgresql_where="owner_id IS NOT NULL AND deleted_at IS NULL",
+        ),
+        Index(
+            "ix_customers_pool_updated",
+            "updated_at",
+            "id",
+            postgresql_where="owner_id IS NULL AND deleted_at IS NULL",
+        ),
     )
 
     kind: Mapped[str] = mapped_column(String(10), default="company")
@@ -111,6 +132,22 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
     )
     # Custom field values {key: value}, validated against crm.customfields definitions.
     custom: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    # The customer pool (customers/pool). `level` picks the pool policy (NULL: the default).
+    level: Mapped[str | None] = mapped_column(String(20), index=True)
+    # The latest activity logged on the customer (kept by crm.activities).
+    last_follow_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the current owner got the customer (NULL while it sits in the pool).
+    owner_assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # What "not followed up for N days" counts from: a customer claimed today is not due
+    # however old its last activity is. Stored by PostgreSQL, so the sweep's index has it.
+    follow_up_clock_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True),
+        Computed("GREATEST(last_follow_up_at, owner_assigned_at)", persisted=True),
+    )
+    returned_to_pool_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    previous_owner_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id")
+    )
 
 
 class Contact(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, Base):
