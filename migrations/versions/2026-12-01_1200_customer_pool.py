@@ -34,10 +34,16 @@ def upgrade() -> None:
         sa.Column("enabled", sa.Boolean(), server_default="true", nullable=False),
         sa.Column("id", sa.UUID(), nullable=False),
         sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
         ),
         sa.Column(
-            "updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
         ),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customer_pool_policies")),
@@ -53,10 +59,16 @@ def upgrade() -> None:
         sa.Column("max_customers", sa.Integer(), nullable=False),
         sa.Column("id", sa.UUID(), nullable=False),
         sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
         ),
         sa.Column(
-            "updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
         ),
         sa.ForeignKeyConstraint(
             ["role_id"],
@@ -113,6 +125,7 @@ def upgrade() -> None:
         WHERE e.object_id = c.id AND c.owner_id IS NOT NULL AND e.latest > c.owner_assigned_at
         """
     )
+    op.alter_column("customers", "owner_assigned_at", server_default=sa.text("now()"))
     op.add_column(
         "customers",
         sa.Column(

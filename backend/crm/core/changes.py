@@ -24,6 +24,11 @@ _PAST_TENSE = {
     "merge": "merged",
     "unmerge": "unmerged",
     "complete": "completed",
+    # The customer pool (customers/pool).
+    "claim": "claimed",
+    "assign_from_pool": "assigned_from_pool",
+    "release_to_pool": "released_to_pool",
+    "return_to_pool": "returned_to_pool",
 }
 
 

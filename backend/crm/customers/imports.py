@@ -177,6 +177,14 @@ register(
                 example="展会",
             ),
             _field(
+                "level",
+                "Level",
+                "客户级别",
+                clean.text(20),
+                aliases=("级别", "客户等级", "等级", "customer level", "grade"),
+                example="A",
+            ),
+            _field(
                 "tags",
                 "Tags",
                 "标签",
@@ -230,6 +238,7 @@ register(
             "address": "address",
             "industry": "industry",
             "source": "source",
+            "level": "level",
             "notes": "notes",
             "tags": "tags",
         },

@@ -6,7 +6,17 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Computed, Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    Boolean,
+    Computed,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    func,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -137,7 +147,10 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
     # The latest activity logged on the customer (kept by crm.activities).
     last_follow_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When the current owner got the customer (NULL while it sits in the pool).
-    owner_assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Defaults to the insert time, so bulk inserts (imports) start the clock too.
+    owner_assigned_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
     # What "not followed up for N days" counts from: a customer claimed today is not due
     # however old its last activity is. Stored by PostgreSQL, so the sweep's index has it.
     follow_up_clock_at: Mapped[datetime | None] = mapped_column(
