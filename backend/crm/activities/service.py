@@ -200,7 +200,7 @@ async def _refresh_follow_up(session: AsyncSession, customer_id: uuid.UUID) -> N
     customer's version and update time stay."""
     await session.flush()
     latest = (
-        select(func.least(func.max(Activity.occurred_at), func.now()))
+        select(func.max(func.least(Activity.occurred_at, func.now())))
         .where(Activity.customer_id == customer_id, Activity.deleted_at.is_(None))
         .scalar_subquery()
     )

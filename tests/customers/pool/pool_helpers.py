@@ -42,7 +42,12 @@ async def activity(api: Api, customer_id: str, *, days_ago: float) -> dict[str, 
     occurred = (utcnow() - timedelta(days=days_ago)).isoformat()
     r = await api.post(
         "/api/v1/activities",
-        json={"customer_id": customer_id, "kind": "call", "subject": "Call", "occurred_at": occurred},
+        json={
+            "customer_id": customer_id,
+            "kind": "call",
+            "subject": "Call",
+            "occurred_at": occurred,
+        },
     )
     assert r.status_code == 201, r.text
     return dict(r.json())

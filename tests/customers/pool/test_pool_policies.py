@@ -96,9 +96,7 @@ async def test_caps_are_replaced_whole_and_validated(
     assert_problem(
         await admin.request("PUT", "/api/v1/customer-pool/caps", json={"default": -1}), 422
     )
-    saved = await caps(
-        admin, {"default": 5, "roles": [{"role_key": "sales", "max_customers": 3}]}
-    )
+    saved = await caps(admin, {"default": 5, "roles": [{"role_key": "sales", "max_customers": 3}]})
     assert saved["default"] == 5 and saved["roles"] == [{"role_key": "sales", "max_customers": 3}]
     mine = (await sales.get("/api/v1/customer-pool/caps")).json()["mine"]
     assert mine == {"cap": 3, "owned": 0}

@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, and_, not_, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm.core.changes import record_change
-from crm.customers.models import Customer
+from crm.customers.models import FOLLOW_UP_CLOCK, Customer
 from crm.customers.pool.keepers import kept
 from crm.customers.pool.models import PoolPolicy
 from crm.customers.pool.schemas import SweepResult
@@ -83,7 +83,7 @@ def _level_clause(policy: _Policy, own_levels: list[str]) -> ColumnElement[bool]
 
 def _clock(rule: Rule) -> Any:
     """What a rule counts its days from."""
-    return Customer.follow_up_clock_at if rule == "no_follow_up" else Customer.owner_assigned_at
+    return FOLLOW_UP_CLOCK if rule == "no_follow_up" else Customer.owner_assigned_at
 
 
 def _candidates(
