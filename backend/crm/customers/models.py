@@ -30,6 +30,7 @@ from crm.core.db import (
     SoftDeleteMixin,
     TimestampMixin,
     VersionMixin,
+    utcnow,
 )
 
 
@@ -146,7 +147,7 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
     # When the current owner got the customer (NULL while it sits in the pool).
     # Defaults to the insert time, so bulk inserts (imports) start the clock too.
     owner_assigned_at: Mapped[datetime | None] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
+        DateTime(timezone=True), default=utcnow, server_default=func.now()
     )
     returned_to_pool_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     previous_owner_id: Mapped[uuid.UUID | None] = mapped_column(

@@ -225,6 +225,8 @@ async def _pool_customer_for_update(
     customer = (await session.execute(stmt)).scalar_one_or_none()
     if customer is None:
         raise NotFound("No such customer in the pool.")
+    if customer.owner_id == principal.user_id:
+        raise Conflict("You own this customer already.")
     if customer.owner_id is not None:
         raise Conflict("The customer is not in the pool: someone owns it.")
     return customer
