@@ -25,6 +25,7 @@ from crm.core.middleware import BodySizeLimitMiddleware, RequestContextMiddlewar
 from crm.core.permissions import register_principal_loader
 from crm.customers import search as customer_search  # noqa: F401  (registers its providers)
 from crm.customers.dedupe.router import router as dedupe_router
+from crm.customers.pool.router import router as pool_router
 from crm.customers.router import router as customers_router
 from crm.customfields.router import router as customfields_router
 from crm.exports.router import router as exports_router
@@ -33,6 +34,7 @@ from crm.identity.router import router as identity_router
 from crm.imports.router import router as imports_router
 from crm.leads.router import router as leads_router
 from crm.notifications.router import router as notifications_router
+from crm.sales import pool as sales_pool  # noqa: F401  (registers the pool's open-deal rule)
 from crm.sales.router import router as sales_router
 from crm.search.router import router as search_router
 from crm.settings import Settings, get_settings
@@ -46,6 +48,7 @@ ROUTERS: list[APIRouter] = [
     identity_router,
     dedupe_router,
     customers_router,
+    pool_router,
     search_router,
     exports_router,
     imports_router,

@@ -10,6 +10,7 @@ from crm.core.jobs import Job
 from crm.core.recycle import DeletedRecord
 from crm.customers.dedupe.models import CustomerName, DuplicateGroup, DuplicateMember
 from crm.customers.models import Contact, Customer
+from crm.customers.pool.models import OwnershipCap, PoolPolicy
 from crm.customfields.models import CompletenessRule, CustomField, Tag
 from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Role, User
 from crm.imports.models import Import, ImportRow
@@ -47,7 +48,9 @@ __all__ = [
     "LoginEvent",
     "Notification",
     "OutboxEvent",
+    "OwnershipCap",
     "Pipeline",
+    "PoolPolicy",
     "RefreshToken",
     "ReminderRule",
     "Role",

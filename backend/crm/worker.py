@@ -15,11 +15,13 @@ from crm.core.db import Database, utcnow
 from crm.core.idempotency import purge_expired
 from crm.core.logging import configure as configure_logging
 from crm.customers.dedupe.tasks import scan_customer_duplicates
+from crm.customers.pool.tasks import sweep_customer_pool
 from crm.exports import service as export_service
 from crm.exports.tasks import run_export
 from crm.imports import service as import_service
 from crm.imports.tasks import run_import_commit, run_import_preview
 from crm.leads import assignment as _lead_assignment  # noqa: F401  (its event handler)
+from crm.sales import pool as sales_pool  # noqa: F401  (registers the pool's open-deal rule)
 from crm.sales import triggers  # noqa: F401  (subscribes the stage triggers to deal events)
 from crm.settings import get_settings
 
@@ -93,6 +95,8 @@ class WorkerSettings:
     ]
     cron_jobs = [cron(sweep, second=0, run_at_startup=True)]
     cron_jobs += [cron(send_reminders, second=30)]
+    # Hourly; a sweep of a large pool may take minutes, and runs again the next hour if cut.
+    cron_jobs += [cron(sweep_customer_pool, minute=5, second=15, timeout=3600)]
     on_startup = startup
     on_shutdown = shutdown
     max_jobs = 10

@@ -116,9 +116,11 @@ def test_each_field_once_the_leftmost_column_wins(fields: tuple[ImportField, ...
 
 
 def test_unknown_headers_stay_unmapped(fields: tuple[ImportField, ...]) -> None:
-    headers = ["序号", "Column C", "", "邮箱/Email", "phone#", "金额", "客户等级"]
+    headers = ["序号", "Column C", "", "邮箱/Email", "phone#", "金额", "年营业额"]
     assert suggest_mapping(headers, fields) == {}
     assert suggest_mapping([], fields) == {}
+    # 客户等级 is the customer level (the customer pool's policies go by it).
+    assert suggest_mapping(["客户等级"], fields) == {0: "level"}
 
 
 # --- duplicates inside a file -------------------------------------------------------------------

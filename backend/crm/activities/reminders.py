@@ -36,7 +36,8 @@ from crm.settings import Settings
 # Overdue tasks older than this are not announced (e.g. when reminders are first switched on).
 TASK_DUE_LOOKBACK = timedelta(days=7)
 # Fields a rule may not use: bookkeeping, not dates anyone plans around.
-_EXCLUDED_FIELDS = frozenset({"updated_at", "deleted_at"})
+# (follow_up_clock_at: the customer pool's derived clock, a table column the ORM does not map.)
+_EXCLUDED_FIELDS = frozenset({"updated_at", "deleted_at", "follow_up_clock_at"})
 RULE_MODELS: dict[str, Any] = {"customer": Customer, "contact": Contact}
 
 

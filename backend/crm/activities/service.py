@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select, tuple_
+from sqlalchemy import Select, and_, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.activities.models import Activity
@@ -193,6 +193,25 @@ async def _assign_owner(session: AsyncSession, activity: Activity, owner_id: uui
     activity.department_id = owner.department_id
 
 
+async def _refresh_follow_up(session: AsyncSession, customer_id: uuid.UUID) -> None:
+    """Store the customer's latest live activity as its last follow-up (what the customer pool
+    counts "not followed up for N days" from). Recomputed rather than bumped, so an edited or
+    deleted activity moves it back; a future-dated one counts as today. Bookkeeping: the
+    customer's version and update time stay."""
+    await session.flush()
+    latest = (
+        select(func.max(func.least(Activity.occurred_at, func.now())))
+        .where(Activity.customer_id == customer_id, Activity.deleted_at.is_(None))
+        .scalar_subquery()
+    )
+    await session.execute(
+        update(Customer)
+        .where(Customer.id == customer_id)
+        .values(last_follow_up_at=latest, updated_at=Customer.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _payload(activity: Activity) -> dict[str, Any]:
     return {"customer_id": str(activity.customer_id), "kind": activity.kind}
 
@@ -227,6 +246,7 @@ async def create_activity(
         after=audit.snapshot(activity),
         payload=_payload(activity),
     )
+    await _refresh_follow_up(session, activity.customer_id)
     return activity
 
 
@@ -278,6 +298,8 @@ async def update_activity(
         after=after,
         payload={**_payload(activity), "changed": sorted(audit.diff(before, after))},
     )
+    if "occurred_at" in changes:
+        await _refresh_follow_up(session, activity.customer_id)
     return activity
 
 
@@ -296,6 +318,7 @@ async def delete_activity(
         owner_id=customer.owner_id if customer else None,
         department_id=customer.department_id if customer else None,
     )
+    await _refresh_follow_up(session, activity.customer_id)
 
 
 # --- the customer timeline --------------------------------------------------------------------
@@ -309,6 +332,10 @@ _EVENT_TITLES = {
     "customer.owner_changed": "Owner changed",
     "customer.deleted": "Customer deleted",
     "customer.restored": "Customer restored",
+    "customer.claimed": "Claimed from the customer pool",
+    "customer.assigned_from_pool": "Assigned from the customer pool",
+    "customer.released_to_pool": "Released to the customer pool",
+    "customer.returned_to_pool": "Returned to the customer pool",
     "contact.created": "Contact added",
     "task.created": "Task created",
     "task.completed": "Task completed",

@@ -33,6 +33,10 @@ _PAST_TENSE = {
     "claim": "claimed",
     "convert": "converted",
     "reorder": "reordered",
+    # The customer pool (customers/pool).
+    "assign_from_pool": "assigned_from_pool",
+    "release_to_pool": "released_to_pool",
+    "return_to_pool": "returned_to_pool",
 }
 
 

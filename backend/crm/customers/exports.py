@@ -92,6 +92,7 @@ register(
             _column("address", "Address", "地址"),
             _column("industry", "Industry", "行业"),
             _column("source", "Source", "来源"),
+            _column("level", "Level", "客户级别"),
             _column("tags", "Tags", "标签", "list"),
             _lookup("owner", "Owner", "负责人", "owners", "owner_id"),
             _lookup("department", "Department", "部门", "departments", "department_id"),

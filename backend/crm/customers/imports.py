@@ -151,6 +151,14 @@ register(
                 example="展会",
             ),
             field(
+                "level",
+                "Level",
+                "客户级别",
+                clean.text(20),
+                aliases=("级别", "客户等级", "等级", "customer level", "grade"),
+                example="A",
+            ),
+            field(
                 "tags",
                 "Tags",
                 "标签",
@@ -181,6 +189,7 @@ register(
             "address": "address",
             "industry": "industry",
             "source": "source",
+            "level": "level",
             "notes": "notes",
             "tags": "tags",
         },

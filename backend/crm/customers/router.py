@@ -58,6 +58,7 @@ async def list_customers(
     industry: ShortFilter = None,
     source: ShortFilter = None,
     tag: ShortFilter = None,
+    level: ShortFilter = None,
 ) -> Response:
     page = await service.list_customers(
         session,
@@ -69,6 +70,7 @@ async def list_customers(
         industry=industry,
         source=source,
         tag=tag,
+        level=level,
         custom=custom,
     )
     completeness = await fields.completeness_of(session, "customer")

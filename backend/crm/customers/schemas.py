@@ -24,6 +24,12 @@ Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
+# A customer level (e.g. A / B / C, or 重点): picks the pool policy; no level: the default one.
+Level = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+LEVEL_DOC = (
+    "Customer level (e.g. A, B, C): which customer pool policy applies "
+    "(`GET /api/v1/customer-pool/policies`); none: the default policy"
+)
 CustomerKind = Literal["company", "person"]
 
 
@@ -92,6 +98,7 @@ class CustomerCreate(_Write):
     source: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=50)
     notes: Text | None = None
+    level: Level | None = Field(default=None, description=LEVEL_DOC)
     owner_id: uuid.UUID | None = Field(default=None, description="Default: the caller")
     custom_fields: dict[str, Any] = _custom_in("customer")
 
@@ -109,6 +116,7 @@ class CustomerUpdate(_Write):
     source: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
     tags: list[Tag] | None = Field(default=None, max_length=50)
     notes: Text | None = None
+    level: Level | None = Field(default=None, description=LEVEL_DOC)
     owner_id: uuid.UUID | None = None
     version: int | None = Field(default=None, description="Expected current version (else 412)")
     custom_fields: dict[str, Any] | None = _custom_patch("customer")
@@ -131,8 +139,18 @@ class CustomerRead(BaseModel):
     source: str | None
     tags: list[str]
     notes: str | None
-    owner_id: uuid.UUID | None
+    level: str | None = Field(default=None, description=LEVEL_DOC)
+    owner_id: uuid.UUID | None = Field(description="None while the customer is in the pool")
     department_id: uuid.UUID | None
+    owner_assigned_at: datetime | None = Field(
+        default=None, description="When the current owner got the customer"
+    )
+    last_follow_up_at: datetime | None = Field(
+        default=None, description="The latest activity logged on the customer"
+    )
+    returned_to_pool_at: datetime | None = Field(
+        default=None, description="When the customer last went back to the customer pool"
+    )
     merged_into_id: uuid.UUID | None = Field(
         default=None, description="The survivor this record was merged into (it is then deleted)"
     )
@@ -171,6 +189,7 @@ class CustomerFilters(_Filters):
     industry: FilterText | None = None
     source: FilterText | None = None
     tag: FilterText | None = None
+    level: FilterText | None = None
 
 
 class ContactFilters(_Filters):

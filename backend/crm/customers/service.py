@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.core import audit, events, recycle
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
+from crm.core.db import utcnow
 from crm.core.errors import NotFound, Unprocessable, field_error
 from crm.core.pagination import PageParams, paginate, select_columns, text_contains
 from crm.core.permissions import Principal, readable
@@ -92,6 +93,7 @@ def customer_filter_statement(
         Customer.kind: filters.kind,
         Customer.industry: filters.industry,
         Customer.source: filters.source,
+        Customer.level: filters.level,
     }
     for column, value in columns.items():
         if value is not None:
@@ -112,6 +114,7 @@ async def list_customers(
     industry: str | None = None,
     source: str | None = None,
     tag: str | None = None,
+    level: str | None = None,
     custom: Sequence[tuple[str, str]] = (),
 ) -> tuple[Sequence[Row[Any]], str | None, int | None]:
     # model_construct: the router validated every value already.
@@ -123,6 +126,7 @@ async def list_customers(
         industry=industry,
         source=source,
         tag=tag,
+        level=level,
     )
     stmt = customer_filter_statement(principal, filters)
     for clause in await fields.custom_filters(session, Customer, "customer", custom):
@@ -149,6 +153,7 @@ async def filtered_customers(
     industry: str | None = None,
     source: str | None = None,
     tag: str | None = None,
+    level: str | None = None,
     custom: Sequence[tuple[str, str]] = (),
 ) -> Select[Any]:
     """``stmt`` narrowed to the customers the principal sees that match the list filters
@@ -161,6 +166,7 @@ async def filtered_customers(
         industry=industry,
         source=source,
         tag=tag,
+        level=level,
     )
     stmt = customer_filter_statement(principal, filters, stmt)
     for clause in await fields.custom_filters(session, Customer, "customer", custom):
@@ -194,6 +200,8 @@ async def _assign_owner(session: AsyncSession, customer: Customer, owner_id: uui
         ) from exc
     customer.owner_id = owner.id
     customer.department_id = owner.department_id
+    # The pool's clock (customers/pool) counts the new owner's days from now.
+    customer.owner_assigned_at = utcnow()
 
 
 async def _ensure_still_visible(

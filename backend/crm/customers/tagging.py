@@ -35,6 +35,7 @@ class CustomerListFilter(BaseModel):
     industry: Short | None = None
     source: Short | None = None
     tag: Short | None = None
+    level: Short | None = None
     cf: dict[str, str] = Field(
         default_factory=dict,
         max_length=50,
@@ -122,6 +123,7 @@ async def bulk_tag(
             industry=f.industry,
             source=f.source,
             tag=f.tag,
+            level=f.level,
             custom=[(f"cf.{k}", v) for k, v in f.cf.items()],
         )
     except ProblemError as exc:
