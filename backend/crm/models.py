@@ -1,6 +1,8 @@
 """Every model of every domain, imported so the metadata is complete (Alembic, tests)."""
 
 from crm.activities.models import Activity, Holiday, ReminderRule, Task
+from crm.approvals.models import ApprovalPolicySetting, ApprovalRequest
+from crm.catalog.models import PriceBook, PriceBookEntry, Product
 from crm.core.audit import AuditLog
 from crm.core.db import Base
 from crm.core.events import OutboxEvent
@@ -13,6 +15,7 @@ from crm.customfields.models import CompletenessRule, CustomField, Tag
 from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Role, User
 from crm.imports.models import Import, ImportRow
 from crm.notifications.models import Notification
+from crm.quotes.models import Quote, QuoteLine
 from crm.sales.models import Deal, DealStageChange, Pipeline, Stage
 
 metadata = Base.metadata
@@ -20,6 +23,8 @@ metadata = Base.metadata
 __all__ = [
     "Activity",
     "ApiKey",
+    "ApprovalPolicySetting",
+    "ApprovalRequest",
     "AuditLog",
     "CompletenessRule",
     "Contact",
@@ -41,6 +46,11 @@ __all__ = [
     "Notification",
     "OutboxEvent",
     "Pipeline",
+    "PriceBook",
+    "PriceBookEntry",
+    "Product",
+    "Quote",
+    "QuoteLine",
     "RefreshToken",
     "ReminderRule",
     "Role",

@@ -24,6 +24,14 @@ _PAST_TENSE = {
     "merge": "merged",
     "unmerge": "unmerged",
     "complete": "completed",
+    "request": "requested",
+    "approve": "approved",
+    "reject": "rejected",
+    "submit": "submitted",
+    "send": "sent",
+    "accept": "accepted",
+    "revise": "revised",
+    "supersede": "superseded",
 }
 
 

@@ -24,6 +24,9 @@ Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
+CustomerGroup = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)
+]
 CustomerKind = Literal["company", "person"]
 
 
@@ -90,6 +93,7 @@ class CustomerCreate(_Write):
     address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
     industry: Short | None = None
     source: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
+    customer_group: CustomerGroup | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=50)
     notes: Text | None = None
     owner_id: uuid.UUID | None = Field(default=None, description="Default: the caller")
@@ -107,6 +111,7 @@ class CustomerUpdate(_Write):
     address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
     industry: Short | None = None
     source: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
+    customer_group: CustomerGroup | None = None
     tags: list[Tag] | None = Field(default=None, max_length=50)
     notes: Text | None = None
     owner_id: uuid.UUID | None = None
@@ -129,6 +134,7 @@ class CustomerRead(BaseModel):
     address: str | None
     industry: str | None
     source: str | None
+    customer_group: str | None = Field(default=None, description="Selects price books")
     tags: list[str]
     notes: str | None
     owner_id: uuid.UUID | None
