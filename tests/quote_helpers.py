@@ -71,7 +71,9 @@ async def catalogue(admin: Any, prices: dict[str, str], **book: Any) -> dict[str
     return {"book": book_row, "products": products}
 
 
-async def quote(api: Any, deal_id: str, lines: list[dict[str, Any]], **fields: Any) -> dict[str, Any]:
+async def quote(
+    api: Any, deal_id: str, lines: list[dict[str, Any]], **fields: Any
+) -> dict[str, Any]:
     r = await api.post("/api/v1/quotes", json={"deal_id": deal_id, "lines": lines, **fields})
     assert r.status_code == 201, r.text
     return dict(r.json())

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from crm.core.audit import AuditLog
 from platform_helpers import assert_problem, count, error_locs
 from quote_helpers import price_book, product, set_price
-
-from crm.core.audit import AuditLog
 
 
 async def test_products_crud_validation_and_permissions(
@@ -22,7 +21,9 @@ async def test_products_crud_validation_and_permissions(
     )
     body = assert_problem(await admin.post("/api/v1/products", json={"sku": " ", "name": "X"}), 422)
     assert ["body", "sku"] in error_locs(body)
-    assert_problem(await admin.post("/api/v1/products", json={"sku": "A", "name": "B", "x": 1}), 422)
+    assert_problem(
+        await admin.post("/api/v1/products", json={"sku": "A", "name": "B", "x": 1}), 422
+    )
 
     r = await admin.patch(
         f"/api/v1/products/{created['id']}", json={"active": False, "version": created["version"]}
@@ -63,9 +64,7 @@ async def test_overlapping_books_of_one_currency_and_group_are_refused(admin: An
         ),
         422,
     )
-    r = await admin.patch(
-        f"/api/v1/price-books/{first['id']}", json={"effective_to": "2026-02-01"}
-    )
+    r = await admin.patch(f"/api/v1/price-books/{first['id']}", json={"effective_to": "2026-02-01"})
     assert_problem(r, 422)
     backwards = await admin.post(
         "/api/v1/price-books",
@@ -86,9 +85,7 @@ async def test_price_lookup_prefers_the_group_book_then_the_general_one(
         admin, name="General 2025", effective_from="2025-01-01", effective_to="2025-12-31"
     )
     general_2026 = await price_book(admin, name="General 2026", effective_from="2026-01-01")
-    vip = await price_book(
-        admin, name="VIP", customer_group="vip", effective_from="2025-01-01"
-    )
+    vip = await price_book(admin, name="VIP", customer_group="vip", effective_from="2025-01-01")
     widget, gadget = await product(admin, name="Widget"), await product(admin, name="Gadget")
     await set_price(admin, general_2025["id"], widget["id"], "100.00")
     await set_price(admin, general_2026["id"], widget["id"], "110.00")

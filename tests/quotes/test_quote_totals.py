@@ -5,10 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from crm.quotes import pricing
 from platform_helpers import assert_problem, error_locs
 from quote_helpers import quote
-
-from crm.quotes import pricing
 
 
 async def test_totals_are_exact_with_half_up_rounding(shop: dict[str, Any]) -> None:
@@ -86,7 +85,10 @@ async def test_invalid_lines_are_refused_with_the_line_named(
             ["body", "lines", "0", "discount_percent"],
         ),
         (
-            [{"product_id": p["widget"], "quantity": "1"}, {"product_id": shop["deal_id"], "quantity": "1"}],
+            [
+                {"product_id": p["widget"], "quantity": "1"},
+                {"product_id": shop["deal_id"], "quantity": "1"},
+            ],
             ["body", "lines", "1", "product_id"],
         ),
     ]

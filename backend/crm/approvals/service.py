@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, any_, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.approvals import registry
@@ -182,7 +182,7 @@ async def role_holders(session: AsyncSession, role_key: str) -> list[uuid.UUID]:
     deciders = (
         select(user_roles.c.user_id)
         .join(Role, Role.id == user_roles.c.role_id)
-        .where(Role.permissions.any("approvals:decide"))  # type: ignore[arg-type]
+        .where(any_(Role.permissions) == "approvals:decide")
     )
     stmt = (
         select(User.id)
@@ -342,7 +342,7 @@ async def decide(
         raise Forbidden("You are not the approver of this request.")
     if request.status != "pending":
         raise Conflict(
-            f"The request is {request.status} already.", extra={"status": request.status}
+            f"The request is {request.status} already.", extra={"approval_status": request.status}
         )
     check_version(request, version)
     before = audit.snapshot(request)
