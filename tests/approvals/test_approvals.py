@@ -59,6 +59,10 @@ async def test_who_sees_and_who_decides(
     assert [x["id"] for x in inbox.json()["items"]] == [approval_id]
     done = await manager.get("/api/v1/approvals", params={"box": "inbox", "status": "approved"})
     assert done.json()["items"] == []
+    # Administrators see every request but find only those addressed to them in their inbox.
+    assert (await admin.get("/api/v1/approvals", params={"box": "inbox"})).json()["items"] == []
+    everything = await admin.get("/api/v1/approvals")
+    assert [x["id"] for x in everything.json()["items"]] == [approval_id]
 
     r = await manager.post(f"{path}/approve", json={"comment": "Fine", "version": 1})
     assert r.status_code == 200, r.text
@@ -184,5 +188,7 @@ async def test_an_owner_without_manager_goes_to_the_administrators(
     notes = await rows(db, Notification, Notification.kind == "approval_requested")
     assert [str(n.user_id) for n in notes] == [admin.user_id]
     assert_problem(await sales_team["manager"].get(f"/api/v1/approvals/{approval_id}"), 404)
+    inbox = await admin.get("/api/v1/approvals", params={"box": "inbox"})
+    assert [x["id"] for x in inbox.json()["items"]] == [approval_id]
     r = await admin.post(f"/api/v1/approvals/{approval_id}/approve", json={})
     assert r.status_code == 200
