@@ -13,8 +13,10 @@ from fastapi.staticfiles import StaticFiles
 
 from crm import __version__
 from crm.activities.router import router as activities_router
+from crm.approvals.router import router as approvals_router
 from crm.attachments import customers as _customer_attachments  # noqa: F401  (registers)
 from crm.attachments.router import router as attachments_router
+from crm.catalog.router import router as catalog_router
 from crm.core import redis
 from crm.core.db import Database
 from crm.core.errors import PROBLEM_RESPONSES, NotFound, install_error_handlers
@@ -34,6 +36,7 @@ from crm.identity.router import router as identity_router
 from crm.imports.router import router as imports_router
 from crm.leads.router import router as leads_router
 from crm.notifications.router import router as notifications_router
+from crm.quotes.router import router as quotes_router
 from crm.sales import pool as sales_pool  # noqa: F401  (registers the pool's open-deal rule)
 from crm.sales.router import router as sales_router
 from crm.search.router import router as search_router
@@ -58,6 +61,9 @@ ROUTERS: list[APIRouter] = [
     sales_router,
     attachments_router,
     leads_router,
+    catalog_router,
+    quotes_router,
+    approvals_router,
 ]
 
 

@@ -1,7 +1,9 @@
 """Every model of every domain, imported so the metadata is complete (Alembic, tests)."""
 
 from crm.activities.models import Activity, Holiday, ReminderRule, Task
+from crm.approvals.models import ApprovalPolicySetting, ApprovalRequest
 from crm.attachments.models import Attachment
+from crm.catalog.models import PriceBook, PriceBookEntry, Product
 from crm.core.audit import AuditLog
 from crm.core.db import Base
 from crm.core.events import OutboxEvent
@@ -16,6 +18,7 @@ from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Ro
 from crm.imports.models import Import, ImportRow
 from crm.leads.models import AssignmentRule, Lead, LeadAssignment
 from crm.notifications.models import Notification
+from crm.quotes.models import Quote, QuoteLine
 from crm.sales.models import Deal, DealStageChange, DealTriggerRun, Pipeline, Stage
 
 metadata = Base.metadata
@@ -23,6 +26,8 @@ metadata = Base.metadata
 __all__ = [
     "Activity",
     "ApiKey",
+    "ApprovalPolicySetting",
+    "ApprovalRequest",
     "AssignmentRule",
     "Attachment",
     "AuditLog",
@@ -51,6 +56,11 @@ __all__ = [
     "OwnershipCap",
     "Pipeline",
     "PoolPolicy",
+    "PriceBook",
+    "PriceBookEntry",
+    "Product",
+    "Quote",
+    "QuoteLine",
     "RefreshToken",
     "ReminderRule",
     "Role",

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     smtp_starttls: bool | None = None  # None: upgrade when the server offers STARTTLS
     smtp_timeout_seconds: float = 30.0
 
+    # Printed at the top of quotes (quotes/render.py).
+    company_name: str = "CRM"
+
     log_level: str = "INFO"
     log_json: bool = True
     db_pool_size: int = Field(default=10, ge=1)

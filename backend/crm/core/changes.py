@@ -37,6 +37,14 @@ _PAST_TENSE = {
     "assign_from_pool": "assigned_from_pool",
     "release_to_pool": "released_to_pool",
     "return_to_pool": "returned_to_pool",
+    "request": "requested",
+    "approve": "approved",
+    "reject": "rejected",
+    "submit": "submitted",
+    "send": "sent",
+    "accept": "accepted",
+    "revise": "revised",
+    "supersede": "superseded",
 }
 
 

@@ -127,6 +127,8 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
     address: Mapped[str | None] = mapped_column(String(500))
     industry: Mapped[str | None] = mapped_column(String(100), index=True)
     source: Mapped[str | None] = mapped_column(String(50), index=True)
+    # Which price books apply (catalog: the group's book first, then the general one).
+    customer_group: Mapped[str | None] = mapped_column(String(50))
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(50)), default=list, server_default="{}")
     notes: Mapped[str | None] = mapped_column(Text)
     # The name as duplicate detection compares it (cleaning.normalize_company_name).

@@ -30,6 +30,9 @@ LEVEL_DOC = (
     "Customer level (e.g. A, B, C): which customer pool policy applies "
     "(`GET /api/v1/customer-pool/policies`); none: the default policy"
 )
+CustomerGroup = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)
+]
 CustomerKind = Literal["company", "person"]
 
 
@@ -96,6 +99,7 @@ class CustomerCreate(_Write):
     address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
     industry: Short | None = None
     source: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
+    customer_group: CustomerGroup | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=50)
     notes: Text | None = None
     level: Level | None = Field(default=None, description=LEVEL_DOC)
@@ -114,6 +118,7 @@ class CustomerUpdate(_Write):
     address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
     industry: Short | None = None
     source: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
+    customer_group: CustomerGroup | None = None
     tags: list[Tag] | None = Field(default=None, max_length=50)
     notes: Text | None = None
     level: Level | None = Field(default=None, description=LEVEL_DOC)
@@ -137,6 +142,7 @@ class CustomerRead(BaseModel):
     address: str | None
     industry: str | None
     source: str | None
+    customer_group: str | None = Field(default=None, description="Selects price books")
     tags: list[str]
     notes: str | None
     level: str | None = Field(default=None, description=LEVEL_DOC)

@@ -1,0 +1,1 @@
+"""Generic approvals: an approvable object type registers a policy; requests, decisions."""

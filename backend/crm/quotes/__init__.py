@@ -1,0 +1,1 @@
+"""Quotes on deals: lines from price books, server-side totals, revisions, approval."""
