@@ -13,6 +13,8 @@ from fastapi.staticfiles import StaticFiles
 
 from crm import __version__
 from crm.activities.router import router as activities_router
+from crm.contracts import handlers as contract_handlers  # noqa: F401  (subscribes to events)
+from crm.contracts.router import router as contracts_router
 from crm.core import redis
 from crm.core.db import Database
 from crm.core.errors import PROBLEM_RESPONSES, NotFound, install_error_handlers
@@ -30,6 +32,8 @@ from crm.identity.auth import load_principal
 from crm.identity.router import router as identity_router
 from crm.imports.router import router as imports_router
 from crm.notifications.router import router as notifications_router
+from crm.orders import handlers as order_handlers  # noqa: F401  (subscribes to events)
+from crm.orders.router import router as orders_router
 from crm.search.router import router as search_router
 from crm.settings import Settings, get_settings
 from crm.system.router import router as system_router
@@ -48,6 +52,8 @@ ROUTERS: list[APIRouter] = [
     activities_router,
     notifications_router,
     customfields_router,
+    contracts_router,
+    orders_router,
 ]
 
 

@@ -1,6 +1,7 @@
 """Every model of every domain, imported so the metadata is complete (Alembic, tests)."""
 
 from crm.activities.models import Activity, Holiday, ReminderRule, Task
+from crm.contracts.models import Contract, ContractTemplate, DocumentCounter
 from crm.core.audit import AuditLog
 from crm.core.db import Base
 from crm.core.events import OutboxEvent
@@ -13,6 +14,7 @@ from crm.customfields.models import CompletenessRule, CustomField, Tag
 from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Role, User
 from crm.imports.models import Import, ImportRow
 from crm.notifications.models import Notification
+from crm.orders.models import Instalment, Order, Payment, PortalLink
 from crm.sales.models import Deal, DealStageChange, Pipeline, Stage
 
 metadata = Base.metadata
@@ -23,6 +25,8 @@ __all__ = [
     "AuditLog",
     "CompletenessRule",
     "Contact",
+    "Contract",
+    "ContractTemplate",
     "CustomField",
     "Customer",
     "CustomerName",
@@ -30,17 +34,22 @@ __all__ = [
     "DealStageChange",
     "DeletedRecord",
     "Department",
+    "DocumentCounter",
     "DuplicateGroup",
     "DuplicateMember",
     "Holiday",
     "IdempotencyRecord",
     "Import",
     "ImportRow",
+    "Instalment",
     "Job",
     "LoginEvent",
     "Notification",
+    "Order",
     "OutboxEvent",
+    "Payment",
     "Pipeline",
+    "PortalLink",
     "RefreshToken",
     "ReminderRule",
     "Role",

@@ -10,6 +10,8 @@ from arq import cron, func
 from sqlalchemy import select
 
 from crm.activities.tasks import send_reminders
+from crm.contracts import handlers as contract_handlers  # noqa: F401  (subscribes to events)
+from crm.contracts.tasks import contract_reminders
 from crm.core import events, jobs, redis
 from crm.core.db import Database, utcnow
 from crm.core.idempotency import purge_expired
@@ -18,6 +20,8 @@ from crm.customers.dedupe.tasks import scan_customer_duplicates
 from crm.exports import service as export_service
 from crm.exports.tasks import run_export
 from crm.imports.tasks import run_import_commit, run_import_preview
+from crm.orders import handlers as order_handlers  # noqa: F401  (subscribes to events)
+from crm.orders.tasks import overdue_instalment_reminders
 from crm.settings import get_settings
 
 log = structlog.get_logger(__name__)
@@ -89,6 +93,11 @@ class WorkerSettings:
     ]
     cron_jobs = [cron(sweep, second=0, run_at_startup=True)]
     cron_jobs += [cron(send_reminders, second=30)]
+    # Date-based: hourly is plenty, and each reminder's key stops repeats.
+    cron_jobs += [
+        cron(contract_reminders, minute=5, second=10),
+        cron(overdue_instalment_reminders, minute=7, second=10),
+    ]
     on_startup = startup
     on_shutdown = shutdown
     max_jobs = 10

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -111,6 +112,14 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
     )
     # Custom field values {key: value}, validated against crm.customfields definitions.
     custom: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    # Lifetime figures from paid orders (kept by crm.orders' order.paid handler); revenue in
+    # the company currency (each order counts as total x its fx_rate).
+    orders_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    revenue: Mapped[Decimal] = mapped_column(
+        Numeric(18, 2), default=Decimal("0"), server_default="0"
+    )
+    first_purchase_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_purchase_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Contact(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, Base):
