@@ -13,7 +13,17 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from contract_helpers import contract, deal, drain, emit, move, signed_contract, stage, template, win
+from contract_helpers import (
+    contract,
+    deal,
+    drain,
+    emit,
+    move,
+    signed_contract,
+    stage,
+    template,
+    win,
+)
 from crm.contracts import lines as contract_lines
 from crm.contracts import tasks as contract_tasks
 from crm.contracts.models import Contract
@@ -77,8 +87,10 @@ async def test_a_won_deal_gets_one_draft_contract_even_when_the_event_comes_twic
 
     async with db.sessionmaker() as session:
         [event] = (
-            await session.execute(select(OutboxEvent).where(OutboxEvent.event_type == "deal.won"))
-        ).scalars().all()[:1]
+            (await session.execute(select(OutboxEvent).where(OutboxEvent.event_type == "deal.won")))
+            .scalars()
+            .all()[:1]
+        )
         await draft_contract_for_won_deal(session, event)
         await session.commit()
     assert await count(db, Contract, Contract.deal_id == won.id) == 1

@@ -112,7 +112,9 @@ async def test_a_draft_is_edited_with_its_version_and_its_total_follows_the_line
     customer = await factory.customer(sales)
     made = await contract(sales, customer["id"])
     path = f"/api/v1/contracts/{made['id']}"
-    r = await sales.patch(path, json={"lines": lines(("One", "1", "10.50"))}, headers={"If-Match": '"1"'})
+    r = await sales.patch(
+        path, json={"lines": lines(("One", "1", "10.50"))}, headers={"If-Match": '"1"'}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["total"] == "10.50" and r.json()["version"] == 2
     assert_problem(await sales.patch(path, json={"title": "X"}, headers={"If-Match": '"1"'}), 412)
@@ -186,13 +188,9 @@ async def test_every_route_hides_contracts_outside_the_callers_scope(
     for caller in (b, outsider):
         assert_problem(await caller.get(path), 404)
         assert_problem(await caller.patch(path, json={"title": "Mine"}), 404)
-        assert_problem(
-            await caller.post(f"{path}/transition", json={"status": "in_review"}), 404
-        )
+        assert_problem(await caller.post(f"{path}/transition", json={"status": "in_review"}), 404)
         assert_problem(await caller.post(f"/api/v1/contracts/{signed['id']}/renew", json={}), 404)
-        assert_problem(
-            await caller.post(f"/api/v1/contracts/{signed['id']}/orders", json={}), 404
-        )
+        assert_problem(await caller.post(f"/api/v1/contracts/{signed['id']}/orders", json={}), 404)
         r = await caller.get("/api/v1/contracts")
         assert r.json()["items"] == []
         # Nor can they file a contract under someone else's customer.
