@@ -226,3 +226,31 @@ async def test_receivables_age_the_overdue_amounts_by_customer_within_scope(
     assert shifted.json()["items"][0]["overdue"] == "960.00"
     assert (await sales_team["outsider"].get("/api/v1/reports/receivables")).json()["items"] == []
     assert_problem(await sales_team["service"].get("/api/v1/reports/receivables"), 403)
+
+
+async def test_lifetime_figures_follow_the_orders_through_a_merge_and_its_undo(
+    db: Any, factory: Any, admin: Any
+) -> None:
+    survivor = await factory.customer(admin, name="Northwind Ltd")
+    other = await factory.customer(admin, name="Northwind Co")
+    for customer, price in ((survivor, "100.00"), (other, "50.00")):
+        made = await order(admin, customer["id"], lines=lines(("W", "1", price)))
+        [only] = (await plan(admin, made["id"]))["instalments"]
+        assert (await pay(admin, made["id"], only["id"], price)).status_code == 201
+    await drain(db)
+    r = await admin.post(
+        "/api/v1/customers/merge",
+        json={"survivor_id": survivor["id"], "merged_ids": [other["id"]]},
+    )
+    assert r.status_code == 200, r.text
+    await drain(db)
+    merged = (await admin.get(f"/api/v1/customers/{survivor['id']}")).json()
+    assert (merged["orders_count"], merged["revenue"]) == (2, "150.00")
+
+    undo = await admin.post(f"/api/v1/customers/merge/{r.json()['audit_id']}/undo")
+    assert undo.status_code == 200, undo.text
+    await drain(db)
+    back = (await admin.get(f"/api/v1/customers/{survivor['id']}")).json()
+    restored = (await admin.get(f"/api/v1/customers/{other['id']}")).json()
+    assert (back["orders_count"], back["revenue"]) == (1, "100.00")
+    assert (restored["orders_count"], restored["revenue"]) == (1, "50.00")

@@ -57,3 +57,13 @@ async def order_paid(session: AsyncSession, event: OutboxEvent) -> None:
     customer_id = await session.scalar(select(Order.customer_id).where(Order.id == event.object_id))
     if customer_id is not None:
         await refresh_lifetime_figures(session, customer_id)
+
+
+@events.handles("customer.merged")
+@events.handles("customer.unmerged")
+@events.handles("customer.restored")
+async def customer_orders_moved(session: AsyncSession, event: OutboxEvent) -> None:
+    """A merge moves the merged customers' orders to the survivor (an undo moves them back, and
+    restores the merged ones): their figures follow the orders."""
+    if event.object_id is not None:
+        await refresh_lifetime_figures(session, event.object_id)
