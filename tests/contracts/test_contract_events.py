@@ -120,6 +120,18 @@ async def test_the_won_deals_contract_takes_the_accepted_quotes_lines_when_provi
     assert made.template_id is None and made.terms == ""
 
 
+async def test_a_template_failing_to_render_does_not_stop_the_won_deals_draft(
+    db: Any, factory: Any, admin: Any, sales_team: dict[str, Any]
+) -> None:
+    customer = await factory.customer(sales_team["sales_a"])
+    broken = await template(admin, body="{{ contract.total / 0 }}")
+    won = await deal(db, customer, amount="10.00")
+    await win(db, won.id)
+    await drain(db)
+    [made] = await _contracts_of(db, won.id)
+    assert made.template_id == uuid.UUID(broken["id"]) and made.terms == ""
+
+
 async def test_entering_negotiation_recommends_the_matching_template(
     db: Any, factory: Any, admin: Any, sales_team: dict[str, Any]
 ) -> None:

@@ -41,6 +41,12 @@ async def test_a_contract_gets_a_number_parties_rendered_terms_and_a_total(
         "Our Company / &lt;b&gt;Acme&lt;/b&gt; &amp; Co: Licence=900.00;Support=149.99; "
         "total 1049.99"
     )
+    # Editing the draft's lines re-renders the terms from its template.
+    r = await sales.patch(
+        f"/api/v1/contracts/{made['id']}", json={"lines": lines(("Licence", "1", "10.00"))}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["terms"].endswith("Licence=10.00; total 10.00")
     second = await contract(sales, customer["id"])
     assert int(second["number"][-6:]) == int(made["number"][-6:]) + 1
 

@@ -71,6 +71,7 @@ async def draft_contract_for_won_deal(session: AsyncSession, event: OutboxEvent)
         deal_id=deal.id,
         owner_id=deal.owner_id,
         department_id=deal.department_id,
+        lenient_terms=True,
     )
     log.info("contract_drafted_for_won_deal", deal_id=str(deal.id), contract=contract.number)
 

@@ -275,9 +275,12 @@ async def build_contract(
     owner_id: uuid.UUID | None = None,
     department_id: uuid.UUID | None = None,
     notes: str | None = None,
+    lenient_terms: bool = False,
 ) -> Contract:
     """A numbered draft with rendered terms, its audit entry and ``contract.created`` event
-    (naming the customer, so it shows on the customer's timeline). Callers check scope."""
+    (naming the customer, so it shows on the customer's timeline). Callers check scope.
+    With ``lenient_terms`` a template that fails to render leaves the terms empty instead of
+    refusing the contract (the won-deal handler: a broken template must not stop the draft)."""
     stored, total = line_math.priced_lines(lines)
     contract = Contract(
         number=await next_number(session, CONTRACT_NUMBER_KIND),
@@ -300,7 +303,12 @@ async def build_contract(
     if terms is not None:
         contract.terms = terms
     elif template is not None:
-        contract.terms = _terms(template, contract)
+        try:
+            contract.terms = _terms(template, contract)
+        except Unprocessable:
+            if not lenient_terms:
+                raise
+            contract.terms = ""
     session.add(contract)
     await session.flush()
     record_change(
@@ -395,6 +403,11 @@ async def update_contract(
     if contract.start_date and contract.end_date and contract.end_date < contract.start_date:
         msg = "end_date must not precede start_date."
         raise Unprocessable(msg, errors=[field_error("end_date", msg)])
+    # Terms rendered from a template follow the figures they show, unless given by hand.
+    if "terms" not in changes and contract.template_id is not None:
+        template = await session.get(ContractTemplate, contract.template_id)
+        if template is not None:
+            contract.terms = _terms(template, contract)
     await session.flush()
     record_change(
         session,
