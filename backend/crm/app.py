@@ -17,6 +17,8 @@ from crm.approvals.router import router as approvals_router
 from crm.attachments import customers as _customer_attachments  # noqa: F401  (registers)
 from crm.attachments.router import router as attachments_router
 from crm.catalog.router import router as catalog_router
+from crm.contracts import handlers as contract_handlers  # noqa: F401  (subscribes to events)
+from crm.contracts.router import router as contracts_router
 from crm.core import redis
 from crm.core.db import Database
 from crm.core.errors import PROBLEM_RESPONSES, NotFound, install_error_handlers
@@ -36,6 +38,8 @@ from crm.identity.router import router as identity_router
 from crm.imports.router import router as imports_router
 from crm.leads.router import router as leads_router
 from crm.notifications.router import router as notifications_router
+from crm.orders import handlers as order_handlers  # noqa: F401  (subscribes to events)
+from crm.orders.router import router as orders_router
 from crm.quotes.router import router as quotes_router
 from crm.sales import pool as sales_pool  # noqa: F401  (registers the pool's open-deal rule)
 from crm.sales.router import router as sales_router
@@ -64,6 +68,8 @@ ROUTERS: list[APIRouter] = [
     catalog_router,
     quotes_router,
     approvals_router,
+    contracts_router,
+    orders_router,
 ]
 
 

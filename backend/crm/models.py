@@ -4,6 +4,7 @@ from crm.activities.models import Activity, Holiday, ReminderRule, Task
 from crm.approvals.models import ApprovalPolicySetting, ApprovalRequest
 from crm.attachments.models import Attachment
 from crm.catalog.models import PriceBook, PriceBookEntry, Product
+from crm.contracts.models import Contract, ContractTemplate, DocumentCounter
 from crm.core.audit import AuditLog
 from crm.core.db import Base
 from crm.core.events import OutboxEvent
@@ -18,6 +19,7 @@ from crm.identity.models import ApiKey, Department, LoginEvent, RefreshToken, Ro
 from crm.imports.models import Import, ImportRow
 from crm.leads.models import AssignmentRule, Lead, LeadAssignment
 from crm.notifications.models import Notification
+from crm.orders.models import Instalment, Order, Payment, PortalLink
 from crm.quotes.models import Quote, QuoteLine
 from crm.sales.models import Deal, DealStageChange, DealTriggerRun, Pipeline, Stage
 
@@ -33,6 +35,8 @@ __all__ = [
     "AuditLog",
     "CompletenessRule",
     "Contact",
+    "Contract",
+    "ContractTemplate",
     "CustomField",
     "Customer",
     "CustomerName",
@@ -41,21 +45,26 @@ __all__ = [
     "DealTriggerRun",
     "DeletedRecord",
     "Department",
+    "DocumentCounter",
     "DuplicateGroup",
     "DuplicateMember",
     "Holiday",
     "IdempotencyRecord",
     "Import",
     "ImportRow",
+    "Instalment",
     "Job",
     "Lead",
     "LeadAssignment",
     "LoginEvent",
     "Notification",
+    "Order",
     "OutboxEvent",
     "OwnershipCap",
+    "Payment",
     "Pipeline",
     "PoolPolicy",
+    "PortalLink",
     "PriceBook",
     "PriceBookEntry",
     "Product",

@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     task_reminder_lead_minutes: int = Field(default=30, ge=0, le=7 * 24 * 60)
     birthday_reminder_days_before: int = Field(default=1, ge=0, le=60)
+    # Contracts, orders and quotes: our party on contracts and the name printed at the top of
+    # quotes (quotes/render.py), the currency customers' lifetime revenue is
+    # counted in (orders in another currency need an fx_rate to it), how many days before its
+    # end a signed contract's owner is reminded, and how long a portal link lives by default.
+    company_name: str = "Our Company"
+    company_currency: str = Field(default="CNY", min_length=3, max_length=3)
+    contract_expiry_reminder_days: int = Field(default=30, ge=0, le=365)
+    portal_link_default_days: int = Field(default=30, ge=1, le=365)
     # Reminder e-mails go out only when an SMTP host is set.
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -59,9 +67,6 @@ class Settings(BaseSettings):
     smtp_use_tls: bool = False  # implicit TLS (port 465)
     smtp_starttls: bool | None = None  # None: upgrade when the server offers STARTTLS
     smtp_timeout_seconds: float = 30.0
-
-    # Printed at the top of quotes (quotes/render.py).
-    company_name: str = "CRM"
 
     log_level: str = "INFO"
     log_json: bool = True

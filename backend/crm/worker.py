@@ -10,6 +10,8 @@ from arq import cron, func
 from sqlalchemy import select
 
 from crm.activities.tasks import send_reminders
+from crm.contracts import handlers as contract_handlers  # noqa: F401  (subscribes to events)
+from crm.contracts.tasks import contract_reminders
 from crm.core import events, jobs, redis
 from crm.core.db import Database, utcnow
 from crm.core.idempotency import purge_expired
@@ -21,6 +23,8 @@ from crm.exports.tasks import run_export
 from crm.imports import service as import_service
 from crm.imports.tasks import run_import_commit, run_import_preview
 from crm.leads import assignment as _lead_assignment  # noqa: F401  (its event handler)
+from crm.orders import handlers as order_handlers  # noqa: F401  (subscribes to events)
+from crm.orders.tasks import overdue_instalment_reminders
 from crm.sales import pool as sales_pool  # noqa: F401  (registers the pool's open-deal rule)
 from crm.sales import triggers  # noqa: F401  (subscribes the stage triggers to deal events)
 from crm.settings import get_settings
@@ -97,6 +101,11 @@ class WorkerSettings:
     cron_jobs += [cron(send_reminders, second=30)]
     # Hourly; a sweep of a large pool may take minutes, and runs again the next hour if cut.
     cron_jobs += [cron(sweep_customer_pool, minute=5, second=15, timeout=3600)]
+    # Date-based: hourly is plenty, and each reminder's key stops repeats.
+    cron_jobs += [
+        cron(contract_reminders, minute=5, second=10),
+        cron(overdue_instalment_reminders, minute=7, second=10),
+    ]
     on_startup = startup
     on_shutdown = shutdown
     max_jobs = 10

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -163,6 +164,11 @@ class CustomerRead(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+    # Lifetime figures from paid orders; revenue in the company currency.
+    orders_count: int = 0
+    revenue: Decimal = Decimal("0")
+    first_purchase_at: datetime | None = None
+    last_purchase_at: datetime | None = None
     custom_fields: dict[str, Any] = _custom_out("customer")
     completeness: Completeness | None = Field(
         default=None,

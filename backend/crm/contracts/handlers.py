@@ -1,0 +1,119 @@
+"""Event handlers of the contracts domain: deals flow into contracts through events, never
+through calls (sales sits below contracts).
+
+- ``deal.won``: a draft contract from the deal's recommended (or matching) template, with the
+  lines a registered provider gives (the accepted quote's) or one line for the deal itself.
+- ``deal.stage_changed``: entering a stage whose triggers hold
+  ``{"type": "recommend_contract_template"}`` records the matching template on the deal.
+
+Both are idempotent: the outbox may deliver an event twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.contracts import lines as line_math
+from crm.contracts import service
+from crm.contracts.lines import LineIn
+from crm.contracts.models import Contract, ContractTemplate
+from crm.core import audit, events
+from crm.core.events import OutboxEvent
+from crm.customers.models import Customer
+from crm.sales.models import Deal, Stage
+
+log = structlog.get_logger(__name__)
+RECOMMEND_TRIGGER = "recommend_contract_template"
+
+
+async def _template_for_deal(session: AsyncSession, deal: Deal) -> ContractTemplate | None:
+    if deal.recommended_contract_template_id is not None:
+        chosen = await session.get(ContractTemplate, deal.recommended_contract_template_id)
+        if chosen is not None and chosen.active:
+            return chosen
+    return await service.match_template(
+        session, product_line=deal.product_line, amount=deal.amount, currency=deal.currency
+    )
+
+
+@events.handles("deal.won")
+async def draft_contract_for_won_deal(session: AsyncSession, event: OutboxEvent) -> None:
+    if event.object_id is None:
+        return
+    # The deal's row lock serialises two deliveries (or two won events) for one deal; the
+    # unique index on contracts.deal_id backs it up.
+    deal = (
+        await session.execute(select(Deal).where(Deal.id == event.object_id).with_for_update())
+    ).scalar_one_or_none()
+    if deal is None or deal.deleted_at is not None:
+        return
+    if await session.scalar(select(Contract.id).where(Contract.deal_id == deal.id)) is not None:
+        return
+    customer = await session.get(Customer, deal.customer_id)
+    if customer is None:
+        return
+    lines = await line_math.deal_lines(session, deal.id) or [
+        LineIn(description=deal.name, quantity=Decimal("1"), unit_price=deal.amount)
+    ]
+    template = await _template_for_deal(session, deal)
+    contract = await service.build_contract(
+        session,
+        customer=customer,
+        title=deal.name,
+        lines=lines,
+        currency=deal.currency,
+        template=template,
+        deal_id=deal.id,
+        owner_id=deal.owner_id,
+        department_id=deal.department_id,
+        lenient_terms=True,
+    )
+    log.info("contract_drafted_for_won_deal", deal_id=str(deal.id), contract=contract.number)
+
+
+def _stage_id(event: OutboxEvent) -> uuid.UUID | None:
+    raw = (event.payload or {}).get("to_stage_id")
+    try:
+        return uuid.UUID(str(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+@events.handles("deal.stage_changed")
+async def recommend_contract_template(session: AsyncSession, event: OutboxEvent) -> None:
+    if event.object_id is None:
+        return
+    deal = (
+        await session.execute(select(Deal).where(Deal.id == event.object_id).with_for_update())
+    ).scalar_one_or_none()
+    if deal is None or deal.deleted_at is not None:
+        return
+    stage = await session.get(Stage, _stage_id(event) or deal.stage_id)
+    if stage is None or not any(
+        isinstance(t, dict) and t.get("type") == RECOMMEND_TRIGGER for t in stage.triggers or []
+    ):
+        return
+    template = await service.match_template(
+        session, product_line=deal.product_line, amount=deal.amount, currency=deal.currency
+    )
+    chosen = template.id if template else None
+    if chosen == deal.recommended_contract_template_id:
+        return
+    before = {"recommended_contract_template_id": str(deal.recommended_contract_template_id)}
+    deal.recommended_contract_template_id = chosen
+    await session.flush()
+    # An audit entry, not an event: nothing reacts to a recommendation, and a deal.updated
+    # event would come back to this domain's handlers for nothing.
+    audit.record(
+        session,
+        action="recommend_contract_template",
+        object_type="deal",
+        object_id=deal.id,
+        before=before,
+        after={"recommended_contract_template_id": str(chosen) if chosen else None},
+    )
