@@ -237,3 +237,18 @@ async def sales_team(factory: Factory) -> dict[str, Any]:
         "service": await factory.user("service"),
         "marketing": await factory.user("marketing"),
     }
+
+
+@pytest.fixture
+async def shop(admin: Api, factory: Factory, sales_team: dict[str, Any], db: Any) -> dict[str, Any]:
+    """A priced catalogue and a deal of the first salesperson (the quote tests' world). Here
+    rather than in tests/quotes/conftest.py: a second module named ``conftest`` would shadow
+    this one for the tests that import names from it."""
+    from quote_helpers import catalogue, make_deal
+
+    prices = {"widget": "100.00", "gadget": "33.33", "tiny": "0.05", "half": "0.125"}
+    cat = await catalogue(admin, prices)
+    a = sales_team["sales_a"]
+    customer = await factory.customer(a)
+    deal_id = await make_deal(db, a, customer["id"])
+    return {**cat, "customer": customer, "deal_id": deal_id, "team": sales_team}

@@ -11,13 +11,14 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from crm import __version__
+from crm import (
+    __version__,
+    wiring,  # noqa: F401  (every domain's handlers and plug-ins)
+)
 from crm.activities.router import router as activities_router
 from crm.approvals.router import router as approvals_router
-from crm.attachments import customers as _customer_attachments  # noqa: F401  (registers)
 from crm.attachments.router import router as attachments_router
 from crm.catalog.router import router as catalog_router
-from crm.contracts import handlers as contract_handlers  # noqa: F401  (subscribes to events)
 from crm.contracts.router import router as contracts_router
 from crm.core import redis
 from crm.core.db import Database
@@ -27,7 +28,6 @@ from crm.core.logging import configure as configure_logging
 from crm.core.metrics import METRICS_PATH, MetricsMiddleware, metrics_endpoint
 from crm.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from crm.core.permissions import register_principal_loader
-from crm.customers import search as customer_search  # noqa: F401  (registers its providers)
 from crm.customers.dedupe.router import router as dedupe_router
 from crm.customers.pool.router import router as pool_router
 from crm.customers.router import router as customers_router
@@ -38,10 +38,8 @@ from crm.identity.router import router as identity_router
 from crm.imports.router import router as imports_router
 from crm.leads.router import router as leads_router
 from crm.notifications.router import router as notifications_router
-from crm.orders import handlers as order_handlers  # noqa: F401  (subscribes to events)
 from crm.orders.router import router as orders_router
 from crm.quotes.router import router as quotes_router
-from crm.sales import pool as sales_pool  # noqa: F401  (registers the pool's open-deal rule)
 from crm.sales.router import router as sales_router
 from crm.search.router import router as search_router
 from crm.settings import Settings, get_settings

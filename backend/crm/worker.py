@@ -9,8 +9,8 @@ import structlog
 from arq import cron, func
 from sqlalchemy import select
 
+from crm import wiring  # noqa: F401  (every domain's handlers and plug-ins)
 from crm.activities.tasks import send_reminders
-from crm.contracts import handlers as contract_handlers  # noqa: F401  (subscribes to events)
 from crm.contracts.tasks import contract_reminders
 from crm.core import events, jobs, redis
 from crm.core.db import Database, utcnow
@@ -22,11 +22,7 @@ from crm.exports import service as export_service
 from crm.exports.tasks import run_export
 from crm.imports import service as import_service
 from crm.imports.tasks import run_import_commit, run_import_preview
-from crm.leads import assignment as _lead_assignment  # noqa: F401  (its event handler)
-from crm.orders import handlers as order_handlers  # noqa: F401  (subscribes to events)
 from crm.orders.tasks import overdue_instalment_reminders
-from crm.sales import pool as sales_pool  # noqa: F401  (registers the pool's open-deal rule)
-from crm.sales import triggers  # noqa: F401  (subscribes the stage triggers to deal events)
 from crm.settings import get_settings
 
 log = structlog.get_logger(__name__)

@@ -3,15 +3,14 @@ through calls (sales sits below contracts).
 
 - ``deal.won``: a draft contract from the deal's recommended (or matching) template, with the
   lines a registered provider gives (the accepted quote's) or one line for the deal itself.
-- ``deal.stage_changed``: entering a stage whose triggers hold
-  ``{"type": "recommend_contract_template"}`` records the matching template on the deal.
+- the stage trigger ``recommend_contract_template`` (registered with sales' trigger runner,
+  which runs it once per move): records the matching template on the deal.
 
 Both are idempotent: the outbox may deliver an event twice.
 """
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 
 import structlog
@@ -25,7 +24,8 @@ from crm.contracts.models import Contract, ContractTemplate
 from crm.core import audit, events
 from crm.core.events import OutboxEvent
 from crm.customers.models import Customer
-from crm.sales.models import Deal, Stage
+from crm.sales.models import Deal
+from crm.sales.triggers import TriggerContext, register_stage_trigger
 
 log = structlog.get_logger(__name__)
 RECOMMEND_TRIGGER = "recommend_contract_template"
@@ -76,28 +76,10 @@ async def draft_contract_for_won_deal(session: AsyncSession, event: OutboxEvent)
     log.info("contract_drafted_for_won_deal", deal_id=str(deal.id), contract=contract.number)
 
 
-def _stage_id(event: OutboxEvent) -> uuid.UUID | None:
-    raw = (event.payload or {}).get("to_stage_id")
-    try:
-        return uuid.UUID(str(raw)) if raw else None
-    except ValueError:
-        return None
-
-
-@events.handles("deal.stage_changed")
-async def recommend_contract_template(session: AsyncSession, event: OutboxEvent) -> None:
-    if event.object_id is None:
-        return
-    deal = (
-        await session.execute(select(Deal).where(Deal.id == event.object_id).with_for_update())
-    ).scalar_one_or_none()
-    if deal is None or deal.deleted_at is not None:
-        return
-    stage = await session.get(Stage, _stage_id(event) or deal.stage_id)
-    if stage is None or not any(
-        isinstance(t, dict) and t.get("type") == RECOMMEND_TRIGGER for t in stage.triggers or []
-    ):
-        return
+async def recommend_contract_template(session: AsyncSession, context: TriggerContext) -> None:
+    """The stage trigger ``recommend_contract_template`` (run once per move by sales' trigger
+    runner): records the template matching the deal's product line and amount on it."""
+    deal = context.deal
     template = await service.match_template(
         session, product_line=deal.product_line, amount=deal.amount, currency=deal.currency
     )
@@ -117,3 +99,6 @@ async def recommend_contract_template(session: AsyncSession, event: OutboxEvent)
         before=before,
         after={"recommended_contract_template_id": str(chosen) if chosen else None},
     )
+
+
+register_stage_trigger(RECOMMEND_TRIGGER, recommend_contract_template)

@@ -96,8 +96,10 @@ async def deal_lines(session: AsyncSession, deal_id: uuid.UUID) -> list[LineIn]:
     for provider in _providers:
         found = await provider(session, deal_id)
         if found:
+            # Built on the server (not user input): a folded quote discount may have more
+            # decimals than the API accepts from people.
             return [
-                LineIn(
+                LineIn.model_construct(
                     product_id=line.get("product_id"),
                     description=line["description"],
                     quantity=Decimal(str(line["quantity"])),

@@ -49,7 +49,7 @@ def email_field(example: str) -> ImportField:
     )
 
 
-def owner_field() -> ImportField:
+def owner_field(example: str = "sales@example.com") -> ImportField:
     """The owner by e-mail (or id), resolved within the importer's data scope."""
     return field(
         "owner_id",
@@ -58,7 +58,7 @@ def owner_field() -> ImportField:
         clean.text(320),
         "user",
         aliases=OWNER_ALIASES,
-        example="sales@example.com",
+        example=example,
     )
 
 

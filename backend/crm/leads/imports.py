@@ -11,7 +11,6 @@ from crm.core.importable import (
     CleanOptions,
     ColumnCleaner,
     Importable,
-    ImportField,
     MatchKey,
     add_field_provider,
     labels,
@@ -19,6 +18,13 @@ from crm.core.importable import (
 )
 from crm.customfields.importing import import_fields
 from crm.imports import columns as clean
+from crm.imports.standard_fields import (
+    email_field,
+    field,
+    notes_field,
+    owner_field,
+    phone_field,
+)
 from crm.leads.models import Lead
 
 _GRADES = {"A": "A", "B": "B", "C": "C", "高": "A", "中": "B", "低": "C"}
@@ -50,12 +56,6 @@ def _score() -> ColumnCleaner:
     return cleaner
 
 
-def _field(
-    key: str, en: str, zh: str, cleaner: object, kind: str = "text", **extra: object
-) -> ImportField:
-    return ImportField(key, labels(en, zh), kind, cleaner, **extra)  # type: ignore[arg-type]
-
-
 register(
     Importable(
         object_type="leads",
@@ -66,7 +66,7 @@ register(
         model=Lead,
         importer_owns=False,
         fields=(
-            _field(
+            field(
                 "person_name",
                 "Name",
                 "姓名",
@@ -74,7 +74,7 @@ register(
                 aliases=("联系人", "contact", "contact name", "full name", "name"),
                 example="李雷",
             ),
-            _field(
+            field(
                 "company_name",
                 "Company",
                 "公司名称",
@@ -82,26 +82,10 @@ register(
                 aliases=("公司", "企业名称", "company name", "organization"),
                 example="上海星辰科技有限公司",
             ),
-            _field("title", "Title", "职务", clean.text(100), aliases=("职位", "job title")),
-            _field(
-                "phone",
-                "Phone",
-                "电话",
-                clean.phone(),
-                "phone",
-                aliases=("手机", "手机号", "手机号码", "联系电话", "mobile", "telephone", "tel"),
-                example="138 0013 8000",
-            ),
-            _field(
-                "email",
-                "E-mail",
-                "邮箱",
-                clean.email(),
-                "email",
-                aliases=("电子邮件", "电子邮箱", "mail", "email address"),
-                example="li.lei@example.com",
-            ),
-            _field(
+            field("title", "Title", "职务", clean.text(100), aliases=("职位", "job title")),
+            phone_field(example="138 0013 8000"),
+            email_field(example="li.lei@example.com"),
+            field(
                 "source",
                 "Source",
                 "来源",
@@ -109,17 +93,17 @@ register(
                 aliases=("渠道", "线索来源", "channel", "lead source"),
                 example="展会",
             ),
-            _field("campaign", "Campaign", "活动", clean.text(200), aliases=("市场活动",)),
-            _field("province", "Province", "省份", clean.text(100), aliases=("省", "state")),
-            _field("city", "City", "城市", clean.text(100), aliases=("市",)),
-            _field(
+            field("campaign", "Campaign", "活动", clean.text(200), aliases=("市场活动",)),
+            field("province", "Province", "省份", clean.text(100), aliases=("省", "state")),
+            field("city", "City", "城市", clean.text(100), aliases=("市",)),
+            field(
                 "product_line",
                 "Product line",
                 "产品线",
                 clean.text(100),
                 aliases=("意向产品", "product", "product interest"),
             ),
-            _field(
+            field(
                 "grade",
                 "Grade",
                 "等级",
@@ -129,8 +113,8 @@ register(
                 example="A",
                 options=("A", "B", "C"),
             ),
-            _field("score", "Score", "评分", _score(), "number", aliases=("分数",), example="80"),
-            _field(
+            field("score", "Score", "评分", _score(), "number", aliases=("分数",), example="80"),
+            field(
                 "status",
                 "Status",
                 "状态",
@@ -140,16 +124,9 @@ register(
                 example="new",
                 options=("new", "contacted", "qualified", "unqualified"),
             ),
-            _field(
-                "owner_id",
-                "Owner",
-                "负责人",
-                clean.text(320),
-                "user",
-                aliases=("owner", "销售", "sales rep"),
-                example="",
-            ),
-            _field("notes", "Notes", "备注", clean.text(10_000), aliases=("说明", "remarks")),
+            # Rows without an owner go to the pool and through the assignment rules.
+            owner_field(example=""),
+            notes_field(),
         ),
         match_keys=(MatchKey("phone", "phone_e164"), MatchKey("email", "email")),
         updatable={
