@@ -160,6 +160,7 @@ async def test_default_columns_and_english_labels_from_accept_language(
         "Address",
         "Industry",
         "Source",
+        "Level",
         "Tags",
         "Owner",
         "Department",

@@ -98,8 +98,8 @@ async def test_custom_fields_are_cleaned_validated_and_stored(admin: Any, db: An
         },
         {
             "object_type": "customer",
-            "key": "level",
-            "label": {"en": "Level", "zh": "等级"},
+            "key": "rank",
+            "label": {"en": "Rank", "zh": "排名"},
             "field_type": "select",
             "options": [{"value": "A"}, {"value": "B"}],
         },
@@ -114,7 +114,7 @@ async def test_custom_fields_are_cleaned_validated_and_stored(admin: Any, db: An
         assert r.status_code == 201, r.text
     content = csv_bytes(
         [
-            ["客户名称", "合作日期", "等级", "席位"],
+            ["客户名称", "合作日期", "排名", "席位"],
             ["甲", "2024年3月5日", "A", "10"],
             ["乙", "45356", "B", ""],
             ["丙", "2024/13/45", "A", "3"],
@@ -125,20 +125,20 @@ async def test_custom_fields_are_cleaned_validated_and_stored(admin: Any, db: An
     assert item["suggested_mapping"] == {
         "0": "name",
         "1": "cf.since",
-        "2": "cf.level",
+        "2": "cf.rank",
         "3": "cf.seats",
     }
     previewed = await preview(admin, db, item)
     errors = {r["row"]: r["errors"] for r in await rows_of(admin, previewed, status="error")}
     assert sorted(errors) == [4, 5]
     assert "Since" in errors[4]  # the field's label in the previewer's language
-    assert "Level" in errors[5] and "Seats" in errors[5]
+    assert "Rank" in errors[5] and "Seats" in errors[5]
     await commit(admin, db, previewed)
     r = await admin.get("/api/v1/customers", params={"limit": 10, "sort": "name"})
     custom = {c["name"]: c["custom_fields"] for c in r.json()["items"]}
     assert custom == {
-        "甲": {"since": "2024-03-05", "level": "A", "seats": 10},
-        "乙": {"since": "2024-03-05", "level": "B"},
+        "甲": {"since": "2024-03-05", "rank": "A", "seats": 10},
+        "乙": {"since": "2024-03-05", "rank": "B"},
     }
 
 

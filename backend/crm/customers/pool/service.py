@@ -36,11 +36,9 @@ from crm.identity import repository as identity_repository
 from crm.identity import service as identity_service
 from crm.identity.models import Role, User, user_roles
 
-POOL_SORTS = {
-    "name": Customer.name,
-    "updated_at": Customer.updated_at,
-    "returned_to_pool_at": Customer.returned_to_pool_at,
-}
+# Keyset paging needs NOT NULL sort keys: a release or return also sets updated_at, so
+# "-updated_at" (the default) lists the most recently pooled first.
+POOL_SORTS = {"name": Customer.name, "updated_at": Customer.updated_at}
 POOL_DEFAULT_SORT = "-updated_at"
 POLICY_SORTS = {"created_at": PoolPolicy.created_at, "level": PoolPolicy.level}
 
