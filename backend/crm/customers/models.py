@@ -162,7 +162,7 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
     # the company currency (each order counts as total x its fx_rate).
     orders_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     revenue: Mapped[Decimal] = mapped_column(
-        Numeric(18, 2), default=Decimal("0"), server_default="0"
+        Numeric(18, 2), default=Decimal("0.00"), server_default="0"
     )
     first_purchase_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_purchase_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

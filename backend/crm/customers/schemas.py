@@ -166,7 +166,7 @@ class CustomerRead(BaseModel):
     updated_at: datetime
     # Lifetime figures from paid orders; revenue in the company currency.
     orders_count: int = 0
-    revenue: Decimal = Decimal("0")
+    revenue: Decimal = Decimal("0.00")
     first_purchase_at: datetime | None = None
     last_purchase_at: datetime | None = None
     custom_fields: dict[str, Any] = _custom_out("customer")

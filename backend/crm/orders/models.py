@@ -78,7 +78,7 @@ class Instalment(IdMixin, Base):
     due_date: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Numeric(18, 2))
     paid_amount: Mapped[Decimal] = mapped_column(
-        Numeric(18, 2), default=Decimal("0"), server_default="0"
+        Numeric(18, 2), default=Decimal("0.00"), server_default="0"
     )
 
 
