@@ -8,11 +8,13 @@ from typing import Any
 
 from sqlalchemy import select, text
 
+from contract_helpers import contract, order
 from crm.core.audit import AuditLog
 from crm.core.events import OutboxEvent
 from crm.core.recycle import DeletedRecord
 from crm.customers.dedupe.merge import customer_references
 from crm.customers.models import Contact, Customer
+from lead_helpers import lead
 from platform_helpers import assert_problem, error_locs, rows
 
 MERGE = "/api/v1/customers/merge"
@@ -193,6 +195,14 @@ async def test_every_reference_to_customers_in_the_schema_is_moved(
         files={"file": ("licence.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
     )
     assert licence.status_code == 201, licence.text
+    await contract(admin, other["id"])
+    await order(admin, other["id"])
+    converted = await lead(admin, person_name="Li Lei", owner_id=admin.user_id)
+    r = await admin.post(
+        f"/api/v1/leads/{converted['id']}/convert",
+        json={"customer_id": other["id"], "contact": None},
+    )
+    assert r.status_code == 200, r.text
     r = await admin.post(MERGE, json={"survivor_id": survivor["id"], "merged_ids": [other["id"]]})
     assert r.status_code == 200, r.text
     assert set(r.json()["moved"]) == moved_by_merge
@@ -200,6 +210,8 @@ async def test_every_reference_to_customers_in_the_schema_is_moved(
     assert moved_deal.json()["customer_id"] == survivor["id"]
     moved_task = await admin.get(f"/api/v1/tasks/{task.json()['id']}")
     assert moved_task.json()["related_id"] == survivor["id"]
+    moved_lead = await admin.get(f"/api/v1/leads/{converted['id']}")
+    assert moved_lead.json()["converted_customer_id"] == survivor["id"]
 
 
 async def test_undo_puts_everything_back(admin: Any, factory: Any, db: Any) -> None:
