@@ -65,7 +65,17 @@ async def test_rules_crud_order_and_validation(admin: Any, sales_team: dict[str,
     r = await manager.delete(f"/api/v1/lead-assignment-rules/{first['id']}")
     assert r.status_code == 204
     assert_problem(await manager.delete(f"/api/v1/lead-assignment-rules/{first['id']}"), 404)
-    assert_problem(await a.get("/api/v1/lead-assignment-rules"), 403)  # sales: no leads:assign
+    # Salespeople see how leads are routed but change nothing (no leads:assign).
+    assert (await a.get("/api/v1/lead-assignment-rules")).status_code == 200
+    assert_problem(
+        await a.post(
+            "/api/v1/lead-assignment-rules",
+            json={"name": "Mine", "target_kind": "user", "target_user_id": a.user_id},
+        ),
+        403,
+    )
+    assert_problem(await a.delete(f"/api/v1/lead-assignment-rules/{second['id']}"), 403)
+    assert_problem(await sales_team["service"].get("/api/v1/lead-assignment-rules"), 403)
 
 
 async def test_each_matcher_and_the_pool_fallback(db: Any, sales_team: dict[str, Any]) -> None:

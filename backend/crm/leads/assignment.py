@@ -212,13 +212,19 @@ async def assign_pool_leads(session: AsyncSession, lead_ids: Sequence[uuid.UUID]
     loads = await current_loads(
         session, sorted({m for rid in balanced for m in by_id[rid].members})
     )
+    # Turns in rule id order: concurrent batches lock the rules' rows in the same order.
+    first_turn = {
+        rid: await _take_turns(session, rid, len(matched[rid]))
+        for rid in sorted(matched)
+        if by_id[rid].kind == "round_robin"
+    }
     owners: list[tuple[Any, Rule, uuid.UUID]] = []
     for rule_id, group in matched.items():
         rule = by_id[rule_id]
         if rule.kind == "user":
             chosen = [rule.members[0]] * len(group)
         elif rule.kind == "round_robin":
-            first = await _take_turns(session, rule.id, len(group))
+            first = first_turn[rule_id]
             chosen = [rule.members[(first + i) % len(rule.members)] for i in range(len(group))]
         else:
             chosen = _least_loaded(rule.members, loads, len(group))

@@ -3843,7 +3843,7 @@ export interface components {
             orders_count: number;
             /**
              * Revenue
-             * @default 0
+             * @default 0.00
              */
             revenue: string;
             /** First Purchase At */
@@ -5831,7 +5831,7 @@ export interface components {
             orders_count: number;
             /**
              * Revenue
-             * @default 0
+             * @default 0.00
              */
             revenue: string;
             /** First Purchase At */
