@@ -44,7 +44,10 @@ async def _product_id(w: World) -> str:
 
 async def deal(w: World, owner: Actor) -> str:
     customer = await w.customer(owner)
-    return await make_deal(w.db, owner, customer["id"])
+    deal_id = await make_deal(w.db, owner, customer["id"])
+    # Known to the world, so the deal listings (checked in the same world) expect it.
+    w.remember("deal", deal_id, owner)
+    return deal_id
 
 
 async def quote(w: World, owner: Actor, *, submitted: bool = False) -> dict[str, Any]:
