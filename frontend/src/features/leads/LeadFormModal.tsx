@@ -1,11 +1,12 @@
 import { App, Col, Form, Input, InputNumber, Modal, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import type { LeadCreate } from '../../api/types';
+import type { LeadCreate, LeadRead, LeadUpdate } from '../../api/types';
 import { FormProblem } from '../../components/FormProblem';
-import { withoutBlanks } from '../../lib/formValues';
+import { blanksToNull, withoutBlanks } from '../../lib/formValues';
 import { useServerErrors } from '../../lib/useServerErrors';
-import { LEAD_GRADES, useCreateLead } from './api';
+import { useQueryClient } from '@tanstack/react-query';
+import { LEAD_GRADES, leadKeys, useCreateLead, useUpdateLead } from './api';
 
 interface LeadFormValues {
   person_name?: string;
@@ -23,17 +24,48 @@ interface LeadFormValues {
   notes?: string;
 }
 
-/** A new lead (left without owner: the assignment rules route it, or it waits in the pool). */
-export function LeadFormModal({ onClose }: { onClose: () => void }) {
+function toValues(lead: LeadRead | undefined): LeadFormValues {
+  if (!lead) return {};
+  const values: LeadFormValues = {};
+  for (const key of ['person_name', 'company_name', 'title', 'phone', 'email', 'source', 'campaign', 'province', 'city', 'product_line', 'notes'] as const) {
+    values[key] = lead[key] ?? undefined;
+  }
+  values.grade = (lead.grade as LeadCreate['grade']) ?? undefined;
+  values.score = lead.score;
+  return values;
+}
+
+/**
+ * A new lead (left without owner: the assignment rules route it, or it waits in the pool), or
+ * the edit of one (`lead`); server field errors land on the fields.
+ */
+export function LeadFormModal({ lead, onClose }: { lead?: LeadRead; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [form] = Form.useForm<LeadFormValues>();
   const { serverError, handleError, clear } = useServerErrors(form);
   const create = useCreateLead();
+  const update = useUpdateLead(lead?.id ?? '');
+  const queryClient = useQueryClient();
+
+  const reload = () => {
+    void queryClient.invalidateQueries({ queryKey: leadKeys.all });
+    onClose();
+  };
 
   const onSubmit = (values: LeadFormValues) => {
     clear();
+    if (lead) {
+      update.mutate({ ...(blanksToNull(values) as LeadUpdate), version: lead.version }, {
+        onSuccess: () => {
+          void message.success(t('common.saved'));
+          onClose();
+        },
+        onError: handleError,
+      });
+      return;
+    }
     create.mutate(withoutBlanks(values) as LeadCreate, {
       onSuccess: (lead) => {
         void message.success(t('common.saved'));
@@ -54,21 +86,21 @@ export function LeadFormModal({ onClose }: { onClose: () => void }) {
     <Modal
       open
       width={720}
-      title={t('leads.newTitle')}
+      title={lead ? t('leads.editTitle') : t('leads.newTitle')}
       okText={t('common.save')}
       cancelText={t('common.cancel')}
-      confirmLoading={create.isPending}
+      confirmLoading={create.isPending || update.isPending}
       onOk={() => form.submit()}
       onCancel={onClose}
       destroyOnHidden
       okButtonProps={{ 'data-testid': 'lead-submit' } as Record<string, string>}
     >
-      <FormProblem error={serverError} />
+      <FormProblem error={serverError} onReload={lead ? reload : undefined} />
       <Form<LeadFormValues>
         form={form}
         layout="vertical"
+        initialValues={toValues(lead)}
         onFinish={onSubmit}
-        onFinishFailed={() => undefined}
       >
         <Row gutter={12}>
           <Col span={12}>{text('person_name', 'lead-person-name')}</Col>

@@ -1,7 +1,17 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
-import type { LeadCreate, LeadGrade, LeadStatus } from '../../api/types';
+import type {
+  CustomerRead,
+  LeadAssignRequest,
+  LeadConvertRequest,
+  LeadConvertResult,
+  LeadCreate,
+  LeadGrade,
+  LeadStatus,
+  LeadUpdate,
+} from '../../api/types';
 import { PAGE_SIZE, useCursorList } from '../../lib/cursorList';
+import { ApiError, parseProblem } from '../../lib/problem';
 
 export const LEAD_STATUSES: readonly LeadStatus[] = ['new', 'contacted', 'qualified', 'unqualified', 'converted'];
 export const LEAD_GRADES: readonly LeadGrade[] = ['A', 'B', 'C'];
@@ -63,5 +73,90 @@ export function useCreateLead() {
 export function useClaimLead() {
   return useMutation({
     mutationFn: (id: string) => unwrap(api.POST('/api/v1/leads/{lead_id}/claim', { params: { path: { lead_id: id } } })),
+  });
+}
+
+export function useLead(id: string) {
+  return useQuery({
+    queryKey: leadKeys.detail(id),
+    queryFn: () => unwrap(api.GET('/api/v1/leads/{lead_id}', { params: { path: { lead_id: id } } })),
+  });
+}
+
+export function useLeadAssignments(id: string) {
+  return useCursorList([...leadKeys.detail(id), 'assignments'], (cursor) =>
+    unwrap(
+      api.GET('/api/v1/leads/{lead_id}/assignments', {
+        params: { path: { lead_id: id }, query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } },
+      }),
+    ),
+  );
+}
+
+/** After a write to one lead: every lead list and that lead's detail (with its history) are stale. */
+function useInvalidateLeads() {
+  const queryClient = useQueryClient();
+  return () => void queryClient.invalidateQueries({ queryKey: leadKeys.all });
+}
+
+export function useUpdateLead(id: string) {
+  const invalidate = useInvalidateLeads();
+  return useMutation({
+    mutationFn: (body: LeadUpdate) => unwrap(api.PATCH('/api/v1/leads/{lead_id}', { params: { path: { lead_id: id } }, body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useAssignLead(id: string) {
+  const invalidate = useInvalidateLeads();
+  return useMutation({
+    mutationFn: (body: LeadAssignRequest) => unwrap(api.POST('/api/v1/leads/{lead_id}/assign', { params: { path: { lead_id: id } }, body })),
+    onSuccess: invalidate,
+  });
+}
+
+/** A possible duplicate of the new customer, as the convert endpoint's 409 lists it. */
+export interface ConvertDuplicate {
+  customer: CustomerRead;
+  score: number;
+  reasons: string[];
+}
+
+/** The convert endpoint's 409 when the new customer looks like existing ones. */
+export class ConvertDuplicatesError extends ApiError {
+  readonly duplicates: ConvertDuplicate[];
+  readonly hiddenMatches: number;
+  constructor(error: ApiError, duplicates: ConvertDuplicate[], hiddenMatches: number) {
+    super(error.problem);
+    this.name = 'ConvertDuplicatesError';
+    this.duplicates = duplicates;
+    this.hiddenMatches = hiddenMatches;
+  }
+}
+
+export function useConvertLead(id: string) {
+  const invalidate = useInvalidateLeads();
+  return useMutation({
+    mutationFn: async (body: LeadConvertRequest): Promise<LeadConvertResult> => {
+      const { data, error, response } = await api.POST('/api/v1/leads/{lead_id}/convert', { params: { path: { lead_id: id } }, body });
+      if (response.ok) return data as LeadConvertResult;
+      const apiError = new ApiError(parseProblem(error, response));
+      const extra = (error ?? {}) as { duplicates?: unknown; hidden_matches?: unknown };
+      if (response.status === 409 && (Array.isArray(extra.duplicates) || typeof extra.hidden_matches === 'number')) {
+        const duplicates = Array.isArray(extra.duplicates) ? (extra.duplicates as ConvertDuplicate[]) : [];
+        throw new ConvertDuplicatesError(apiError, duplicates, typeof extra.hidden_matches === 'number' ? extra.hidden_matches : 0);
+      }
+      throw apiError;
+    },
+    onSuccess: invalidate,
+  });
+}
+
+/** Customers matching a search, for the "link an existing customer" picker. */
+export function useCustomerSearch(q: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['customers', 'list', 'lead-convert-picker', q],
+    queryFn: () => unwrap(api.GET('/api/v1/customers', { params: { query: { limit: 20, ...(q ? { q } : {}) } } })),
+    enabled,
   });
 }

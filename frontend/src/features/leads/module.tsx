@@ -1,6 +1,7 @@
 import { FunnelPlotOutlined, InboxOutlined } from '@ant-design/icons';
 import { guarded } from '../auth/guarded';
 import type { FeatureModule } from '../module';
+import { LeadDetailPage } from './LeadDetailPage';
 import { LeadListPage } from './LeadListPage';
 import { LeadPoolPage } from './LeadPoolPage';
 
@@ -8,6 +9,7 @@ export const leadsModule: FeatureModule = {
   routes: [
     { path: 'leads', element: guarded('leads:read', <LeadListPage />) },
     { path: 'leads/pool', element: guarded('leads:read', <LeadPoolPage />) },
+    { path: 'leads/:id', element: guarded('leads:read', <LeadDetailPage />) },
   ],
   nav: [
     { path: '/leads', labelKey: 'leads.nav.list', icon: <FunnelPlotOutlined />, permission: 'leads:read', placement: 'sales' },
