@@ -67,3 +67,6 @@ export type LeadAssignmentRead = Schemas['LeadAssignmentRead'];
 export type LeadAssignRequest = Schemas['crm__leads__schemas__AssignRequest'];
 export type LeadConvertRequest = Schemas['ConvertRequest'];
 export type LeadConvertResult = Schemas['ConvertResult'];
+export type LeadRuleRead = Schemas['RuleRead'];
+export type LeadRuleCreate = Schemas['RuleCreate'];
+export type LeadRuleUpdate = Schemas['RuleUpdate'];

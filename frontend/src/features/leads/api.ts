@@ -7,6 +7,8 @@ import type {
   LeadConvertResult,
   LeadCreate,
   LeadGrade,
+  LeadRuleCreate,
+  LeadRuleUpdate,
   LeadStatus,
   LeadUpdate,
 } from '../../api/types';
@@ -158,5 +160,46 @@ export function useCustomerSearch(q: string, enabled: boolean) {
     queryKey: ['customers', 'list', 'lead-convert-picker', q],
     queryFn: () => unwrap(api.GET('/api/v1/customers', { params: { query: { limit: 20, ...(q ? { q } : {}) } } })),
     enabled,
+  });
+}
+
+export const ruleKeys = { all: ['lead-assignment-rules'] as const };
+
+export function useLeadRules() {
+  return useQuery({
+    queryKey: ruleKeys.all,
+    queryFn: () => unwrap(api.GET('/api/v1/lead-assignment-rules')),
+  });
+}
+
+function useInvalidateRules() {
+  const queryClient = useQueryClient();
+  return () => void queryClient.invalidateQueries({ queryKey: ruleKeys.all });
+}
+
+export function useSaveLeadRule() {
+  const invalidate = useInvalidateRules();
+  return useMutation({
+    mutationFn: (input: { kind: 'update'; id: string; body: LeadRuleUpdate } | { kind: 'create'; body: LeadRuleCreate }) =>
+      input.kind === 'update'
+        ? unwrap(api.PATCH('/api/v1/lead-assignment-rules/{rule_id}', { params: { path: { rule_id: input.id } }, body: input.body }))
+        : unwrap(api.POST('/api/v1/lead-assignment-rules', { body: input.body })),
+    onSettled: invalidate,
+  });
+}
+
+export function useDeleteLeadRule() {
+  const invalidate = useInvalidateRules();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(api.DELETE('/api/v1/lead-assignment-rules/{rule_id}', { params: { path: { rule_id: id } } })),
+    onSettled: invalidate,
+  });
+}
+
+export function useReorderLeadRules() {
+  const invalidate = useInvalidateRules();
+  return useMutation({
+    mutationFn: (ruleIds: string[]) => unwrap(api.POST('/api/v1/lead-assignment-rules/reorder', { body: { rule_ids: ruleIds } })),
+    onSettled: invalidate,
   });
 }
