@@ -166,4 +166,27 @@ describe('converting a lead', () => {
     expect(within(links).getByTestId('convert-customer-link')).toHaveTextContent('Open the new customer');
     expect(within(links).queryByTestId('convert-deal-link')).not.toBeInTheDocument();
   });
+
+  it('links an existing customer picked by search, without contact', async () => {
+    const requests = stubLead(MANAGER, ({ method, path }) => {
+      if (path === '/api/v1/customers') return json({ items: [{ id: 'c-9', name: 'Acme Group' }], next_cursor: null });
+      if (method === 'POST' && path === '/api/v1/leads/l1/convert') return json({ ...RESULT, customer_id: 'c-9', deal_id: null });
+      return undefined;
+    });
+    const user = userEvent.setup();
+    renderApp('/leads/l1');
+
+    await user.click(await screen.findByTestId('lead-convert', undefined, SLOW));
+    await user.click(within(await screen.findByTestId('convert-customer-mode')).getByLabelText('Link an existing customer'));
+    await user.click(screen.getByTestId('convert-with-contact'));
+    await user.type(within(await screen.findByTestId('convert-customer-pick')).getByRole('combobox'), 'acme');
+    await user.click(await screen.findByTitle('Acme Group', undefined, SLOW));
+    expect(requests.some((r) => r.path === '/api/v1/customers' && r.url.searchParams.get('q') === 'acme')).toBe(true);
+    await user.click(screen.getByTestId('convert-submit'));
+
+    const links = await screen.findByTestId('convert-result', undefined, SLOW);
+    expect(within(links).getByTestId('convert-customer-link')).toHaveTextContent('Open the linked customer');
+    const body = JSON.parse(requests.find((r) => r.path === '/api/v1/leads/l1/convert')!.body);
+    expect(body).toEqual({ on_duplicate: 'refuse', customer_id: 'c-9', contact: null, deal: null });
+  });
 });

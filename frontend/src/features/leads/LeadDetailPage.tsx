@@ -10,22 +10,17 @@ import { LoadMore } from '../../components/LoadMore';
 import { NotFound } from '../../components/NotFound';
 import { QueryError } from '../../components/QueryError';
 import { isApiError, problemMessage, problemOf } from '../../lib/problem';
-import { useAllUsers } from '../admin/api';
 import { useAuth } from '../auth/AuthContext';
 import { useLead, useLeadAssignments, useUpdateLead } from './api';
 import { AssignLeadModal } from './AssignLeadModal';
 import { ConvertLeadModal } from './ConvertLeadModal';
 import { LeadFormModal } from './LeadFormModal';
 import { leadName, STATUS_COLORS } from './LeadTable';
+import { useUserName } from './userNames';
 
 type EditableStatus = NonNullable<LeadUpdate['status']>;
 const EDITABLE_STATUSES: EditableStatus[] = ['new', 'contacted', 'qualified', 'unqualified'];
 const time = (value: string | null) => (value ? dayjs(value).format('YYYY-MM-DD HH:mm') : '—');
-
-function useUserName() {
-  const users = useAllUsers();
-  return (id: string | null) => (id ? (users.data?.find((u) => u.id === id)?.full_name ?? id.slice(0, 8)) : '—');
-}
 
 function StatusControl({ lead }: { lead: LeadRead }) {
   const { t } = useTranslation();

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { json, meResponse, stubFetch } from '../../test/fetchMock';
 import { renderApp } from '../../test/renderApp';
-import { BOB_ID, READER, SALES, SLOW, USERS, lead } from './testData';
+import { BOB_ID, READER, SALES, SALES_NO_USERS, SLOW, USERS, lead } from './testData';
 
 describe('the lead list', () => {
   it('shows leads with their owner, filters them, and loads more with the cursor', async () => {
@@ -87,5 +87,19 @@ describe('the lead list', () => {
     renderApp('/leads');
     await screen.findAllByTestId('lead-list-open', undefined, SLOW);
     expect(screen.queryByTestId('lead-new')).not.toBeInTheDocument();
+  });
+
+  it('without users:read names only the signed-in owner and does not ask for the user list', async () => {
+    const requests = stubFetch(({ path }) => {
+      if (path === '/api/v1/auth/me') return json(meResponse(SALES_NO_USERS));
+      if (path === '/api/v1/leads') return json({ items: [lead('l1'), lead('l2', { owner_id: BOB_ID })], next_cursor: null, total: 2 });
+      return undefined;
+    });
+    renderApp('/leads');
+    await screen.findAllByTestId('lead-list-open', undefined, SLOW);
+    const table = screen.getByTestId('lead-list');
+    expect(within(table).getByText('Ada Admin')).toBeInTheDocument();
+    expect(within(table).getByText(BOB_ID.slice(0, 8))).toBeInTheDocument();
+    expect(requests.some((r) => r.path === '/api/v1/users')).toBe(false);
   });
 });

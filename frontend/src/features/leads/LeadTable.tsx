@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { LeadRead } from '../../api/types';
-import { useAllUsers } from '../admin/api';
+import { useUserName } from './userNames';
 
 export const STATUS_COLORS: Record<string, string> = {
   new: 'blue',
@@ -30,8 +30,7 @@ interface LeadTableProps {
 
 export function LeadTable({ rows, loading, action, showOwner = true, testId }: LeadTableProps) {
   const { t } = useTranslation();
-  const users = useAllUsers(showOwner);
-  const userName = (id: string) => users.data?.find((u) => u.id === id)?.full_name ?? id.slice(0, 8);
+  const userName = useUserName(showOwner);
 
   const columns: ColumnsType<LeadRead> = [
     {

@@ -3,9 +3,11 @@ import { ALL_PERMISSIONS } from '../../test/fetchMock';
 export const SLOW = { timeout: 10_000 };
 export const ME_ID = '00000000-0000-0000-0000-000000000001';
 export const BOB_ID = '00000000-0000-0000-0000-0000000000b0';
-export const SALES = [...ALL_PERMISSIONS, 'leads:read', 'leads:write'];
+export const SALES = [...ALL_PERMISSIONS, 'users:read', 'leads:read', 'leads:write'];
 export const MANAGER = [...SALES, 'leads:assign', 'deals:write'];
-export const READER = [...ALL_PERMISSIONS, 'leads:read'];
+export const READER = [...ALL_PERMISSIONS, 'users:read', 'leads:read'];
+/** A salesperson who may not list users. */
+export const SALES_NO_USERS = [...ALL_PERMISSIONS, 'leads:read', 'leads:write'];
 
 export function lead(id: string, extra: Record<string, unknown> = {}) {
   return {
