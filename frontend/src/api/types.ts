@@ -1,5 +1,5 @@
 // Named aliases for the schemas the SPA uses. Every type comes from the generated OpenAPI types.
-import type { components } from './schema';
+import type { components, paths } from './schema';
 
 type Schemas = components['schemas'];
 
@@ -56,3 +56,17 @@ export type ImportColumn = Schemas['ImportColumn'];
 export type ImportOptions = Schemas['ImportOptions'];
 export type ImportCommitRequest = Schemas['ImportCommitRequest'];
 export type ImportStatus = Schemas['ImportStatus'];
+// Leads
+export type LeadRead = Schemas['LeadRead'];
+export type LeadCreate = Schemas['LeadCreate'];
+export type LeadUpdate = Schemas['LeadUpdate'];
+/** Every lead status, `converted` included (what the list filters on). */
+export type LeadStatus = NonNullable<NonNullable<paths['/api/v1/leads']['get']['parameters']['query']>['status']>;
+export type LeadGrade = NonNullable<LeadCreate['grade']>;
+export type LeadAssignmentRead = Schemas['LeadAssignmentRead'];
+export type LeadAssignRequest = Schemas['crm__leads__schemas__AssignRequest'];
+export type LeadConvertRequest = Schemas['ConvertRequest'];
+export type LeadConvertResult = Schemas['ConvertResult'];
+export type LeadRuleRead = Schemas['RuleRead'];
+export type LeadRuleCreate = Schemas['RuleCreate'];
+export type LeadRuleUpdate = Schemas['RuleUpdate'];
