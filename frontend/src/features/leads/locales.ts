@@ -101,7 +101,7 @@ const en = {
     hiddenMatches: '{{count}} more possible matches are outside your data scope.',
     customerCreated: 'Open the new customer',
     customerLinked: 'Open the linked customer',
-    openDeal: 'Open the deal',
+    dealCreated: 'A deal was opened in the default pipeline',
     contactCreated: 'A contact was added to the customer.',
   },
   rules: {
@@ -234,7 +234,7 @@ const zh: typeof en = {
     hiddenMatches: '另有 {{count}} 个可能重复的客户不在你的数据范围内。',
     customerCreated: '打开新客户',
     customerLinked: '打开关联的客户',
-    openDeal: '打开商机',
+    dealCreated: '已在默认销售流程中创建商机',
     contactCreated: '已为客户添加联系人。',
   },
   rules: {
