@@ -121,15 +121,6 @@ async def list_activities(
 # --- checks on what a write refers to -------------------------------------------------------------
 
 
-async def _customer_for_write(
-    session: AsyncSession, principal: Principal, customer_id: uuid.UUID
-) -> Customer:
-    try:
-        return await customer_service.get_customer(session, principal, customer_id)
-    except NotFound as exc:
-        raise _invalid("customer_id", "No such customer.") from exc
-
-
 async def _check_contacts(
     session: AsyncSession, customer_id: uuid.UUID, field: str, contact_ids: Sequence[uuid.UUID]
 ) -> None:
@@ -222,7 +213,7 @@ def _payload(activity: Activity) -> dict[str, Any]:
 async def create_activity(
     session: AsyncSession, principal: Principal, *, data: ActivityCreate
 ) -> Activity:
-    customer = await _customer_for_write(session, principal, data.customer_id)
+    customer = await customer_service.referenced_customer(session, principal, data.customer_id)
     if data.contact_id is not None:
         await _check_contacts(session, customer.id, "contact_id", [data.contact_id])
     await _check_contacts(

@@ -181,10 +181,9 @@ async def _check_related(
     if (related_type is None) != (related_id is None):
         raise _invalid("related_id", "Give related_type and related_id together.")
     if related_type == "customer" and related_id is not None:
-        try:
-            await customer_service.get_customer(session, principal, related_id)
-        except NotFound as exc:
-            raise _invalid("related_id", "No such customer.") from exc
+        await customer_service.referenced_customer(
+            session, principal, related_id, field="related_id"
+        )
 
 
 def _check_recurrence(task: Task) -> None:

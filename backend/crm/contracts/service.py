@@ -326,17 +326,6 @@ async def build_contract(
     return contract
 
 
-async def _visible_customer(
-    session: AsyncSession, principal: Principal, customer_id: uuid.UUID
-) -> Customer:
-    try:
-        return await customer_service.get_customer(session, principal, customer_id)
-    except NotFound as exc:
-        raise Unprocessable(
-            "No such customer.", errors=[field_error("customer_id", "No such customer.")]
-        ) from exc
-
-
 async def _template_for(session: AsyncSession, template_id: uuid.UUID) -> ContractTemplate:
     template = await session.get(ContractTemplate, template_id)
     if template is None or not template.active:
@@ -361,7 +350,7 @@ async def ensure_visible(session: AsyncSession, principal: Principal, obj: Any) 
 async def create_contract(
     session: AsyncSession, principal: Principal, *, data: ContractCreate
 ) -> Contract:
-    customer = await _visible_customer(session, principal, data.customer_id)
+    customer = await customer_service.referenced_customer(session, principal, data.customer_id)
     template = await _template_for(session, data.template_id) if data.template_id else None
     contract = await build_contract(
         session,

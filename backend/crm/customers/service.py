@@ -66,6 +66,23 @@ async def get_customer(
     return customer
 
 
+async def referenced_customer(
+    session: AsyncSession,
+    principal: Principal,
+    customer_id: uuid.UUID,
+    *,
+    field: str = "customer_id",
+) -> Customer:
+    """The customer another record's write refers to (a deal's, an order's ...): one the caller
+    may see, else 422 on ``field`` (a reference in a body is invalid input, not a missing page)."""
+    try:
+        return await get_customer(session, principal, customer_id)
+    except NotFound as exc:
+        raise Unprocessable(
+            "No such customer.", errors=[field_error(field, "No such customer.")]
+        ) from exc
+
+
 def search_clause(q: str) -> Any:
     """Partial match on name or e-mail, and on the phone number in any format."""
     clauses = [text_contains(Customer.name, q), text_contains(Customer.email, q)]

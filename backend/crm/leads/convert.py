@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.core import audit
 from crm.core.changes import record_change
 from crm.core.db import utcnow
-from crm.core.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error
+from crm.core.errors import Conflict, Forbidden, Unprocessable, field_error
 from crm.core.permissions import Principal
 from crm.customers import service as customer_service
 from crm.customers.dedupe import service as dedupe_service
@@ -104,12 +104,8 @@ async def _customer(
     owner_id: uuid.UUID,
 ) -> tuple[Customer, bool]:
     if data.customer_id is not None:
-        try:
-            return await customer_service.get_customer(session, principal, data.customer_id), False
-        except NotFound as exc:
-            raise Unprocessable(
-                "No such customer.", errors=[field_error("customer_id", "No such customer.")]
-            ) from exc
+        customer = await customer_service.referenced_customer(session, principal, data.customer_id)
+        return customer, False
     _require(principal, "customers:write")
     new = data.customer or _customer_from_lead(lead, owner_id)
     if new.owner_id is None:

@@ -255,12 +255,7 @@ async def _build_order(
 
 async def create_order(session: AsyncSession, principal: Principal, *, data: OrderCreate) -> Order:
     """A direct order; it belongs to the customer's owner."""
-    try:
-        customer = await customer_service.get_customer(session, principal, data.customer_id)
-    except NotFound as exc:
-        raise Unprocessable(
-            "No such customer.", errors=[field_error("customer_id", "No such customer.")]
-        ) from exc
+    customer = await customer_service.referenced_customer(session, principal, data.customer_id)
     return await _build_order(
         session,
         principal,

@@ -23,7 +23,7 @@ from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
 from crm.core.pagination import PageParams, paginate, select_columns, text_contains
 from crm.core.permissions import Principal, readable
 from crm.customers import service as customer_service
-from crm.customers.models import Contact, Customer
+from crm.customers.models import Contact
 from crm.identity import service as identity_service
 from crm.identity.models import User
 from crm.sales.models import Deal, DealStageChange, Pipeline, Stage
@@ -208,15 +208,6 @@ async def list_deals(
     )
 
 
-async def _visible_customer(
-    session: AsyncSession, principal: Principal, customer_id: uuid.UUID
-) -> Customer:
-    try:
-        return await customer_service.get_customer(session, principal, customer_id)
-    except NotFound as exc:
-        raise _invalid("customer_id", "No such customer.") from exc
-
-
 async def _check_contact(
     session: AsyncSession, contact_id: uuid.UUID | None, customer_id: uuid.UUID
 ) -> None:
@@ -258,7 +249,7 @@ async def _pipeline_for_new_deal(session: AsyncSession, pipeline_id: uuid.UUID |
 
 
 async def create_deal(session: AsyncSession, principal: Principal, *, data: DealCreate) -> Deal:
-    customer = await _visible_customer(session, principal, data.customer_id)
+    customer = await customer_service.referenced_customer(session, principal, data.customer_id)
     await _check_contact(session, data.contact_id, customer.id)
     owner = await _owner(session, data.owner_id or principal.user_id)
     pipeline = await _pipeline_for_new_deal(session, data.pipeline_id)
