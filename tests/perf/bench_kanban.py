@@ -6,20 +6,25 @@ default pipeline, customers and N deals bulk-loaded with COPY, spread over the p
 open stages (a few won and lost besides), each owned by its customer's owner. Starts the real
 API (uvicorn, one process), signs in as a sales manager (scope `department_tree`, a quarter of
 the deals) and a salesperson (scope `own`), and measures the board (20 cards per column) and
-the next page of one column. Target: p99 < 100 ms. Misses are reported, not raised.
+the next page of one column, alternating in rounds with the baseline: the service's own two
+statements (crm.sales.board.totals_statement / cards_statement, with the caller's scope) on a
+plain asyncpg pool, answered as JSON. Prints both and the API/raw throughput ratio. Target:
+p99 < 100 ms. Misses are reported, not raised.
 
   .venv/bin/python tests/perf/bench_kanban.py [--deals N] [--requests N] [--concurrency N]
-                                              [--explain] [--reseed]
+                                              [--rounds N] [--reseed]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -32,10 +37,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 import load  # noqa: E402
+import queries  # noqa: E402
 import run  # noqa: E402
 import seed  # noqa: E402
 from server import api_server  # noqa: E402
 
+from crm.core.db import PLANNER_SETTINGS  # noqa: E402
+from crm.core.pagination import encode_cursor  # noqa: E402
 from dbutil import recreate_database  # noqa: E402
 
 DATABASE = "crm_bench_kanban"
@@ -161,6 +169,15 @@ def prepare_database(db_url: str, deals: int, reseed: bool) -> str:
 # --- measuring --------------------------------------------------------------------------------
 
 
+@dataclass
+class Cell:
+    role: str
+    scenario: str
+    on_board: int
+    api: load.Figures
+    raw: load.Figures
+
+
 def board_operation(
     client: httpx.AsyncClient, token: str, path: str, params: dict[str, Any]
 ) -> Any:
@@ -174,20 +191,105 @@ def board_operation(
     return op
 
 
-async def measure(
-    args: argparse.Namespace, db_url: str, base_url: str
-) -> list[tuple[str, str, int, load.Figures]]:
+@dataclass(frozen=True)
+class RawBoard:
+    """The board's two statements exactly as the service builds them (crm.sales.board), with
+    the caller's scope, compiled for asyncpg: the baseline the API is compared with."""
+
+    totals: tuple[str, tuple[Any, ...]]
+    cards: tuple[str, tuple[Any, ...]]
+    limit: int
+
+    async def answer(self, conn: asyncpg.Connection) -> dict[str, Any]:
+        totals = await conn.fetch(self.totals[0], *self.totals[1])
+        cards = await conn.fetch(self.cards[0], *self.cards[1])
+        columns: dict[Any, dict[str, Any]] = {}
+        for row in totals:
+            column = columns.setdefault(row[0], {"count": 0, "totals": [], "cards": []})
+            column["count"] += row[2]
+            column["totals"].append({"currency": row[1], "amount": row[3]})
+        for card in cards:
+            columns.setdefault(card["stage_id"], {"count": 0, "totals": [], "cards": []})
+            columns[card["stage_id"]]["cards"].append(dict(card))
+        for column in columns.values():
+            rows = column["cards"]
+            column["cards"] = rows[: self.limit]
+            column["next_cursor"] = (
+                encode_cursor(
+                    "-updated_at", rows[self.limit - 1]["updated_at"], rows[self.limit - 1]["id"]
+                )
+                if len(rows) > self.limit
+                else None
+            )
+        return {"columns": [{"stage_id": str(k), **v} for k, v in columns.items()]}
+
+
+def raw_board(
+    principal: Any, pipeline_id: Any, columns: list[dict[str, Any]], params: dict[str, Any]
+) -> RawBoard:
+    from crm.sales import board
+
+    stage_ids = [
+        uuid.UUID(c["stage"]["id"])
+        for c in columns
+        if c["count"] and (params.get("stage_id") in (None, c["stage"]["id"]))
+    ]
+    cards = board.cards_statement(
+        principal, pipeline_id, stage_ids, limit=CARDS, cursor=params.get("cursor")
+    )
+    return RawBoard(
+        totals=queries.compile_statement(board.totals_statement(principal, pipeline_id)),
+        cards=queries.compile_statement(cards),
+        limit=CARDS,
+    )
+
+
+def raw_operation(pool: asyncpg.Pool, raw: RawBoard) -> Any:
+    async def op() -> None:
+        async with pool.acquire() as conn:
+            json.dumps(await raw.answer(conn), default=str, ensure_ascii=False).encode()
+
+    return op
+
+
+async def check_same_cards(
+    client: httpx.AsyncClient,
+    token: str,
+    path: str,
+    params: dict[str, Any],
+    pool: Any,
+    raw: RawBoard,
+) -> None:
+    """The API and the raw statements must show the same cards (else the comparison is moot)."""
+    response = await client.get(path, params=params, headers={"Authorization": f"Bearer {token}"})
+    api_cards = [card["id"] for c in response.json()["columns"] for card in c["cards"]]
+    async with pool.acquire() as conn:
+        answer = await raw.answer(conn)
+    raw_cards = [str(card["id"]) for c in answer["columns"] for card in c["cards"]]
+    if sorted(api_cards) != sorted(raw_cards):
+        raise load.RequestFailed(f"kanban {params}: API and raw cards differ")
+
+
+async def measure(args: argparse.Namespace, db_url: str, base_url: str) -> list[Cell]:
     plain, kw = run._connect_kwargs(db_url)
-    conn = await asyncpg.connect(plain, **kw)
-    pipeline_id = await conn.fetchval("SELECT id FROM pipelines WHERE is_default")
-    await conn.close()
+    # The raw side runs with the application's own connection settings: same planner.
+    pool = await asyncpg.create_pool(
+        plain,
+        min_size=args.concurrency,
+        max_size=args.concurrency,
+        server_settings=PLANNER_SETTINGS,
+        **kw,
+    )
+    pipeline_id = await pool.fetchval("SELECT id FROM pipelines WHERE is_default")
     path = f"/api/v1/pipelines/{pipeline_id}/kanban"
     limits = httpx.Limits(max_connections=args.concurrency)
     client = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30, trust_env=False)
-    results: list[tuple[str, str, int, load.Figures]] = []
+    cells: list[Cell] = []
     try:
         for role in run.ROLES:
             token = await run.login(client, role.email)
+            user_id = await pool.fetchval("SELECT id FROM users WHERE email = $1", role.email)
+            principal = await queries.load_principal(db_url, user_id)
             first = await client.get(
                 path, params={"limit": CARDS}, headers={"Authorization": f"Bearer {token}"}
             )
@@ -204,45 +306,56 @@ async def measure(
                     "cursor": paged["next_cursor"],
                 }
             for name, params in scenarios.items():
-                figures = await load.run_load(
+                raw = raw_board(principal, pipeline_id, columns, params)
+                await check_same_cards(client, token, path, params, pool, raw)
+                api, baseline = await load.compare(
                     board_operation(client, token, path, params),
+                    raw_operation(pool, raw),
                     requests=args.requests,
                     concurrency=args.concurrency,
                     warmup=args.warmup,
                     time_limit=args.time_limit,
+                    rounds=args.rounds,
                 )
                 print(
-                    f"  {role.name:<8} {name:<14} {on_board:>7,} deals  {figures.rate:6.0f}/s  "
-                    f"p50 {figures.p50:5.1f} ms  p99 {figures.p99:5.1f} ms",
+                    f"  {role.name:<8} {name:<14} {on_board:>7,} deals  API {api.rate:6.0f}/s "
+                    f"p50 {api.p50:5.1f} p99 {api.p99:5.1f} ms  raw {baseline.rate:6.0f}/s "
+                    f"p99 {baseline.p99:5.1f} ms",
                     flush=True,
                 )
-                results.append((role.name, name, on_board, figures))
+                cells.append(Cell(role.name, name, on_board, api, baseline))
     finally:
         await client.aclose()
-    return results
+        await pool.close()
+    return cells
 
 
-def report(results: list[tuple[str, str, int, load.Figures]], args: argparse.Namespace) -> None:
+def report(cells: list[Cell], args: argparse.Namespace) -> None:
     print()
     print(
         f"GET /api/v1/pipelines/{{id}}/kanban — {args.deals:,} open deals, {args.requests} "
-        f"requests per cell after {args.warmup} warm-up, concurrency {args.concurrency}"
+        f"requests per side after {args.warmup} warm-up, concurrency {args.concurrency}, API and "
+        f"raw (the service's two statements on plain asyncpg, JSON-encoded) alternating in "
+        f"{args.rounds} rounds"
     )
     header = (
-        f"{'role':<8} {'scenario':<14} {'on board':>9} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}"
+        f"{'role':<8} {'scenario':<14} {'on board':>9} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'raw/s':>7} {'raw p99':>7} {'API/raw':>7}"
     )
     print(header + "  target")
     print("-" * (len(header) + 20))
     misses = 0
-    for role, name, on_board, f in results:
-        ok = f.p99 < P99_TARGET_MS
+    for c in cells:
+        ok = c.api.p99 < P99_TARGET_MS
         misses += not ok
+        ratio = c.api.rate / c.raw.rate if c.raw.rate else 0.0
         print(
-            f"{role:<8} {name:<14} {on_board:>9,} {f.rate:7.0f} {f.p50:7.1f} {f.p99:7.1f}  "
+            f"{c.role:<8} {c.scenario:<14} {c.on_board:>9,} {c.api.rate:7.0f} {c.api.p50:7.1f} "
+            f"{c.api.p99:7.1f} {c.raw.rate:7.0f} {c.raw.p99:7.1f} {ratio:7.2f}  "
             f"p99<{P99_TARGET_MS:.0f}ms {'ok' if ok else 'MISS'}"
         )
     print()
-    print(f"{len(results)} cells, {misses} missing the p99 target.")
+    print(f"{len(cells)} cells, {misses} missing the p99 target.")
 
 
 def parse_args() -> argparse.Namespace:
@@ -252,6 +365,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=100, help="untimed requests first")
     parser.add_argument("--concurrency", type=int, default=4, help="requests in flight")
     parser.add_argument("--time-limit", type=float, default=60, help="seconds at most per cell")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="API and raw alternate in this many rounds"
+    )
     parser.add_argument("--reseed", action="store_true", help="seed again even if seeded")
     return parser.parse_args()
 

@@ -45,15 +45,20 @@ def _open_deals(principal: Principal, pipeline_id: uuid.UUID) -> Any:
     )
 
 
-async def _totals(
-    session: AsyncSession, principal: Principal, pipeline_id: uuid.UUID
-) -> dict[uuid.UUID, tuple[int, list[AmountTotal]]]:
-    rows = await session.execute(
+def totals_statement(principal: Principal, pipeline_id: uuid.UUID) -> Select[Any]:
+    """Count and amount of the open deals the caller sees, per stage and currency."""
+    return (
         select(Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.amount))
         .where(*_open_deals(principal, pipeline_id))
         .group_by(Deal.stage_id, Deal.currency)
         .order_by(Deal.stage_id, Deal.currency)
     )
+
+
+async def _totals(
+    session: AsyncSession, principal: Principal, pipeline_id: uuid.UUID
+) -> dict[uuid.UUID, tuple[int, list[AmountTotal]]]:
+    rows = await session.execute(totals_statement(principal, pipeline_id))
     found: dict[uuid.UUID, tuple[int, list[AmountTotal]]] = {}
     for stage_id, currency, count, amount in rows:
         total, amounts = found.get(stage_id, (0, []))
@@ -81,6 +86,23 @@ def _column_statement(
     return stmt.order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(limit + 1)
 
 
+def cards_statement(
+    principal: Principal,
+    pipeline_id: uuid.UUID,
+    stage_ids: list[uuid.UUID],
+    *,
+    limit: int,
+    cursor: str | None,
+) -> Any:
+    """The first page (or the page after ``cursor``) of each column, in ONE statement: the
+    columns' statements joined by UNION ALL, each keeping its own ORDER BY and LIMIT."""
+    statements = [
+        _column_statement(principal, pipeline_id, stage_id, limit=limit, cursor=cursor)
+        for stage_id in stage_ids
+    ]
+    return statements[0] if len(statements) == 1 else union_all(*statements)
+
+
 async def _cards(
     session: AsyncSession,
     principal: Principal,
@@ -90,15 +112,9 @@ async def _cards(
     limit: int,
     cursor: str | None,
 ) -> dict[uuid.UUID, tuple[list[KanbanCard], str | None]]:
-    """The first page (or the page after ``cursor``) of each column, in ONE round trip: the
-    columns' statements joined by UNION ALL, each keeping its own ORDER BY and LIMIT."""
     if not stage_ids:
         return {}
-    statements = [
-        _column_statement(principal, pipeline_id, stage_id, limit=limit, cursor=cursor)
-        for stage_id in stage_ids
-    ]
-    stmt = statements[0] if len(statements) == 1 else union_all(*statements)
+    stmt = cards_statement(principal, pipeline_id, stage_ids, limit=limit, cursor=cursor)
     by_stage: dict[uuid.UUID, list[KanbanCard]] = defaultdict(list)
     for row in (await session.execute(stmt)).all():
         by_stage[row.stage_id].append(KanbanCard.model_validate(row._mapping))
