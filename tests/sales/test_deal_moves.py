@@ -15,6 +15,7 @@ from crm.core.audit import AuditLog
 from crm.core.events import OutboxEvent
 from crm.sales import triggers  # importing it subscribes the stage triggers, as the worker does
 from crm.sales.models import Deal, DealStageChange, DealTriggerRun
+from customfields.helpers import define
 from platform_helpers import assert_problem, count, rows
 from sales.helpers import attach, deal, default_pipeline, move, stage
 
@@ -32,6 +33,7 @@ async def test_gate_names_every_missing_item_and_writes_nothing(
 ) -> None:
     sales = await factory.user("sales")
     pipeline = await default_pipeline(admin)
+    await define(admin, "budget", "text", object_type="deal")
     # Require a field too, so one refusal names fields and attachments together.
     needs = stage(pipeline, "needs_confirmed")
     r = await admin.patch(

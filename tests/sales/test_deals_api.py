@@ -7,11 +7,13 @@ from typing import Any
 
 from conftest import Api, Factory
 from crm.core.audit import AuditLog
+from customfields.helpers import define
 from platform_helpers import assert_problem, count
 from sales.helpers import attach, deal, default_pipeline, move
 
 
 async def test_create_read_update_delete_restore(admin: Api, factory: Factory, db: Any) -> None:
+    await define(admin, "budget", "text", object_type="deal")
     customer = await factory.customer(admin)
     pipeline = await default_pipeline(admin)
     r = await admin.post(
@@ -72,6 +74,33 @@ async def test_validation(admin: Api, factory: Factory) -> None:
         )
         body = assert_problem(r, 422)
         assert any(e["loc"][-1] == field for e in body["errors"]), (field, body)
+
+
+async def test_custom_values_are_validated_against_the_deal_field_definitions(
+    admin: Api, factory: Factory
+) -> None:
+    await define(admin, "tier", "select", object_type="deal", options=[{"value": "gold"}])
+    await define(admin, "seats", "number", object_type="deal")
+    customer = await factory.customer(admin)
+    body = {"name": "X", "customer_id": customer["id"]}
+
+    r = await admin.post("/api/v1/deals", json={**body, "custom_fields": {"tier": "tin"}})
+    assert [e["loc"][-1] for e in assert_problem(r, 422)["errors"]] == ["tier"]
+    r = await admin.post("/api/v1/deals", json={**body, "custom_fields": {"nope": 1}})
+    assert [e["loc"][-1] for e in assert_problem(r, 422)["errors"]] == ["nope"]
+
+    r = await admin.post(
+        "/api/v1/deals", json={**body, "custom_fields": {"tier": "gold", "seats": 12}}
+    )
+    assert r.status_code == 201, r.text
+    created = r.json()
+    path = f"/api/v1/deals/{created['id']}"
+    r = await admin.patch(path, json={"custom_fields": {"seats": "many"}})
+    assert [e["loc"][-1] for e in assert_problem(r, 422)["errors"]] == ["seats"]
+    # A merge: null removes a value, keys left out stay.
+    r = await admin.patch(path, json={"custom_fields": {"seats": None}})
+    assert r.status_code == 200, r.text
+    assert r.json()["custom_fields"] == {"tier": "gold"}
 
 
 async def test_scope_on_every_deal_route(factory: Factory, sales_team: dict[str, Any]) -> None:

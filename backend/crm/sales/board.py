@@ -45,7 +45,9 @@ def _open_deals(principal: Principal, pipeline_id: uuid.UUID) -> Any:
     )
 
 
-def totals_statement(principal: Principal, pipeline_id: uuid.UUID) -> Select[Any]:
+def totals_statement(
+    principal: Principal, pipeline_id: uuid.UUID
+) -> Select[uuid.UUID, str, int, Decimal]:
     """Count and amount of the open deals the caller sees, per stage and currency."""
     return (
         select(Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.amount))

@@ -7,7 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from crm.customers.schemas import _custom_in, _custom_out, _custom_patch
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 StageKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,49}$")]
@@ -120,15 +122,6 @@ class PipelineRead(_Read):
 # --- deals ------------------------------------------------------------------------------------
 
 
-def _custom_field(default: Any) -> Any:
-    return Field(
-        default=default,
-        max_length=200,
-        description="Custom values by key (stage gates may require `custom.<key>`). "
-        "An update merges: keys given are set, null removes a value.",
-    )
-
-
 class DealCreate(_Write):
     name: Name
     customer_id: uuid.UUID
@@ -140,7 +133,7 @@ class DealCreate(_Write):
     product_line: Short | None = None
     notes: LongText | None = None
     owner_id: uuid.UUID | None = Field(default=None, description="Default: you")
-    custom_fields: dict[str, Any] = _custom_field({})
+    custom_fields: dict[str, Any] = _custom_in("deal")
 
 
 class DealUpdate(_Write):
@@ -154,7 +147,7 @@ class DealUpdate(_Write):
     product_line: Short | None = None
     notes: LongText | None = None
     owner_id: uuid.UUID | None = None
-    custom_fields: dict[str, Any] | None = _custom_field(None)
+    custom_fields: dict[str, Any] | None = _custom_patch("deal")
     version: int | None = None
 
 
@@ -175,7 +168,7 @@ class DealRead(_Read):
     stage_entered_at: datetime
     closed_at: datetime | None
     recommended_contract_template_id: uuid.UUID | None
-    custom_fields: dict[str, Any] = Field(validation_alias=AliasChoices("custom", "custom_fields"))
+    custom_fields: dict[str, Any] = _custom_out("deal")
     owner_id: uuid.UUID | None
     department_id: uuid.UUID | None
     version: int

@@ -22,10 +22,12 @@ from crm.core.db import utcnow
 from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
 from crm.core.pagination import PageParams, paginate, select_columns, text_contains
 from crm.core.permissions import Principal, readable
+from crm.customers import fields as custom_fields
 from crm.customers import service as customer_service
 from crm.customers.models import Contact
 from crm.identity import service as identity_service
 from crm.identity.models import User
+from crm.sales import fields as _deal_fields  # noqa: F401  (registers deals' custom fields)
 from crm.sales.models import Deal, DealStageChange, Pipeline, Stage
 from crm.sales.schemas import (
     DealCreate,
@@ -267,20 +269,10 @@ async def create_deal(session: AsyncSession, principal: Principal, *, data: Deal
         expected_close_date=data.expected_close_date,
         product_line=data.product_line,
         notes=data.notes,
-        custom=data.custom_fields,
+        custom=await custom_fields.custom_for_create(session, "deal", data.custom_fields),
     )
     await _ensure_still_visible(session, principal, deal)
     return deal
-
-
-def _merge_custom(existing: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(existing)
-    for key, value in incoming.items():
-        if value is None:
-            merged.pop(key, None)
-        else:
-            merged[key] = value
-    return merged
 
 
 async def update_deal(
@@ -303,7 +295,9 @@ async def update_deal(
     for key, value in changes.items():
         setattr(deal, key, value)
     if data.custom_fields is not None:
-        deal.custom = _merge_custom(deal.custom, data.custom_fields)
+        deal.custom = await custom_fields.custom_for_update(
+            session, "deal", data.custom_fields, deal.custom
+        )
     if "owner_id" in data.model_fields_set and data.owner_id != deal.owner_id:
         if data.owner_id is None:
             raise _invalid("owner_id", "A deal needs an owner.")

@@ -3959,10 +3959,9 @@ export interface components {
             owner_id?: string | null;
             /**
              * Custom Fields
-             * @description Custom values by key (stage gates may require `custom.<key>`). An update merges: keys given are set, null removes a value.
-             * @default {}
+             * @description Custom field values by key. Definitions (keys, types, options, required): `GET /api/v1/custom-fields?object_type=deal`. JSON forms: text, select and user (a user id) as strings, number as an integer, decimal as a string ("12.50"), date as "YYYY-MM-DD", boolean, multi_select as a list of option values. An update merges: keys given are set, null removes a value, keys left out stay.
              */
-            custom_fields: {
+            custom_fields?: {
                 [key: string]: unknown;
             };
         };
@@ -4031,7 +4030,10 @@ export interface components {
             closed_at: string | null;
             /** Recommended Contract Template Id */
             recommended_contract_template_id: string | null;
-            /** Custom Fields */
+            /**
+             * Custom Fields
+             * @description Custom field values by key. Definitions (keys, types, options, required): `GET /api/v1/custom-fields?object_type=deal`. JSON forms: text, select and user (a user id) as strings, number as an integer, decimal as a string ("12.50"), date as "YYYY-MM-DD", boolean, multi_select as a list of option values. An update merges: keys given are set, null removes a value, keys left out stay.
+             */
             custom_fields: {
                 [key: string]: unknown;
             };
@@ -4075,7 +4077,7 @@ export interface components {
             owner_id?: string | null;
             /**
              * Custom Fields
-             * @description Custom values by key (stage gates may require `custom.<key>`). An update merges: keys given are set, null removes a value.
+             * @description Custom field values by key. Definitions (keys, types, options, required): `GET /api/v1/custom-fields?object_type=deal`. JSON forms: text, select and user (a user id) as strings, number as an integer, decimal as a string ("12.50"), date as "YYYY-MM-DD", boolean, multi_select as a list of option values. An update merges: keys given are set, null removes a value, keys left out stay.
              */
             custom_fields?: {
                 [key: string]: unknown;
