@@ -9,6 +9,7 @@ import pytest
 
 from conftest import Api, Factory
 from crm.attachments.models import Attachment
+from crm.core import events, files
 from crm.core.audit import AuditLog
 from crm.settings import get_settings
 from platform_helpers import assert_problem, count, rows
@@ -133,3 +134,31 @@ async def test_scope_on_every_attachment_route(
     [row] = await rows(db, Attachment, Attachment.id == item["id"])
     assert row.deleted_at is not None
     assert await count(db, AuditLog, AuditLog.object_type == "attachment") == 3
+
+
+async def test_purging_a_record_deletes_its_attachments_and_files(
+    admin: Api, factory: Factory, db: Any
+) -> None:
+    customer = await factory.customer(admin)
+    doomed = await deal(admin, customer["id"])
+    kept = await deal(admin, customer["id"])
+    for target in (doomed, kept):
+        r = await _upload(admin, "deal", target["id"], "needs.pdf", PDF)
+        assert r.status_code == 201, r.text
+    [doomed_file] = await rows(db, Attachment, Attachment.object_id == doomed["id"])
+    storage = files.get_storage()
+
+    # Deleted (recycle bin): the files stay, a restore brings the deal back whole.
+    assert (await admin.delete(f"/api/v1/deals/{doomed['id']}")).status_code == 204
+    await events.drain(db.sessionmaker)
+    assert await storage.size(doomed_file.storage_key) == len(PDF)
+
+    r = await admin.delete(f"/api/v1/recycle-bin/deal/{doomed['id']}")
+    assert r.status_code == 204, r.text
+    await events.drain(db.sessionmaker)
+    assert await count(db, Attachment, Attachment.object_id == doomed["id"]) == 0
+    with pytest.raises(files.FileMissing):
+        await storage.size(doomed_file.storage_key)
+    # The other deal's attachment is untouched.
+    [kept_file] = await rows(db, Attachment, Attachment.object_id == kept["id"])
+    assert await storage.size(kept_file.storage_key) == len(PDF)
