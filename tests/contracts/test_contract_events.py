@@ -150,6 +150,7 @@ async def test_entering_negotiation_recommends_the_matching_template(
     for d in (plain, sized):
         await emit(db, "deal.stage_changed", d.id, to_stage_id=str(negotiation.id))
     await emit(db, "deal.stage_changed", elsewhere.id, to_stage_id=str(proposal.id))
+    versions_before = {d.id: d.version for d in (plain, sized, elsewhere)}
     await drain(db)
 
     async def recommended(d: Deal) -> str | None:
@@ -162,6 +163,12 @@ async def test_entering_negotiation_recommends_the_matching_template(
     assert await recommended(plain) == general["id"]  # below the software template's range
     assert await recommended(sized) == software["id"]  # its product line beats the general one
     assert await recommended(elsewhere) is None  # the proposal stage has no such trigger
+    # A recommendation is not an edit: the deal keeps its version, so a salesperson editing it
+    # meanwhile does not get a 412 for something the worker did.
+    async with db.sessionmaker() as session:
+        result = await session.execute(select(Deal.id, Deal.version))
+        versions = {deal_id: version for deal_id, version in result.all()}
+    assert {i: versions[i] for i in versions_before} == versions_before
 
     # Handling it again changes nothing (no new version, no new audit entry).
     async with db.sessionmaker() as session:

@@ -14,8 +14,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.contracts import lines as line_math
 from crm.contracts import service
@@ -87,8 +88,15 @@ async def recommend_contract_template(session: AsyncSession, context: TriggerCon
     if chosen == deal.recommended_contract_template_id:
         return
     before = {"recommended_contract_template_id": str(deal.recommended_contract_template_id)}
-    deal.recommended_contract_template_id = chosen
-    await session.flush()
+    # A statement rather than an ORM change: the ORM would bump the deal's version, and a
+    # salesperson editing the deal meanwhile would get a 412 for what the worker did.
+    await session.execute(
+        update(Deal)
+        .where(Deal.id == deal.id)
+        .values(recommended_contract_template_id=chosen)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(deal, "recommended_contract_template_id", chosen)
     # An audit entry, not an event: nothing reacts to a recommendation, and a deal.updated
     # event would come back to this domain's handlers for nothing.
     audit.record(
