@@ -66,6 +66,11 @@ async def test_customers_not_followed_up_return_and_the_rest_stay(
     events = await rows(db, OutboxEvent, OutboxEvent.event_type == "customer.returned_to_pool")
     assert sorted(str(e.object_id) for e in events) == sorted([stale, followed_long_ago])
     assert events[0].payload["previous_owner_id"] == a.user_id
+    # The previous owner is told, once per customer.
+    notes = await rows(db, Notification, Notification.kind == "customer_returned_to_pool")
+    assert sorted((str(n.user_id), str(n.object_id)) for n in notes) == sorted(
+        [(a.user_id, stale), (a.user_id, followed_long_ago)]
+    )
     # On the customer's timeline.
     r = await admin.get(f"/api/v1/customers/{stale}/timeline")
     assert r.status_code == 200, r.text

@@ -142,11 +142,22 @@ async def _return_batch(
                 version=Customer.version + 1,
                 updated_at=now,
             )
-            .returning(Customer.id, Customer.previous_owner_id, Customer.department_id)
+            .returning(
+                Customer.id, Customer.previous_owner_id, Customer.department_id, Customer.name
+            )
             .execution_options(synchronize_session=False)
         )
     ).all()
-    for customer_id, previous_owner_id, department_id in rows:
+    # The previous owner learns it from their inbox, not by the customer vanishing.
+    await notifications.notify(
+        session,
+        [
+            _returned(rule, days, customer_id, owner_id, name, now)
+            for customer_id, owner_id, _department_id, name in rows
+            if owner_id is not None
+        ],
+    )
+    for customer_id, previous_owner_id, department_id, _name in rows:
         record_change(
             session,
             action="return_to_pool",
@@ -242,4 +253,33 @@ def _warning(
             "days": days,
         },
         dedupe_key=f"customer_pool_warning:{customer_id}:{owner_id}:{due_day}",
+    )
+
+
+def _returned(
+    rule: Rule,
+    days: int,
+    customer_id: uuid.UUID,
+    owner_id: uuid.UUID,
+    name: str,
+    returned_at: datetime,
+) -> NewNotification:
+    why = _WHY[rule].format(days=days)
+    return NewNotification(
+        user_id=owner_id,
+        kind="customer_returned_to_pool",
+        title=f"{name} went back to the customer pool",
+        body=f"{name} returned to the customer pool ({why}); claim it again from the pool "
+        "if you still work on it.",
+        link="/customer-pool",
+        object_type="customer",
+        object_id=customer_id,
+        data={
+            "customer_id": str(customer_id),
+            "name": name,
+            "returned_at": returned_at.isoformat(),
+            "rule": rule,
+            "days": days,
+        },
+        dedupe_key=f"customer_returned_to_pool:{customer_id}:{returned_at.isoformat()}",
     )
