@@ -150,7 +150,7 @@ async def _revoke_link(w: World, caller: Actor, owner: Actor) -> Call:
 @route("GET", "/api/v1/portal/orders/{token}", public=True)
 async def _portal(w: World, caller: Actor, owner: Actor) -> Call:
     made = await order(w, owner)
-    return Call("GET", (await portal_link(w, made["id"]))["url"])
+    return Call("GET", (await portal_link(w, made["id"]))["api_url"])
 
 
 @route("GET", "/api/v1/reports/receivables", requires="contracts:read")

@@ -29,13 +29,14 @@ async def test_the_portal_shows_the_order_without_login_and_nothing_internal(
     assert r.status_code == 201, r.text
     link = r.json()
     token = link["token"]
-    assert len(token) >= 43 and link["url"] == f"/api/v1/portal/orders/{token}"
+    assert len(token) >= 43 and link["url"] == f"/portal/orders/{token}"
+    assert link["api_url"] == f"/api/v1/portal/orders/{token}"
     [stored] = await rows(db, PortalLink)
     # Only the hash is kept.
     assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in stored.token_hash
 
-    r = await anon.get(link["url"])
+    r = await anon.get(link["api_url"])
     assert r.status_code == 200, r.text
     assert r.headers["cache-control"] == "no-store"
     page = r.json()
@@ -82,11 +83,11 @@ async def test_wrong_expired_and_revoked_links_are_all_404(
         assert r.status_code == 201
         links.append(r.json())
     expiring, revoked = links
-    assert (await anon.get(expiring["url"])).status_code == 200
+    assert (await anon.get(expiring["api_url"])).status_code == 200
 
     assert_problem(await anon.get("/api/v1/portal/orders/not-a-token"), 404)
     assert_problem(await anon.get(f"/api/v1/portal/orders/{'x' * 500}"), 404)
-    assert_problem(await anon.get(expiring["url"][:-1] + "A"), 404)
+    assert_problem(await anon.get(expiring["api_url"][:-1] + "A"), 404)
 
     async with db.sessionmaker() as session:
         await session.execute(
@@ -95,14 +96,14 @@ async def test_wrong_expired_and_revoked_links_are_all_404(
             .values(expires_at=utcnow() - timedelta(seconds=1))
         )
         await session.commit()
-    assert_problem(await anon.get(expiring["url"]), 404)
+    assert_problem(await anon.get(expiring["api_url"]), 404)
 
     path = f"/api/v1/orders/{made['id']}/portal-links/{revoked['id']}"
     assert_problem(await sales_team["sales_b"].delete(path), 404)
-    assert (await anon.get(revoked["url"])).status_code == 200
+    assert (await anon.get(revoked["api_url"])).status_code == 200
     assert (await sales.delete(path)).status_code == 204
     assert (await sales.delete(path)).status_code == 204  # revoking twice is harmless
-    assert_problem(await anon.get(revoked["url"]), 404)
+    assert_problem(await anon.get(revoked["api_url"]), 404)
     assert_problem(
         await sales.delete(f"/api/v1/orders/{made['id']}/portal-links/{uuid.uuid4()}"), 404
     )

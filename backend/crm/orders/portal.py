@@ -34,7 +34,9 @@ from crm.orders.schemas import (
 )
 from crm.settings import get_settings
 
-PORTAL_PATH = "/api/v1/portal/orders/"
+# The page the customer opens (the SPA's public route), and the JSON it reads.
+PORTAL_PAGE_PATH = "/portal/orders/"
+PORTAL_API_PATH = "/api/v1/portal/orders/"
 
 
 def token_hash(token: str) -> str:
@@ -64,7 +66,10 @@ async def create_link(
         payload={"order_id": str(order.id), "expires_at": link.expires_at.isoformat()},
     )
     return PortalLinkCreated(
-        **PortalLinkRead.model_validate(link).model_dump(), token=token, url=PORTAL_PATH + token
+        **PortalLinkRead.model_validate(link).model_dump(),
+        token=token,
+        url=PORTAL_PAGE_PATH + token,
+        api_url=PORTAL_API_PATH + token,
     )
 
 

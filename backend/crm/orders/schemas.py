@@ -172,7 +172,11 @@ class PortalLinkRead(_Read):
 
 class PortalLinkCreated(PortalLinkRead):
     token: str = Field(description="Shown once; only its hash is stored")
-    url: str = Field(description="The customer's read-only page of the order")
+    url: str = Field(
+        description="The customer's read-only page of the order (path on this server: prefix "
+        "it with the server's public address to send it)"
+    )
+    api_url: str = Field(description="The same order as JSON, for an integration's own page")
 
 
 # --- the portal (what the customer sees, nothing more) ------------------------------------------

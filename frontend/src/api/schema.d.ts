@@ -5992,9 +5992,14 @@ export interface components {
             token: string;
             /**
              * Url
-             * @description The customer's read-only page of the order
+             * @description The customer's read-only page of the order (path on this server: prefix it with the server's public address to send it)
              */
             url: string;
+            /**
+             * Api Url
+             * @description The same order as JSON, for an integration's own page
+             */
+            api_url: string;
         };
         /** PortalLinkRead */
         PortalLinkRead: {
