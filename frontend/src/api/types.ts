@@ -98,3 +98,5 @@ export type PortalOrder = Schemas['PortalOrder'];
 export type ReceivablesReport = Schemas['ReceivablesReport'];
 export type ReceivableRow = Schemas['ReceivableRow'];
 export type AgingBuckets = Schemas['AgingBuckets'];
+export type PortalInstalment = Schemas['PortalInstalment'];
+export type PortalPayment = Schemas['PortalPayment'];
