@@ -1,9 +1,10 @@
 import { EditOutlined, FileAddOutlined, RedoOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Descriptions, Form, Input, List, Modal, Skeleton, Space, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Form, Input, Modal, Skeleton, Space, Table, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { ContractRead, ContractStatus } from '../../api/types';
+import type { ContractRead, ContractStatus, OrderSummary } from '../../api/types';
 import { FormProblem } from '../../components/FormProblem';
 import { NotFound } from '../../components/NotFound';
 import { QueryError } from '../../components/QueryError';
@@ -106,23 +107,22 @@ function CreateOrderModal({ contract, onClose }: { contract: ContractRead; onClo
 function ContractOrders({ contractId }: { contractId: string }) {
   const { t } = useTranslation();
   const orders = useContractOrders(contractId);
+  const columns: ColumnsType<OrderSummary> = [
+    { title: t('orders.fields.number'), dataIndex: 'number', render: (number: string, row) => <Link to={`/orders/${row.id}`}>{number}</Link> },
+    { title: t('orders.fields.status'), dataIndex: 'status', render: (status: string) => t(`orders.status.${status}`, { defaultValue: status }) },
+    { title: t('orders.fields.total'), dataIndex: 'total', align: 'right', render: (total: string, row) => <Money value={total} currency={row.currency} /> },
+  ];
   if (orders.isError) return <QueryError error={orders.error} onRetry={() => void orders.refetch()} />;
   return (
-    <List
+    <Table<OrderSummary>
+      rowKey="id"
       size="small"
+      columns={columns}
       loading={orders.isPending}
       data-testid="contract-orders"
+      pagination={false}
       locale={{ emptyText: t('contracts.detail.noOrders') }}
       dataSource={orders.data?.items ?? []}
-      renderItem={(order) => (
-        <List.Item>
-          <Link to={`/orders/${order.id}`}>{order.number}</Link>
-          <Space>
-            {t(`orders.status.${order.status}`, { defaultValue: order.status })}
-            <Money value={order.total} currency={order.currency} />
-          </Space>
-        </List.Item>
-      )}
     />
   );
 }

@@ -60,7 +60,7 @@ export function CustomerPicker({ value, onChange, testId }: { value?: string; on
 /** The lines of a contract or order, with the server's line totals and the document total. */
 export function LinesTable({ lines, currency, total, testId }: { lines: DocumentLineRead[]; currency: string; total: string; testId: string }) {
   const { t } = useTranslation();
-  const columns: ColumnsType<DocumentLineRead> = [
+  const columns: ColumnsType<DocumentLineRead & { key: number }> = [
     { title: t('contracts.lines.description'), dataIndex: 'description' },
     { title: t('contracts.lines.quantity'), dataIndex: 'quantity', align: 'right' },
     { title: t('contracts.lines.unitPrice'), dataIndex: 'unit_price', align: 'right', render: (v: string) => <Money value={v} currency={currency} /> },
@@ -68,11 +68,10 @@ export function LinesTable({ lines, currency, total, testId }: { lines: Document
     { title: t('contracts.lines.lineTotal'), dataIndex: 'line_total', align: 'right', render: (v: string) => <Money value={v} currency={currency} /> },
   ];
   return (
-    <Table<DocumentLineRead>
-      rowKey={(_, index) => String(index)}
+    <Table<DocumentLineRead & { key: number }>
       size="small"
       columns={columns}
-      dataSource={lines}
+      dataSource={lines.map((line, index) => ({ ...line, key: index }))}
       pagination={false}
       data-testid={testId}
       locale={{ emptyText: t('contracts.lines.none') }}

@@ -61,7 +61,7 @@ export function PaymentPlanEditor({ plan, onDone }: { plan: PaymentPlanRead; onD
       >
         <Form.List name="instalments">
           {(fields, { add, remove }) => (
-            <Space direction="vertical" style={{ width: '100%' }}>
+            <Space orientation="vertical" style={{ width: '100%' }}>
               {fields.map((field) => (
                 <Space key={field.key} align="baseline" wrap data-testid="order-plan-row">
                   <Form.Item name={[field.name, 'kind']} rules={[{ required: true, message: t('orders.plan.kindRequired') }]}>

@@ -96,7 +96,7 @@ function RecordPaymentModal({ order, plan, onClose }: { order: OrderRead; plan: 
             { pattern: AMOUNT, message: t('orders.amountInvalid') },
           ]}
         >
-          <Input inputMode="decimal" addonAfter={order.currency} data-testid="order-payment-amount" />
+          <Input inputMode="decimal" suffix={order.currency} data-testid="order-payment-amount" />
         </Form.Item>
         <Form.Item name="received_on" label={t('orders.payments.receivedOn')}>
           <Input type="date" data-testid="order-payment-date" />

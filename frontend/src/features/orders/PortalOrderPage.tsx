@@ -67,15 +67,14 @@ export function PortalOrderPage() {
         <Typography.Title level={5} style={{ marginTop: 24 }}>
           {t('orders.plan.title')}
         </Typography.Title>
-        <Table<PortalInstalment> rowKey={(_, i) => String(i)} size="small" columns={planColumns} dataSource={data.payment_plan} pagination={false} data-testid="portal-plan" />
+        <Table<PortalInstalment> size="small" columns={planColumns} dataSource={data.payment_plan.map((row, key) => ({ ...row, key }))} pagination={false} data-testid="portal-plan" />
         <Typography.Title level={5} style={{ marginTop: 24 }}>
           {t('orders.payments.title')}
         </Typography.Title>
         <Table<PortalPayment>
-          rowKey={(_, i) => String(i)}
           size="small"
           columns={paymentColumns}
-          dataSource={data.payments}
+          dataSource={data.payments.map((row, key) => ({ ...row, key }))}
           pagination={false}
           data-testid="portal-payments"
           locale={{ emptyText: t('orders.payments.none') }}
