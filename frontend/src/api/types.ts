@@ -70,3 +70,12 @@ export type LeadConvertResult = Schemas['ConvertResult'];
 export type LeadRuleRead = Schemas['RuleRead'];
 export type LeadRuleCreate = Schemas['RuleCreate'];
 export type LeadRuleUpdate = Schemas['RuleUpdate'];
+// Customer pool
+export type PoolCustomerRead = Schemas['PoolCustomerRead'];
+export type PoolPolicyRead = Schemas['PoolPolicyRead'];
+export type PoolPolicyCreate = Schemas['PoolPolicyCreate'];
+export type PoolPolicyUpdate = Schemas['PoolPolicyUpdate'];
+export type OwnershipCaps = Schemas['OwnershipCaps'];
+export type OwnershipCapsRead = Schemas['OwnershipCapsRead'];
+export type PoolAssignRequest = Schemas['crm__customers__pool__schemas__AssignRequest'];
+export type PoolReleaseRequest = Schemas['ReleaseRequest'];

@@ -1,8 +1,9 @@
 import { catalogModule } from './catalog/module';
 import { contractsModule } from './contracts/module';
+import { customerPoolModule } from './customerpool/module';
 import { dealsModule } from './deals/module';
 import type { FeatureModule } from './module';
 import { leadsModule } from './leads/module';
 
 /** The feature folders that declare their pages and navigation in a module.tsx. */
-export const FEATURE_MODULES: FeatureModule[] = [leadsModule, dealsModule, catalogModule, contractsModule];
+export const FEATURE_MODULES: FeatureModule[] = [leadsModule, dealsModule, catalogModule, contractsModule, customerPoolModule];
