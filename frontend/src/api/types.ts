@@ -100,3 +100,12 @@ export type ReceivableRow = Schemas['ReceivableRow'];
 export type AgingBuckets = Schemas['AgingBuckets'];
 export type PortalInstalment = Schemas['PortalInstalment'];
 export type PortalPayment = Schemas['PortalPayment'];
+// Customer pool
+export type PoolCustomerRead = Schemas['PoolCustomerRead'];
+export type PoolPolicyRead = Schemas['PoolPolicyRead'];
+export type PoolPolicyCreate = Schemas['PoolPolicyCreate'];
+export type PoolPolicyUpdate = Schemas['PoolPolicyUpdate'];
+export type OwnershipCaps = Schemas['OwnershipCaps'];
+export type OwnershipCapsRead = Schemas['OwnershipCapsRead'];
+export type PoolAssignRequest = Schemas['crm__customers__pool__schemas__AssignRequest'];
+export type PoolReleaseRequest = Schemas['ReleaseRequest'];

@@ -16,6 +16,7 @@ import { useCustomer, useDeleteCustomer } from './api';
 import { CustomerTimeline } from '../activities/CustomerTimeline';
 import { CustomerTasks } from '../tasks/CustomerTasks';
 import { CustomerContacts } from './CustomerContacts';
+import { ReleaseToPoolButton } from '../customerpool/ReleaseToPoolButton';
 
 function CustomerProfile({ customer }: { customer: CustomerRead }) {
   const { t } = useTranslation();
@@ -39,6 +40,7 @@ function CustomerProfile({ customer }: { customer: CustomerRead }) {
       title={<span data-testid="customer-title">{customer.name}</span>}
       extra={
         <Space>
+          <ReleaseToPoolButton customer={customer} />
           {can('customers:write') && (
             <Button icon={<EditOutlined />} onClick={() => navigate(`/customers/${customer.id}/edit`)} data-testid="edit-customer">
               {t('common.edit')}

@@ -84,6 +84,25 @@ describe('customer form', () => {
     expect(await screen.findByTestId('form-error')).toHaveTextContent('owner_id: unknown owner');
   });
 
+  it('sends the customer level (which picks the pool policy), suggesting the levels that have a policy', async () => {
+    const requests = stubFetch((request) => {
+      if (request.path === '/api/v1/auth/me') return json(meResponse(ALL_PERMISSIONS));
+      if (request.path === '/api/v1/customer-pool/policies')
+        return json({ items: [{ id: 'p1', level: 'VIP', days_without_follow_up: 30, days_without_deal: null, warn_days_before: 0, enabled: true, version: 1, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' }], next_cursor: null });
+      if (request.path === '/api/v1/customers' && request.method === 'POST') return json({ ...CUSTOMER, name: 'Globex', level: 'VIP' }, 201);
+      return undefined;
+    });
+    const user = userEvent.setup();
+    renderApp('/customers/new');
+    await user.type(await screen.findByLabelText('Name'), 'Globex');
+    await user.type(screen.getByTestId('customer-level'), 'V');
+    await user.click(await screen.findByTitle('VIP'));
+    await user.click(screen.getByTestId('customer-submit'));
+    await waitFor(() => expect(requests.some((request) => request.method === 'POST')).toBe(true));
+    const post = requests.find((request) => request.method === 'POST' && request.path === '/api/v1/customers')!;
+    expect(JSON.parse(post.body)).toMatchObject({ name: 'Globex', level: 'VIP' });
+  });
+
   it('sends the version on edit and explains a 412 with a reload button', async () => {
     let current = CUSTOMER;
     const requests = stubFetch((request) => {

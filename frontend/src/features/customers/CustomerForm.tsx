@@ -1,6 +1,7 @@
-import { Button, Col, Form, Input, Radio, Row, Select, Space, type FormInstance } from 'antd';
+import { AutoComplete, Button, Col, Form, Input, Radio, Row, Select, Space, type FormInstance } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { CustomerRead } from '../../api/types';
+import { usePolicyLevels } from '../customerpool/api';
 import { useActiveCustomFields } from '../customfields/api';
 import { CustomFieldInputs } from '../customfields/CustomFieldInputs';
 import type { CustomValues } from '../customfields/values';
@@ -16,6 +17,7 @@ export interface CustomerFormValues {
   address?: string;
   industry?: string;
   source?: string;
+  level?: string;
   tags: string[];
   notes?: string;
   custom_fields?: CustomValues;
@@ -33,6 +35,7 @@ export function customerToFormValues(customer: CustomerRead): CustomerFormValues
     address: customer.address ?? undefined,
     industry: customer.industry ?? undefined,
     source: customer.source ?? undefined,
+    level: customer.level ?? undefined,
     tags: customer.tags,
     notes: customer.notes ?? undefined,
     custom_fields: { ...customer.custom_fields },
@@ -50,6 +53,7 @@ interface CustomerFormProps {
 export function CustomerForm({ form, initialValues, submitting, onSubmit, onCancel }: CustomerFormProps) {
   const { t } = useTranslation();
   const { fields: customFields } = useActiveCustomFields('customer');
+  const levels = usePolicyLevels();
   const text = (name: keyof CustomerFormValues, span = 12) => (
     <Col xs={24} md={span}>
       <Form.Item name={name} label={t(`customers.fields.${name}`)}>
@@ -90,6 +94,14 @@ export function CustomerForm({ form, initialValues, submitting, onSubmit, onCanc
         {text('address', 24)}
         {text('industry')}
         {text('source')}
+        <Col xs={24} md={12}>
+          {/* The level picks the customer pool policy; the levels that have one are suggested. */}
+          <Form.Item name="level" label={t('customerPool.fields.level')}>
+            <AutoComplete options={levels.map((value) => ({ value }))} maxLength={20}>
+              <Input data-testid="customer-level" />
+            </AutoComplete>
+          </Form.Item>
+        </Col>
         <Col span={24}>
           <Form.Item name="tags" label={t('customers.fields.tags')}>
             <Select mode="tags" tokenSeparators={[',', '，']} open={false} suffixIcon={null} />
