@@ -3,6 +3,7 @@ import { contractsModule } from './contracts/module';
 import { dealsModule } from './deals/module';
 import type { FeatureModule } from './module';
 import { leadsModule } from './leads/module';
+import { quotesModule } from './quotes/module';
 
 /** The feature folders that declare their pages and navigation in a module.tsx. */
-export const FEATURE_MODULES: FeatureModule[] = [leadsModule, dealsModule, catalogModule, contractsModule];
+export const FEATURE_MODULES: FeatureModule[] = [leadsModule, dealsModule, catalogModule, contractsModule, quotesModule];

@@ -3,9 +3,10 @@ import { contractsLocales } from '../features/contracts/locales';
 import { dealsLocales } from '../features/deals/locales';
 import { leadsLocales } from '../features/leads/locales';
 import type { FeatureLocales } from '../features/module';
+import { quotesLocales } from '../features/quotes/locales';
 
 /** Translations that live in feature folders (each under its own top-level key). */
-export const FEATURE_LOCALES: FeatureLocales[] = [leadsLocales, dealsLocales, catalogLocales, contractsLocales];
+export const FEATURE_LOCALES: FeatureLocales[] = [leadsLocales, dealsLocales, catalogLocales, contractsLocales, quotesLocales];
 
 /** The app's bundle for one language with every feature's merged in. */
 export function withFeatureLocales(language: keyof FeatureLocales, base: Record<string, unknown>): Record<string, unknown> {
