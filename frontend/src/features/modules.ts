@@ -1,3 +1,4 @@
+import { approvalsModule } from './approvals/module';
 import { catalogModule } from './catalog/module';
 import { contractsModule } from './contracts/module';
 import { dealsModule } from './deals/module';
@@ -6,4 +7,4 @@ import { leadsModule } from './leads/module';
 import { quotesModule } from './quotes/module';
 
 /** The feature folders that declare their pages and navigation in a module.tsx. */
-export const FEATURE_MODULES: FeatureModule[] = [leadsModule, dealsModule, catalogModule, contractsModule, quotesModule];
+export const FEATURE_MODULES: FeatureModule[] = [leadsModule, dealsModule, catalogModule, contractsModule, quotesModule, approvalsModule];

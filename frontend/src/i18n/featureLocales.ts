@@ -1,3 +1,4 @@
+import { approvalsLocales } from '../features/approvals/locales';
 import { catalogLocales } from '../features/catalog/locales';
 import { contractsLocales } from '../features/contracts/locales';
 import { dealsLocales } from '../features/deals/locales';
@@ -6,7 +7,7 @@ import type { FeatureLocales } from '../features/module';
 import { quotesLocales } from '../features/quotes/locales';
 
 /** Translations that live in feature folders (each under its own top-level key). */
-export const FEATURE_LOCALES: FeatureLocales[] = [leadsLocales, dealsLocales, catalogLocales, contractsLocales, quotesLocales];
+export const FEATURE_LOCALES: FeatureLocales[] = [leadsLocales, dealsLocales, catalogLocales, contractsLocales, quotesLocales, approvalsLocales];
 
 /** The app's bundle for one language with every feature's merged in. */
 export function withFeatureLocales(language: keyof FeatureLocales, base: Record<string, unknown>): Record<string, unknown> {
