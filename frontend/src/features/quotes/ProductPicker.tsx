@@ -9,12 +9,13 @@ interface ProductPickerProps {
   onChange?: (value: string) => void;
   /** The label of the current product when it is not among the search results (a saved line). */
   currentLabel?: string;
-  onPicked: (product: ProductRead) => void;
+  onPicked?: (product: ProductRead) => void;
   disabled?: boolean;
+  testId?: string;
 }
 
 /** A product chosen by typing its name or SKU (GET /products?q=, active ones). */
-export function ProductPicker({ value, onChange, currentLabel, onPicked, disabled }: ProductPickerProps) {
+export function ProductPicker({ value, onChange, currentLabel, onPicked, disabled, testId = 'quote-line-product' }: ProductPickerProps) {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
   const [open, setOpen] = useState(false);
@@ -24,7 +25,7 @@ export function ProductPicker({ value, onChange, currentLabel, onPicked, disable
   if (value && !options.some((o) => o.value === value)) options.unshift({ value, label: currentLabel ?? value });
   return (
     <Select
-      data-testid="quote-line-product"
+      data-testid={testId}
       style={{ width: '100%' }}
       value={value}
       disabled={disabled}
@@ -37,7 +38,7 @@ export function ProductPicker({ value, onChange, currentLabel, onPicked, disable
       onChange={(id: string) => {
         onChange?.(id);
         const product = found.find((p) => p.id === id);
-        if (product) onPicked(product);
+        if (product) onPicked?.(product);
       }}
     />
   );
