@@ -1,10 +1,13 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { json, meResponse, problem, stubFetch, type RecordedRequest } from '../../test/fetchMock';
 import { renderApp } from '../../test/renderApp';
 import { approval, SLOW } from '../quotes/testData';
 import { ALL_PERMISSIONS } from '../../test/fetchMock';
+
+// Long user flows on a slow shared machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 const APPROVER = [...ALL_PERMISSIONS, 'quotes:read', 'approvals:decide'];
 const SELLER = [...ALL_PERMISSIONS, 'quotes:read', 'quotes:write'];

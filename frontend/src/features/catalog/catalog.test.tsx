@@ -1,9 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ALL_PERMISSIONS, json, meResponse, problem, stubFetch } from '../../test/fetchMock';
 import { renderApp } from '../../test/renderApp';
 import { PRODUCT, SLOW } from '../quotes/testData';
+
+// Long user flows on a slow shared machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 const WRITER = [...ALL_PERMISSIONS, 'products:read', 'products:write'];
 const READER = [...ALL_PERMISSIONS, 'products:read'];

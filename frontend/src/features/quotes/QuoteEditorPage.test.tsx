@@ -9,6 +9,9 @@ import { renderApp } from '../../test/renderApp';
 import { DealQuotes } from './DealQuotes';
 import { approval, DEAL, PRODUCT, QUOTE_READER, quote, quoteLine, SELLER, SLOW } from './testData';
 
+// Long user flows on a slow shared machine.
+vi.setConfig({ testTimeout: 60_000 });
+
 type Extra = (request: RecordedRequest) => Response | undefined;
 
 function stubQuotes(permissions: string[], extra: Extra = () => undefined) {

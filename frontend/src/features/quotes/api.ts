@@ -64,6 +64,8 @@ function useQuoteSaved() {
     queryClient.setQueryData(quoteKeys.detail(quote.id), quote);
     void queryClient.invalidateQueries({ queryKey: ['quotes', 'list'] });
     void queryClient.invalidateQueries({ queryKey: ['quotes', 'revisions'] });
+    // A save of an approved or sent quote supersedes it: its cached detail is stale too.
+    void queryClient.invalidateQueries({ queryKey: ['quotes', 'detail'], predicate: (query) => query.queryKey[2] !== quote.id });
     void queryClient.invalidateQueries({ queryKey: ['approvals'] });
   };
 }
