@@ -214,6 +214,29 @@ describe('the quote editor', () => {
     expect(await blob.text()).toContain('Quote Q000001');
   });
 
+  it("shows the approver's reason on a rejected quote and submits it again, approved at once", async () => {
+    let current = quote('q1', { status: 'rejected', decision_comment: 'Discount too deep', approval_id: 'a1', version: 3 });
+    const requests = stubQuotes(SELLER, ({ method, path }) => {
+      if (method === 'GET' && path === '/api/v1/quotes/q1') return json(current);
+      if (method === 'POST' && path === '/api/v1/quotes/q1/submit') {
+        current = { ...current, status: 'approved', decision_comment: null, approval_id: null, version: 4 };
+        return json(current);
+      }
+      return undefined;
+    });
+    const user = userEvent.setup();
+    renderApp('/quotes/q1');
+
+    expect(await screen.findByTestId('quote-approval', undefined, SLOW)).toHaveTextContent('Comment: Discount too deep');
+    expect(screen.getByTestId('quote-status')).toHaveTextContent('Rejected');
+    expect(screen.queryByTestId('quote-send')).not.toBeInTheDocument();
+    await user.click(screen.getByTestId('quote-submit'));
+    await waitFor(() => expect(screen.getByTestId('quote-status')).toHaveTextContent('Approved'), SLOW);
+    expect(screen.getByTestId('quote-approval')).toHaveTextContent('no approval was needed');
+    expect(screen.getByTestId('quote-send')).toBeEnabled();
+    expect(requests.find((r) => r.path === '/api/v1/quotes/q1/submit')!.headers.get('If-Match')).toBe('"3"');
+  });
+
   it('opens the current revision from the revisions list', async () => {
     stubQuotes(SELLER, ({ method, path }) => {
       if (method === 'GET' && path === '/api/v1/quotes/q1') return json(quote('q1', { status: 'superseded' }));

@@ -78,7 +78,7 @@ function ApprovalState({ quote }: { quote: QuoteRead }) {
       />
     );
   }
-  if (quote.status === 'rejected' || (quote.decision_comment && quote.status !== 'draft')) {
+  if (quote.status === 'rejected' || (quote.status === 'approved' && quote.approval_id)) {
     return (
       <Alert
         type={quote.status === 'rejected' ? 'warning' : 'success'}
