@@ -1,3 +1,4 @@
+import { approvalsModule } from './approvals/module';
 import { catalogModule } from './catalog/module';
 import { contractsModule } from './contracts/module';
 import { customerPoolModule } from './customerpool/module';
@@ -14,4 +15,8 @@ export const FEATURE_MODULES: FeatureModule[] = [
   contractsModule,
   ordersModule,
   customerPoolModule,
+  quotesModule,
+  approvalsModule,
 ];
+import { quotesModule } from './quotes/module';
+

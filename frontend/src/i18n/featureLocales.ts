@@ -1,3 +1,4 @@
+import { approvalsLocales } from '../features/approvals/locales';
 import { catalogLocales } from '../features/catalog/locales';
 import { contractsLocales } from '../features/contracts/locales';
 import { customerPoolLocales } from '../features/customerpool/locales';
@@ -5,6 +6,7 @@ import { dealsLocales } from '../features/deals/locales';
 import { leadsLocales } from '../features/leads/locales';
 import { ordersLocales } from '../features/orders/locales';
 import type { FeatureLocales } from '../features/module';
+import { quotesLocales } from '../features/quotes/locales';
 
 /** Translations that live in feature folders (each under its own top-level key). */
 export const FEATURE_LOCALES: FeatureLocales[] = [
@@ -14,6 +16,8 @@ export const FEATURE_LOCALES: FeatureLocales[] = [
   contractsLocales,
   ordersLocales,
   customerPoolLocales,
+  quotesLocales,
+  approvalsLocales,
 ];
 
 /** The app's bundle for one language with every feature's merged in. */

@@ -1,0 +1,58 @@
+import { Alert, Form, Input, Modal, Typography, type ButtonProps } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { ApprovalRead } from '../../api/types';
+import { FormProblem } from '../../components/FormProblem';
+import { useServerErrors } from '../../lib/useServerErrors';
+import { useDecide } from './api';
+
+interface DecisionModalProps {
+  request: ApprovalRead;
+  approve: boolean;
+  onClose: () => void;
+  onDone: (approved: boolean) => void;
+}
+
+/** Approve (comment optional) or reject (comment required: the requester sees why). */
+export function DecisionModal({ request, approve, onClose, onDone }: DecisionModalProps) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ comment?: string }>();
+  const { serverError, handleError, clear } = useServerErrors(form);
+  const decide = useDecide(request);
+  const conflict = serverError?.problem.status === 409;
+
+  const submit = ({ comment }: { comment?: string }) => {
+    clear();
+    const text = comment?.trim() ?? '';
+    decide.mutate(approve ? { approve: true, comment: text || undefined } : { approve: false, comment: text }, {
+      onSuccess: () => onDone(approve),
+      onError: handleError,
+    });
+  };
+
+  return (
+    <Modal
+      open
+      title={approve ? t('approvals.approveTitle') : t('approvals.rejectTitle')}
+      okText={approve ? t('approvals.approve') : t('approvals.reject')}
+      okButtonProps={{ danger: !approve, disabled: conflict, 'data-testid': 'approval-decision-submit' } as ButtonProps}
+      cancelText={t('common.cancel')}
+      confirmLoading={decide.isPending}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      destroyOnHidden
+    >
+      <Typography.Paragraph>{request.summary}</Typography.Paragraph>
+      {conflict && <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="approval-conflict" title={t('approvals.alreadyDecided')} />}
+      <FormProblem error={serverError} />
+      <Form form={form} layout="vertical" onFinish={submit}>
+        <Form.Item
+          name="comment"
+          label={approve ? t('approvals.commentOptional') : t('approvals.reason')}
+          rules={approve ? [] : [{ required: true, whitespace: true, message: t('approvals.reasonRequired') }]}
+        >
+          <Input.TextArea rows={3} maxLength={2000} data-testid="approval-comment" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

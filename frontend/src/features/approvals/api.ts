@@ -1,0 +1,74 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, unwrap } from '../../api/client';
+import type { ApprovalPolicyUpdate, ApprovalRead, ApprovalStatus } from '../../api/types';
+import { PAGE_SIZE, useCursorList } from '../../lib/cursorList';
+
+export const APPROVAL_STATUSES: readonly ApprovalStatus[] = ['pending', 'approved', 'rejected', 'cancelled'];
+
+/** inbox: waiting for my decision; requested: my own requests; all: every request I may see. */
+export type ApprovalBox = 'inbox' | 'requested' | 'all';
+
+export interface ApprovalFilters {
+  box: ApprovalBox;
+  status?: ApprovalStatus;
+}
+
+export const approvalKeys = {
+  all: ['approvals'] as const,
+  list: (filters: ApprovalFilters) => ['approvals', 'list', filters] as const,
+  policies: ['approval-policies'] as const,
+};
+
+export function useApprovalList(filters: ApprovalFilters) {
+  return useCursorList(approvalKeys.list(filters), (cursor) =>
+    unwrap(
+      api.GET('/api/v1/approvals', {
+        params: {
+          query: {
+            ...(filters.box !== 'all' ? { box: filters.box } : {}),
+            ...(filters.status ? { status: filters.status } : {}),
+            limit: PAGE_SIZE,
+            ...(cursor ? { cursor } : { with_total: true }),
+          },
+        },
+      }),
+    ),
+  );
+}
+
+export type Decision = { approve: true; comment?: string } | { approve: false; comment: string };
+
+export function useDecide(request: ApprovalRead) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (decision: Decision) => {
+      const params = { path: { approval_id: request.id } };
+      if (decision.approve) {
+        return unwrap(
+          api.POST('/api/v1/approvals/{approval_id}/approve', {
+            params,
+            body: { ...(decision.comment ? { comment: decision.comment } : {}), version: request.version },
+          }),
+        );
+      }
+      return unwrap(api.POST('/api/v1/approvals/{approval_id}/reject', { params, body: { comment: decision.comment, version: request.version } }));
+    },
+    // Decided or refused (409: someone decided first): the lists and the quote are stale either way.
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: approvalKeys.all });
+      void queryClient.invalidateQueries({ queryKey: ['quotes'] });
+    },
+  });
+}
+
+export function usePolicies() {
+  return useQuery({ queryKey: approvalKeys.policies, queryFn: () => unwrap(api.GET('/api/v1/approval-policies')) });
+}
+
+export function useUpdatePolicy(key: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ApprovalPolicyUpdate) => unwrap(api.PUT('/api/v1/approval-policies/{policy_key}', { params: { path: { policy_key: key } }, body })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: approvalKeys.policies }),
+  });
+}
