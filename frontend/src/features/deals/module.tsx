@@ -1,6 +1,18 @@
+import { AppstoreOutlined, DollarOutlined } from '@ant-design/icons';
+import { guarded } from '../auth/guarded';
 import type { FeatureModule } from '../module';
+import { DealBoardPage } from './DealBoardPage';
+import { DealDetailPage } from './DealDetailPage';
+import { DealListPage } from './DealListPage';
 
 export const dealsModule: FeatureModule = {
-  routes: [],
-  nav: [],
+  routes: [
+    { path: 'deals', element: guarded('deals:read', <DealListPage />) },
+    { path: 'deals/board', element: guarded('deals:read', <DealBoardPage />) },
+    { path: 'deals/:id', element: guarded('deals:read', <DealDetailPage />) },
+  ],
+  nav: [
+    { path: '/deals/board', labelKey: 'deals.nav.board', icon: <AppstoreOutlined />, permission: 'deals:read', placement: 'sales' },
+    { path: '/deals', labelKey: 'deals.nav.list', icon: <DollarOutlined />, permission: 'deals:read', placement: 'sales' },
+  ],
 };
