@@ -38,7 +38,7 @@ function StageControls({ deal, stages, canMove }: { deal: DealRead; stages: Stag
         size="small"
         current={deal.status === 'open' ? current : open.length}
         status={deal.status === 'lost' ? 'error' : deal.status === 'won' ? 'finish' : 'process'}
-        items={[...open.map((stage) => ({ title: stage.name, description: `${stage.probability}%` })), { title: stages.find((s) => s.id === deal.stage_id && s.kind !== 'open')?.name ?? t('deals.detail.closed') }]}
+        items={[...open.map((stage) => ({ title: stage.name, content: `${stage.probability}%` })), { title: stages.find((s) => s.id === deal.stage_id && s.kind !== 'open')?.name ?? t('deals.detail.closed') }]}
         data-testid="deal-stage-steps"
       />
       {canMove && (
@@ -115,7 +115,7 @@ function DealProfile({ deal, pipeline }: { deal: DealRead; pipeline: PipelineRea
           <span data-testid="deal-stage">{stage ? `${stage.name} (${stage.probability}%)` : '—'}</span>
         </Descriptions.Item>
         <Descriptions.Item label={f('amount')}>
-          <span data-testid="deal-amount">{formatMoney(deal.amount, deal.currency, i18n.language)}</span>
+          <span data-testid="deal-amount-value">{formatMoney(deal.amount, deal.currency, i18n.language)}</span>
         </Descriptions.Item>
         <Descriptions.Item label={f('expected_close_date')}>{day(deal.expected_close_date)}</Descriptions.Item>
         <Descriptions.Item label={f('owner')}>{deal.owner_id ? userName(deal.owner_id) : t('deals.noOwner')}</Descriptions.Item>
