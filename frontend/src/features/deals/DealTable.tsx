@@ -34,9 +34,10 @@ interface DealTableProps {
   loading: boolean;
   testId: string;
   showCustomer?: boolean;
+  emptyText?: string;
 }
 
-export function DealTable({ rows, loading, testId, showCustomer = true }: DealTableProps) {
+export function DealTable({ rows, loading, testId, showCustomer = true, emptyText }: DealTableProps) {
   const { t, i18n } = useTranslation();
   const { can } = useAuth();
   const userName = useUserName();
@@ -90,6 +91,7 @@ export function DealTable({ rows, loading, testId, showCustomer = true }: DealTa
       data-testid={testId}
       onRow={() => ({ 'data-testid': `${testId}-row` }) as HTMLAttributes<HTMLElement>}
       scroll={{ x: true }}
+      locale={emptyText ? { emptyText } : undefined}
     />
   );
 }
