@@ -24,7 +24,7 @@ const KANBAN = {
 };
 const MORE = { pipeline_id: 'p1', columns: [{ ...KANBAN.columns[0], cards: [card('d9', 's1', { name: 'Third deal' })], next_cursor: null }] };
 
-type Extra = (request: RecordedRequest) => Response | undefined;
+type Extra = (request: RecordedRequest) => Response | Promise<Response> | undefined;
 
 function stubBoard(permissions: string[], extra: Extra = () => undefined) {
   return stubFetch((request) => {
@@ -80,12 +80,13 @@ describe('the deal board', () => {
     expect(within(first).queryByTestId('deal-column-more')).not.toBeInTheDocument();
   });
 
-  it('moves a dragged card with the target stage and the card version, then reloads the board', async () => {
+  it('moves a dragged card with the target stage and the card version, shows it pending, then reloads the board', async () => {
     let moved = false;
+    let answer: (response: Response) => void = () => {};
     const requests = stubBoard(SALES, ({ method, path }) => {
       if (method === 'POST' && path === '/api/v1/deals/d1/move') {
         moved = true;
-        return json({ id: 'd1' });
+        return new Promise<Response>((resolve) => (answer = resolve));
       }
       if (moved && path === '/api/v1/pipelines/p1/kanban')
         return json({ ...KANBAN, columns: [{ ...KANBAN.columns[0], cards: [KANBAN.columns[0].cards[1]] }, KANBAN.columns[1], { ...KANBAN.columns[2], cards: [card('d1', 's3')] }] });
@@ -98,7 +99,11 @@ describe('the deal board', () => {
     await waitFor(() => expect(moves(requests)).toHaveLength(1), SLOW);
     expect(moves(requests)[0].path).toBe('/api/v1/deals/d1/move');
     expect(JSON.parse(moves(requests)[0].body)).toEqual({ stage_id: 's3', version: 2 });
+    await waitFor(() => expect(cardEl('Deal d1')).toHaveAttribute('data-pending', 'true'), SLOW);
+    expect(within(cardEl('Deal d1')).getByTestId('deal-card-pending')).toHaveTextContent('Moving…');
+    answer(json({ id: 'd1' }));
     await waitFor(() => expect(within(column('Proposal')).getByText('Deal d1')).toBeInTheDocument(), SLOW);
+    expect(cardEl('Deal d1')).not.toHaveAttribute('data-pending');
     expect(within(column('Initial contact')).queryByText('Deal d1')).not.toBeInTheDocument();
   });
 

@@ -13,6 +13,7 @@ import type {
   StageUpdate,
 } from '../../api/types';
 import { PAGE_SIZE, useCursorList } from '../../lib/cursorList';
+import { isApiError } from '../../lib/problem';
 import { customerKeys } from '../customers/api';
 
 export const DEAL_STATUSES: readonly DealStatus[] = ['open', 'won', 'lost'];
@@ -130,6 +131,10 @@ export function useMoveDeal() {
     mutationFn: ({ dealId, body }: MoveInput) => unwrap(api.POST('/api/v1/deals/{deal_id}/move', { params: { path: { deal_id: dealId } }, body })),
     // Awaited: the moved card stays "pending" until the board shows it in its new column.
     onSuccess: () => queryClient.invalidateQueries({ queryKey: dealKeys.all }),
+    // A stale card (412) or a deal already moved elsewhere (409): show the board as it is now.
+    onError: (error) => {
+      if (isApiError(error) && [409, 412].includes(error.status)) void queryClient.invalidateQueries({ queryKey: dealKeys.all });
+    },
   });
 }
 
