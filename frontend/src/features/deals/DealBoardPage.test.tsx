@@ -45,7 +45,9 @@ const cardEl = (name: string) => screen.getAllByTestId('deal-card').find((c) => 
 const moves = (requests: RecordedRequest[]) => requests.filter((r) => r.method === 'POST' && r.path.endsWith('/move'));
 
 async function dragOnto(cardName: string, target: HTMLElement) {
-  const dataTransfer = { setData: () => {}, getData: () => '', effectAllowed: '', dropEffect: '' };
+  // What a browser's DataTransfer does for one drag: the data set on dragstart is read on drop.
+  const store = new Map<string, string>();
+  const dataTransfer = { setData: (type: string, value: string) => store.set(type, value), getData: (type: string) => store.get(type) ?? '', effectAllowed: '', dropEffect: '' };
   fireEvent.dragStart(cardEl(cardName), { dataTransfer });
   fireEvent.dragOver(target, { dataTransfer });
   fireEvent.drop(target, { dataTransfer });

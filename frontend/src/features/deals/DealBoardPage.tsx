@@ -102,7 +102,7 @@ function DealCard({ card, stages, canMove, pending, customerName, ownerName, onD
 }
 
 /** A drop target: highlights while a card is dragged over it, moves the dragged card on drop. */
-function useDropTarget(enabled: boolean, onDrop: () => void) {
+function useDropTarget(enabled: boolean, onDrop: (draggedId: string | null) => void) {
   const [over, setOver] = useState(false);
   if (!enabled) return { over: false, handlers: {} };
   return {
@@ -117,15 +117,15 @@ function useDropTarget(enabled: boolean, onDrop: () => void) {
       onDrop: (event: DragEvent) => {
         event.preventDefault();
         setOver(false);
-        onDrop();
+        onDrop(event.dataTransfer?.getData(DRAG_TYPE) || null);
       },
     },
   };
 }
 
-function ClosingZone({ stage, canMove, onDrop }: { stage: StageRead; canMove: boolean; onDrop: (stage: StageRead) => void }) {
+function ClosingZone({ stage, canMove, onDrop }: { stage: StageRead; canMove: boolean; onDrop: (stage: StageRead, draggedId: string | null) => void }) {
   const { t } = useTranslation();
-  const { over, handlers } = useDropTarget(canMove, () => onDrop(stage));
+  const { over, handlers } = useDropTarget(canMove, (draggedId) => onDrop(stage, draggedId));
   return (
     <div
       data-testid={`deal-drop-${stage.kind}`}
@@ -134,13 +134,13 @@ function ClosingZone({ stage, canMove, onDrop }: { stage: StageRead; canMove: bo
       style={{
         border: `2px dashed ${over ? '#1677ff' : stage.kind === 'won' ? '#52c41a' : '#ff4d4f'}`,
         borderRadius: 8,
-        padding: 16,
+        padding: '8px 16px',
+        flex: 1,
         textAlign: 'center',
         background: over ? '#e6f4ff' : undefined,
       }}
     >
-      <Typography.Text strong>{stage.name}</Typography.Text>
-      <br />
+      <Typography.Text strong>{stage.name}</Typography.Text>{' '}
       <Typography.Text type="secondary">{t('deals.board.dropToClose')}</Typography.Text>
     </div>
   );
@@ -156,13 +156,13 @@ function BoardColumn({
 }: {
   column: ReturnType<typeof useKanban>['columns'][number];
   canMove: boolean;
-  onDrop: (stage: StageRead) => void;
+  onDrop: (stage: StageRead, draggedId: string | null) => void;
   loadingMore: boolean;
   onLoadMore: () => void;
   renderCard: (card: KanbanCard) => ReactNode;
 }) {
   const { t } = useTranslation();
-  const { over, handlers } = useDropTarget(canMove, () => onDrop(column.stage));
+  const { over, handlers } = useDropTarget(canMove, (draggedId) => onDrop(column.stage, draggedId));
   return (
     <div
       data-testid="deal-column"
@@ -224,8 +224,9 @@ function Board({ pipeline }: { pipeline: PipelineRead }) {
     const deal: MovableDeal = { id: card.id, name: card.name, version: card.version };
     requestMove(deal, stage);
   };
-  const dropOn = (stage: StageRead) => {
-    const card = dragged.current;
+  /** The card dropped: the one the drag carries (by id), else the one whose drag started here. */
+  const dropOn = (stage: StageRead, draggedId: string | null) => {
+    const card = (draggedId ? cards.find((c) => c.id === draggedId) : undefined) ?? dragged.current;
     dragged.current = null;
     if (card) move(card, stage);
   };
@@ -235,6 +236,14 @@ function Board({ pipeline }: { pipeline: PipelineRead }) {
   return (
     <>
       {moreError !== null && <Alert type="error" showIcon style={{ marginBottom: 12 }} title={problemMessage(problemOf(moreError), t)} />}
+      {/* Won and lost are not columns (the board shows open deals): they are drop zones above it. */}
+      {canMove && closing.length > 0 && (
+        <Flex gap={12} style={{ marginBottom: 12 }}>
+          {closing.map((stage) => (
+            <ClosingZone key={stage.id} stage={stage} canMove={canMove} onDrop={dropOn} />
+          ))}
+        </Flex>
+      )}
       <Flex gap={12} align="flex-start" style={{ overflowX: 'auto', paddingBottom: 8 }} data-testid="deal-board">
         {columns.map((column) => (
           <BoardColumn
@@ -259,13 +268,6 @@ function Board({ pipeline }: { pipeline: PipelineRead }) {
             )}
           />
         ))}
-        {canMove && closing.length > 0 && (
-          <Flex vertical gap={12} style={{ width: 180, flex: '0 0 180px' }}>
-            {closing.map((stage) => (
-              <ClosingZone key={stage.id} stage={stage} canMove={canMove} onDrop={dropOn} />
-            ))}
-          </Flex>
-        )}
       </Flex>
       {dialogs}
     </>

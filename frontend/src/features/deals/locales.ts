@@ -52,7 +52,7 @@ const en = {
     empty: 'No deals',
     moveTo: 'Move to…',
     pending: 'Moving…',
-    dropToClose: 'Drop a card here to close the deal',
+    dropToClose: '— drop a card here to close the deal',
   },
   move: {
     moved: 'Deal moved to {{stage}}',
@@ -215,7 +215,7 @@ const zh: typeof en = {
     empty: '暂无商机',
     moveTo: '移动到…',
     pending: '移动中…',
-    dropToClose: '将卡片拖到此处以关闭商机',
+    dropToClose: '— 将卡片拖到此处以关闭商机',
   },
   move: {
     moved: '商机已移至{{stage}}',
