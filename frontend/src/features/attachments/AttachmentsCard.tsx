@@ -78,7 +78,7 @@ export function AttachmentsCard({ parentType, parentId, canWrite, extraCategorie
     { title: t('attachments.category'), dataIndex: 'category', render: (value: string) => <Tag data-testid="attachments-category">{attachmentCategoryLabel(value, t)}</Tag> },
     { title: t('attachments.size'), dataIndex: 'size', render: (size: number) => formatBytes(size) },
     { title: t('attachments.uploadedBy'), dataIndex: 'uploaded_by', render: (id: string | null) => (id ? userName(id) : '—') },
-    { title: t('attachments.uploadedAt'), dataIndex: 'created_at', render: (value: string) => dayjs(value).format('YYYY-MM-DD HH:mm') },
+    { title: t('attachments.uploadedAt'), dataIndex: 'created_at', render: (value: string) => <span title={dayjs(value).format('YYYY-MM-DD HH:mm')}>{dayjs(value).format('YYYY-MM-DD')}</span> },
     ...(canWrite
       ? [
           {
@@ -148,6 +148,7 @@ export function AttachmentsCard({ parentType, parentId, canWrite, extraCategorie
             loading={list.loading}
             pagination={false}
             locale={{ emptyText: t('attachments.none') }}
+            scroll={{ x: true }}
             onRow={() => ({ 'data-testid': 'attachments-row' }) as HTMLAttributes<HTMLElement>}
           />
           {list.hasNextPage && (
