@@ -87,6 +87,16 @@ describe('the contract detail page', () => {
     ]);
   });
 
+  it("shows the contract's files with the contract category, uploadable with contracts:write", async () => {
+    const requests = stubContract(CONTRACTS_RW, contract('k1', { status: 'signed' }), ({ path }) => (path === '/api/v1/attachments' ? json(emptyPage) : undefined));
+    renderApp('/contracts/k1');
+    const card = await screen.findByTestId('attachments-card', undefined, SLOW);
+    expect(within(card).getByTestId('attachments-upload')).toBeInTheDocument();
+    await waitFor(() => expect(requests.some((r) => r.path === '/api/v1/attachments')).toBe(true), SLOW);
+    const listed = requests.find((r) => r.path === '/api/v1/attachments')!;
+    expect(Object.fromEntries(listed.url.searchParams)).toMatchObject({ object_type: 'contract', object_id: 'k1' });
+  });
+
   it('offers no actions to a reader', async () => {
     stubContract(CONTRACTS_RO, contract('k1', { status: 'signed' }));
     renderApp('/contracts/k1');

@@ -1,5 +1,5 @@
 import { EditOutlined, FileAddOutlined, RedoOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Descriptions, Form, Input, Modal, Skeleton, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Flex, Form, Input, Modal, Skeleton, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { NotFound } from '../../components/NotFound';
 import { QueryError } from '../../components/QueryError';
 import { isApiError, problemMessage, problemOf } from '../../lib/problem';
 import { useServerErrors } from '../../lib/useServerErrors';
+import { AttachmentsCard } from '../attachments/AttachmentsCard';
 import { useAuth } from '../auth/AuthContext';
 import { CONTRACT_TRANSITIONS, useContract, useContractOrders, useCreateOrderFromContract, useRenewContract, useTemplate, useTransitionContract } from './api';
 import { ContractFormModal } from './ContractFormModal';
@@ -254,11 +255,17 @@ function ContractView({ contract, reload }: { contract: ContractRead; reload: ()
 
 export function ContractDetailPage() {
   const { id = '' } = useParams();
+  const { can } = useAuth();
   const contract = useContract(id);
   if (contract.isPending) return <Skeleton active />;
   if (contract.isError) {
     if (isApiError(contract.error) && [404, 422].includes(contract.error.status)) return <NotFound />;
     return <QueryError error={contract.error} onRetry={() => void contract.refetch()} />;
   }
-  return <ContractView contract={contract.data} reload={() => void contract.refetch()} />;
+  return (
+    <Flex vertical gap={16}>
+      <ContractView contract={contract.data} reload={() => void contract.refetch()} />
+      <AttachmentsCard parentType="contract" parentId={contract.data.id} canWrite={can('contracts:write')} extraCategories={['contract']} />
+    </Flex>
+  );
 }

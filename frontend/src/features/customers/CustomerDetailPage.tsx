@@ -17,6 +17,7 @@ import { CustomerTimeline } from '../activities/CustomerTimeline';
 import { CustomerTasks } from '../tasks/CustomerTasks';
 import { CustomerContacts } from './CustomerContacts';
 import { ReleaseToPoolButton } from '../customerpool/ReleaseToPoolButton';
+import { CustomerDeals } from '../deals/CustomerDeals';
 
 function CustomerProfile({ customer }: { customer: CustomerRead }) {
   const { t } = useTranslation();
@@ -93,6 +94,7 @@ function CustomerTabs({ customerId }: { customerId: string }) {
     can('contacts:read') && { key: 'contacts', label: t('contacts.title'), children: <CustomerContacts customerId={customerId} /> },
     can('activities:read') && { key: 'timeline', label: <span data-testid="tab-timeline">{t('timeline.title')}</span>, children: <CustomerTimeline customerId={customerId} /> },
     can('tasks:read') && { key: 'tasks', label: <span data-testid="tab-tasks">{t('tasks.title')}</span>, children: <CustomerTasks customerId={customerId} /> },
+    can('deals:read') && { key: 'deals', label: <span data-testid="tab-deals">{t('deals.customer.title')}</span>, children: <CustomerDeals customerId={customerId} /> },
   ].filter((tab) => tab !== false);
   if (tabs.length === 0) return null;
   return <Tabs items={tabs} destroyOnHidden />;

@@ -113,8 +113,11 @@ export function ConvertLeadModal({ lead, onClose }: { lead: LeadRead; onClose: (
               <Link to={`/customers/${result.customer_id}`} data-testid="convert-customer-link">
                 {result.customer_created ? t('leads.convert.customerCreated') : t('leads.convert.customerLinked')}
               </Link>
-              {/* Deals have no SPA page yet: the deal is named, not linked. */}
-              {result.deal_id && <Typography.Text data-testid="convert-deal-created">{t('leads.convert.dealCreated')}</Typography.Text>}
+              {result.deal_id && (
+                <Link to={`/deals/${result.deal_id}`} data-testid="convert-deal-created">
+                  {t('leads.convert.dealCreated')}
+                </Link>
+              )}
               {result.contact_id && <Typography.Text>{t('leads.convert.contactCreated')}</Typography.Text>}
             </Space>
           }

@@ -136,6 +136,7 @@ describe('converting a lead', () => {
     expect(second.customer).toBeUndefined();
     expect(within(links).getByTestId('convert-customer-link')).toHaveAttribute('href', '/customers/c-old');
     expect(within(links).getByTestId('convert-deal-created')).toHaveTextContent('A deal was opened');
+    expect(within(links).getByTestId('convert-deal-created')).toHaveAttribute('href', '/deals/d1');
   });
 
   it('creates the customer anyway when asked, and shows a refusal that names no field', async () => {

@@ -111,7 +111,7 @@ function LeadProfile({ lead }: { lead: LeadRead }) {
         <Flex gap={16} style={{ marginBottom: 12 }} data-testid="lead-converted">
           <Typography.Text>{t('leads.detail.convertedAt', { when: time(lead.converted_at) })}</Typography.Text>
           {lead.converted_customer_id && <Link to={`/customers/${lead.converted_customer_id}`}>{t('leads.detail.openCustomer')}</Link>}
-          {lead.converted_deal_id && <Typography.Text>{t('leads.convert.dealCreated')}</Typography.Text>}
+          {lead.converted_deal_id && <Link to={`/deals/${lead.converted_deal_id}`}>{t('leads.detail.openDeal')}</Link>}
         </Flex>
       )}
       <Descriptions size="small" column={{ xs: 1, md: 2, xl: 3 }} bordered>

@@ -48,6 +48,7 @@ const en = {
     statusChanged: 'Status changed',
     convertedAt: 'Converted on {{when}}',
     openCustomer: 'Open the customer',
+    openDeal: 'Open the deal',
   },
   history: {
     title: 'Assignment history',
@@ -181,6 +182,7 @@ const zh: typeof en = {
     statusChanged: '状态已更新',
     convertedAt: '已于 {{when}} 转化',
     openCustomer: '打开客户',
+    openDeal: '打开商机',
   },
   history: {
     title: '分配记录',
