@@ -45,6 +45,32 @@ describe('custom field administration', () => {
     });
   });
 
+  it('defines deal fields on the Deals tab, with the deal standard fields in the completeness rules', async () => {
+    const requests = stubFetch((request) => {
+      if (request.path === '/api/v1/auth/me') return json(meResponse(ADMIN));
+      if (request.path === '/api/v1/custom-fields' && request.method === 'GET') return json(page([]));
+      if (request.path === '/api/v1/custom-fields' && request.method === 'POST') return json(fieldDef('budget', 'text'), 201);
+      if (request.path === '/api/v1/completeness-rules/deal')
+        return json({ object_type: 'deal', rules: [{ field: 'expected_close_date', weight: 2 }], is_default: true, standard_fields: ['amount', 'expected_close_date'] });
+      if (request.path.startsWith('/api/v1/completeness-rules/')) return json(RULES);
+      return undefined;
+    });
+    const user = userEvent.setup();
+    renderApp('/admin/custom-fields');
+    await user.click(await screen.findByRole('tab', { name: 'Deals' }, { timeout: 5000 }));
+    await waitFor(() => expect(requests.some((r) => r.path === '/api/v1/completeness-rules/deal')).toBe(true), { timeout: 5000 });
+    expect(requests.some((r) => r.path === '/api/v1/custom-fields' && r.url.searchParams.get('object_type') === 'deal')).toBe(true);
+    expect(await screen.findByText('Expected close', undefined, { timeout: 5000 })).toBeInTheDocument();
+
+    await user.click(screen.getByTestId('new-custom-field'));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByTestId('custom-field-key'), 'budget');
+    await user.type(within(dialog).getByTestId('custom-field-label-zh'), '预算');
+    await user.click(within(dialog).getByTestId('custom-field-save'));
+    await waitFor(() => expect(requests.some((r) => r.method === 'POST')).toBe(true));
+    expect(JSON.parse(requests.find((r) => r.method === 'POST')!.body)).toMatchObject({ object_type: 'deal', key: 'budget' });
+  });
+
   it('shows a 409 from the server in the dialog and reorders fields', async () => {
     const fields = [fieldDef('first', 'text'), fieldDef('second', 'number')];
     const requests = stubFetch((request) => {

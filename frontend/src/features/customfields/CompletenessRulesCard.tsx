@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { CustomFieldRead } from '../../api/types';
 import { FormProblem } from '../../components/FormProblem';
 import { useServerErrors } from '../../lib/useServerErrors';
-import { useCompletenessRules, useSaveCompletenessRules, type ObjectType } from './api';
+import { FIELD_LABELS, useCompletenessRules, useSaveCompletenessRules, type ObjectType } from './api';
 import { useRuleFieldLabel } from './Completeness';
 
 interface RulesValues {
@@ -20,7 +20,7 @@ export function CompletenessRulesCard({ objectType, fields }: { objectType: Obje
   const save = useSaveCompletenessRules(objectType);
   const [form] = Form.useForm<RulesValues>();
   const { serverError, handleError, clear } = useServerErrors(form);
-  const label = useRuleFieldLabel(fields, objectType === 'customer' ? 'customers.fields' : 'contacts.fields');
+  const label = useRuleFieldLabel(fields, FIELD_LABELS[objectType]);
 
   useEffect(() => {
     if (rules.data) form.setFieldsValue({ rules: rules.data.rules.map((rule) => ({ field: rule.field, weight: rule.weight ?? 1 })) });

@@ -4,7 +4,15 @@ import type { BulkTagRequest, CustomFieldCreate, CustomFieldRead, CustomFieldUpd
 import { fetchAll } from '../../lib/cursorList';
 
 /** The object types that carry custom fields (the backend's registry). */
-export const OBJECT_TYPES = ['customer', 'contact'] as const;
+export const OBJECT_TYPES = ['customer', 'contact', 'lead', 'deal'] as const;
+
+/** Where each object type's standard field labels live in the translations. */
+export const FIELD_LABELS: Record<ObjectType, string> = {
+  customer: 'customers.fields',
+  contact: 'contacts.fields',
+  lead: 'leads.fields',
+  deal: 'deals.fields',
+};
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 export type FieldType = CustomFieldRead['field_type'];
 export const FIELD_TYPES: FieldType[] = ['text', 'number', 'decimal', 'date', 'select', 'multi_select', 'boolean', 'user'];

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyPage, json, meResponse, problem, stubFetch, type RecordedRequest } from '../../test/fetchMock';
 import { renderApp } from '../../test/renderApp';
 import { contract } from '../contracts/testData';
+import { fieldDef } from '../customfields/fixtures';
 import { quote } from '../quotes/testData';
 import { CUSTOMER, READER, SALES, SLOW, USERS, deal, pipeline } from './testData';
 
@@ -126,6 +127,32 @@ describe('the deal detail page', () => {
     const before = requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/deals/d1').length;
     await user.click(screen.getByTestId('reload-record'));
     await waitFor(() => expect(requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/deals/d1').length).toBeGreaterThan(before), SLOW);
+  });
+
+  it("shows the deal's custom fields and edits them (a cleared one is sent as null)", async () => {
+    const budget = fieldDef('budget', 'text', { object_type: 'deal' });
+    const seats = fieldDef('seats', 'number', { object_type: 'deal' });
+    const requests = stubDeal(SALES, ({ method, path, url }) => {
+      if (path === '/api/v1/custom-fields' && url.searchParams.get('object_type') === 'deal') return json({ items: [budget, seats], next_cursor: null, total: 2 });
+      if (method === 'GET' && path === '/api/v1/deals/d1') return json({ ...DEAL, custom_fields: { budget: '1M', seats: 12 } });
+      if (method === 'PATCH' && path === '/api/v1/deals/d1') return json({ ...DEAL, version: 4 });
+      return undefined;
+    });
+    const user = userEvent.setup();
+    renderApp('/deals/d1');
+
+    const values = await screen.findByTestId('custom-field-values', undefined, SLOW);
+    expect(values).toHaveTextContent('1M');
+    expect(values).toHaveTextContent('12');
+    await user.click(screen.getByTestId('deal-edit'));
+    const input = within(await screen.findByTestId('cf-budget', undefined, SLOW)).getByRole('textbox');
+    expect(input).toHaveValue('1M');
+    await user.clear(input);
+    await user.type(input, '2M');
+    await user.clear(within(screen.getByTestId('cf-seats')).getByRole('spinbutton'));
+    await user.click(screen.getByTestId('deal-submit'));
+    await waitFor(() => expect(requests.some((r) => r.method === 'PATCH')).toBe(true), SLOW);
+    expect(JSON.parse(requests.find((r) => r.method === 'PATCH')!.body).custom_fields).toEqual({ budget: '2M', seats: null });
   });
 
   it('moves the deal from its stage select, and lists what a refused move lacks', async () => {

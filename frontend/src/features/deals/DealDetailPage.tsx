@@ -11,6 +11,8 @@ import { isApiError } from '../../lib/problem';
 import { AttachmentsCard } from '../attachments/AttachmentsCard';
 import { useAuth } from '../auth/AuthContext';
 import { DealContracts } from '../contracts/DealContracts';
+import { useActiveCustomFields } from '../customfields/api';
+import { CustomFieldValues } from '../customfields/CustomFieldValues';
 import { DealQuotes } from '../quotes/DealQuotes';
 import { useUserName } from '../leads/userNames';
 import { useCustomerNames, useDeal, usePipelines } from './api';
@@ -84,6 +86,7 @@ function DealProfile({ deal, pipeline }: { deal: DealRead; pipeline: PipelineRea
   const [editing, setEditing] = useState(false);
   const userName = useUserName();
   const customerName = useCustomerNames([deal.customer_id], can('customers:read'));
+  const customFields = useActiveCustomFields('deal');
   const stages = pipeline?.stages ?? [];
   const stage = stages.find((s) => s.id === deal.stage_id);
   const f = (key: string) => t(`deals.fields.${key}`);
@@ -134,6 +137,7 @@ function DealProfile({ deal, pipeline }: { deal: DealRead; pipeline: PipelineRea
           <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{text(deal.notes)}</Typography.Paragraph>
         </Descriptions.Item>
       </Descriptions>
+      <CustomFieldValues fields={customFields.fields} values={deal.custom_fields} />
       {editing && <DealFormModal deal={deal} onClose={() => setEditing(false)} />}
     </Card>
   );

@@ -6,6 +6,9 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import type { DealCreate, DealRead, DealUpdate } from '../../api/types';
 import { FormProblem } from '../../components/FormProblem';
+import { useActiveCustomFields } from '../customfields/api';
+import { CustomFieldInputs } from '../customfields/CustomFieldInputs';
+import { customFieldsForCreate, customFieldsForUpdate, type CustomValues } from '../customfields/values';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { dealKeys, useCreateDeal, useCustomerSearch, usePipelines, useUpdateDeal } from './api';
 
@@ -18,6 +21,7 @@ interface DealFormValues {
   expected_close_date?: Dayjs | null;
   product_line?: string;
   notes?: string;
+  custom_fields?: CustomValues;
 }
 
 const AMOUNT = /^\d{1,16}(\.\d{1,2})?$/;
@@ -32,6 +36,7 @@ function toValues(deal: DealRead | undefined, customerId: string | undefined): D
     expected_close_date: deal.expected_close_date ? dayjs(deal.expected_close_date) : null,
     product_line: deal.product_line ?? undefined,
     notes: deal.notes ?? undefined,
+    custom_fields: { ...deal.custom_fields },
   };
 }
 
@@ -60,6 +65,7 @@ export function DealFormModal({
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<DealFormValues>();
+  const customFields = useActiveCustomFields('deal');
   const { serverError, handleError, clear } = useServerErrors(form);
   const create = useCreateDeal();
   const update = useUpdateDeal(deal?.id ?? '');
@@ -83,6 +89,7 @@ export function DealFormModal({
         expected_close_date: closeDate,
         product_line: trimmed(values.product_line),
         notes: trimmed(values.notes),
+        custom_fields: customFieldsForUpdate(customFields.fields, values.custom_fields),
         version: deal.version,
       };
       update.mutate(body, {
@@ -99,7 +106,7 @@ export function DealFormModal({
       customer_id: (customer?.id ?? values.customer_id)!,
       amount: values.amount?.trim() || '0',
       currency: values.currency,
-      custom_fields: {},
+      custom_fields: customFieldsForCreate(values.custom_fields) ?? {},
       ...(values.pipeline_id ? { pipeline_id: values.pipeline_id } : {}),
       ...(closeDate ? { expected_close_date: closeDate } : {}),
       ...(trimmed(values.product_line) ? { product_line: trimmed(values.product_line) } : {}),
@@ -193,6 +200,9 @@ export function DealFormModal({
         <Form.Item name="notes" label={t('deals.fields.notes')}>
           <Input.TextArea rows={3} data-testid="deal-notes" />
         </Form.Item>
+        <Row gutter={12}>
+          <CustomFieldInputs fields={customFields.fields} />
+        </Row>
       </Form>
     </Modal>
   );

@@ -420,7 +420,7 @@ const en = {
     optionRequired: 'Enter a value',
     optionValue: 'Value',
     addOption: 'Add option',
-    objects: { customer: 'Customers', contact: 'Contacts' },
+    objects: { customer: 'Customers', contact: 'Contacts', lead: 'Leads', deal: 'Deals' },
     types: {
       text: 'Text',
       number: 'Integer',

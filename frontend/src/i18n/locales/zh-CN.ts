@@ -422,7 +422,7 @@ const zhCN: Resources = {
     optionRequired: '请输入选项值',
     optionValue: '选项值',
     addOption: '添加选项',
-    objects: { customer: '客户', contact: '联系人' },
+    objects: { customer: '客户', contact: '联系人', lead: '线索', deal: '商机' },
     types: {
       text: '文本',
       number: '整数',
