@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { json, meResponse, problem, stubFetch } from '../../test/fetchMock';
 import { renderApp } from '../../test/renderApp';
+import { fieldDef } from '../customfields/fixtures';
 import { BOB_ID, MANAGER, ME_ID, SALES, SLOW, USERS, lead } from './testData';
 
 const LEAD = lead('l1', { person_name: 'Li Lei', company_name: 'Acme', phone: '13800000000', version: 3 });
@@ -55,6 +56,32 @@ describe('the lead detail page', () => {
     await waitFor(() => expect(requests.filter((r) => r.method === 'PATCH')).toHaveLength(2), SLOW);
     const edit = JSON.parse(requests.filter((r) => r.method === 'PATCH')[1].body);
     expect(edit).toMatchObject({ company_name: 'Acme Ltd', person_name: 'Li Lei', email: null, version: 3 });
+  });
+
+  it("shows the lead's custom fields and edits them with the standard ones", async () => {
+    const budget = fieldDef('budget', 'number', { object_type: 'lead' });
+    const requests = stubFetch((request) => {
+      const { method, path, url } = request;
+      if (path === '/api/v1/auth/me') return json(meResponse(SALES));
+      if (path === '/api/v1/users') return json(USERS);
+      if (path === '/api/v1/custom-fields' && url.searchParams.get('object_type') === 'lead') return json({ items: [budget], next_cursor: null, total: 1 });
+      if (path === '/api/v1/leads/l1' && method === 'GET') return json({ ...LEAD, custom_fields: { budget: 5000 } });
+      if (path === '/api/v1/leads/l1' && method === 'PATCH') return json({ ...LEAD, version: 4 });
+      if (path === '/api/v1/leads/l1/assignments') return json(HISTORY);
+      return undefined;
+    });
+    const user = userEvent.setup();
+    renderApp('/leads/l1');
+
+    expect(await screen.findByTestId('custom-field-values', undefined, SLOW)).toHaveTextContent('5000');
+    await user.click(screen.getByTestId('lead-edit'));
+    const input = within(await screen.findByTestId('cf-budget', undefined, SLOW)).getByRole('spinbutton');
+    await user.clear(input);
+    await user.type(input, '7000');
+    await user.click(screen.getByTestId('lead-submit'));
+    await waitFor(() => expect(requests.some((r) => r.method === 'PATCH')).toBe(true), SLOW);
+    const body = JSON.parse(requests.find((r) => r.method === 'PATCH')!.body);
+    expect(body).toMatchObject({ custom_fields: { budget: 7000 }, version: 3, person_name: 'Li Lei' });
   });
 
   it('lets a manager assign the lead to a user, showing a refusal', async () => {

@@ -11,6 +11,8 @@ import { NotFound } from '../../components/NotFound';
 import { QueryError } from '../../components/QueryError';
 import { isApiError, problemMessage, problemOf } from '../../lib/problem';
 import { useAuth } from '../auth/AuthContext';
+import { useActiveCustomFields } from '../customfields/api';
+import { CustomFieldValues } from '../customfields/CustomFieldValues';
 import { useLead, useLeadAssignments, useUpdateLead } from './api';
 import { AssignLeadModal } from './AssignLeadModal';
 import { ConvertLeadModal } from './ConvertLeadModal';
@@ -71,6 +73,7 @@ function LeadProfile({ lead }: { lead: LeadRead }) {
   const { t } = useTranslation();
   const { can } = useAuth();
   const userName = useUserName();
+  const customFields = useActiveCustomFields('lead');
   const [dialog, setDialog] = useState<'edit' | 'assign' | 'convert' | null>(null);
   const converted = lead.status === 'converted';
   const f = (key: string) => t(`leads.fields.${key}`);
@@ -136,6 +139,7 @@ function LeadProfile({ lead }: { lead: LeadRead }) {
           <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{text(lead.notes)}</Typography.Paragraph>
         </Descriptions.Item>
       </Descriptions>
+      <CustomFieldValues fields={customFields.fields} values={lead.custom_fields} />
 
       <Typography.Title level={5} style={{ marginTop: 24 }}>
         {t('leads.history.title')}

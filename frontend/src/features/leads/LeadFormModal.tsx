@@ -5,6 +5,9 @@ import type { LeadCreate, LeadRead, LeadUpdate } from '../../api/types';
 import { FormProblem } from '../../components/FormProblem';
 import { blanksToNull, withoutBlanks } from '../../lib/formValues';
 import { useServerErrors } from '../../lib/useServerErrors';
+import { useActiveCustomFields } from '../customfields/api';
+import { CustomFieldInputs } from '../customfields/CustomFieldInputs';
+import { customFieldsForCreate, customFieldsForUpdate, type CustomValues } from '../customfields/values';
 import { useQueryClient } from '@tanstack/react-query';
 import { LEAD_GRADES, leadKeys, useCreateLead, useUpdateLead } from './api';
 
@@ -22,6 +25,7 @@ interface LeadFormValues {
   grade?: LeadCreate['grade'];
   score?: number | null;
   notes?: string;
+  custom_fields?: CustomValues;
 }
 
 function toValues(lead: LeadRead | undefined): LeadFormValues {
@@ -32,6 +36,7 @@ function toValues(lead: LeadRead | undefined): LeadFormValues {
   }
   values.grade = (lead.grade as LeadCreate['grade']) ?? undefined;
   values.score = lead.score;
+  values.custom_fields = { ...lead.custom_fields };
   return values;
 }
 
@@ -45,6 +50,7 @@ export function LeadFormModal({ lead, onClose }: { lead?: LeadRead; onClose: () 
   const navigate = useNavigate();
   const [form] = Form.useForm<LeadFormValues>();
   const { serverError, handleError, clear } = useServerErrors(form);
+  const customFieldDefs = useActiveCustomFields('lead');
   const create = useCreateLead();
   const update = useUpdateLead(lead?.id ?? '');
   const queryClient = useQueryClient();
@@ -54,10 +60,11 @@ export function LeadFormModal({ lead, onClose }: { lead?: LeadRead; onClose: () 
     onClose();
   };
 
-  const onSubmit = (values: LeadFormValues) => {
+  const onSubmit = ({ custom_fields: custom, ...values }: LeadFormValues) => {
     clear();
     if (lead) {
-      update.mutate({ ...(blanksToNull(values) as LeadUpdate), version: lead.version }, {
+      const customFields = customFieldsForUpdate(customFieldDefs.fields, custom);
+      update.mutate({ ...(blanksToNull(values) as LeadUpdate), ...(customFields ? { custom_fields: customFields } : {}), version: lead.version }, {
         onSuccess: () => {
           void message.success(t('common.saved'));
           onClose();
@@ -66,7 +73,8 @@ export function LeadFormModal({ lead, onClose }: { lead?: LeadRead; onClose: () 
       });
       return;
     }
-    create.mutate(withoutBlanks(values) as LeadCreate, {
+    const customFields = customFieldsForCreate(custom);
+    create.mutate({ ...(withoutBlanks(values) as LeadCreate), ...(customFields ? { custom_fields: customFields } : {}) }, {
       onSuccess: (lead) => {
         void message.success(t('common.saved'));
         onClose();
@@ -123,6 +131,9 @@ export function LeadFormModal({ lead, onClose }: { lead?: LeadRead; onClose: () 
               <InputNumber min={0} max={100} precision={0} style={{ width: '100%' }} />
             </Form.Item>
           </Col>
+        </Row>
+        <Row gutter={12}>
+          <CustomFieldInputs fields={customFieldDefs.fields} />
         </Row>
         <Form.Item name="notes" label={t('leads.fields.notes')}>
           <Input.TextArea rows={3} />
