@@ -48,6 +48,9 @@ async def test_kanban_totals_scope_and_paging(
         "USD": "50.00",
     }
     assert len(first["cards"]) == 2 and first["next_cursor"]
+    # Each card names its customer (no lookup per card for the SPA).
+    names = {customer_a["id"]: customer_a["name"], customer_b["id"]: customer_b["name"]}
+    assert all(c["customer_name"] == names[c["customer_id"]] for c in first["cards"])
     assert _column(board, "proposal")["count"] == 1
     assert _column(board, "needs_confirmed") == {
         **_column(board, "needs_confirmed"),

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.core.errors import ProblemError
 from crm.core.pagination import decode_cursor, encode_cursor
 from crm.core.permissions import Principal, scope_clause
+from crm.customers.models import Customer
 from crm.sales import pipelines
 from crm.sales.models import Deal, Stage
 from crm.sales.schemas import (
@@ -33,7 +34,9 @@ from crm.sales.schemas import (
 )
 
 KANBAN_SORT = "-updated_at"
-_CARD_COLUMNS = [getattr(Deal, name) for name in KanbanCard.model_fields]
+_CARD_COLUMNS = [
+    getattr(Deal, name) for name in KanbanCard.model_fields if name != "customer_name"
+] + [Customer.name.label("customer_name")]
 
 
 def _open_deals(principal: Principal, pipeline_id: uuid.UUID) -> Any:
@@ -79,8 +82,11 @@ def _column_statement(
 ) -> Select[Any]:
     """One column's cards after ``cursor``, newest change first, one over ``limit`` (which
     says whether a next page exists): an index range scan of ix_deals_pipeline_stage."""
-    stmt = select(*_CARD_COLUMNS).where(
-        *_open_deals(principal, pipeline_id), Deal.stage_id == stage_id
+    # The customer's name by primary key for the page's cards only (at most limit + 1 rows).
+    stmt = (
+        select(*_CARD_COLUMNS)
+        .join(Customer, Customer.id == Deal.customer_id)
+        .where(*_open_deals(principal, pipeline_id), Deal.stage_id == stage_id)
     )
     if cursor:
         last_at, last_id = decode_cursor(cursor, KANBAN_SORT, datetime)

@@ -223,6 +223,7 @@ class KanbanCard(BaseModel):
     stage_id: uuid.UUID
     name: str
     customer_id: uuid.UUID
+    customer_name: str = Field(description="The deal's customer (a card shows it)")
     amount: Decimal
     currency: str
     expected_close_date: date | None

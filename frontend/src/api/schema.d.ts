@@ -4647,6 +4647,11 @@ export interface components {
              * Format: uuid
              */
             customer_id: string;
+            /**
+             * Customer Name
+             * @description The deal's customer (a card shows it)
+             */
+            customer_name: string;
             /** Amount */
             amount: string;
             /** Currency */

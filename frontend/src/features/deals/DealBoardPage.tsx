@@ -9,7 +9,7 @@ import { QueryError } from '../../components/QueryError';
 import { problemMessage, problemOf } from '../../lib/problem';
 import { useAuth } from '../auth/AuthContext';
 import { useUserName } from '../leads/userNames';
-import { useCustomerNames, useKanban, usePipelines } from './api';
+import { useKanban, usePipelines } from './api';
 import { formatMoney } from './format';
 import { useDealMove, type MovableDeal } from './useDealMove';
 
@@ -36,13 +36,12 @@ interface CardProps {
   stages: StageRead[];
   canMove: boolean;
   pending: boolean;
-  customerName: (id: string) => string;
   ownerName: (id: string) => string;
   onDragStart: (card: KanbanCard) => void;
   onMove: (card: KanbanCard, stage: StageRead) => void;
 }
 
-function DealCard({ card, stages, canMove, pending, customerName, ownerName, onDragStart, onMove }: CardProps) {
+function DealCard({ card, stages, canMove, pending, ownerName, onDragStart, onMove }: CardProps) {
   const { t, i18n } = useTranslation();
   return (
     <Card
@@ -64,8 +63,8 @@ function DealCard({ card, stages, canMove, pending, customerName, ownerName, onD
           <Link to={`/deals/${card.id}`} data-testid="deal-card-name" style={{ fontWeight: 600 }}>
             {card.name}
           </Link>
-          <Typography.Text type="secondary" ellipsis>
-            {customerName(card.customer_id)}
+          <Typography.Text type="secondary" ellipsis data-testid="deal-card-customer">
+            {card.customer_name}
           </Typography.Text>
           <Typography.Text data-testid="deal-card-amount">{formatMoney(card.amount, card.currency, i18n.language)}</Typography.Text>
           <Flex justify="space-between" gap={4} wrap>
@@ -212,10 +211,6 @@ function Board({ pipeline }: { pipeline: PipelineRead }) {
   const { requestMove, pendingDealId, dialogs } = useDealMove();
   const dragged = useRef<KanbanCard | null>(null);
   const cards = columns.flatMap((column) => column.cards);
-  const customerName = useCustomerNames(
-    cards.map((card) => card.customer_id),
-    can('customers:read'),
-  );
   const ownerName = useUserName();
   const closing = pipeline.stages.filter((stage) => stage.kind !== 'open');
 
@@ -260,7 +255,6 @@ function Board({ pipeline }: { pipeline: PipelineRead }) {
                 stages={pipeline.stages}
                 canMove={canMove}
                 pending={pendingDealId === card.id}
-                customerName={customerName}
                 ownerName={ownerName}
                 onDragStart={(c) => (dragged.current = c)}
                 onMove={move}

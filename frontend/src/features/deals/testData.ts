@@ -51,6 +51,7 @@ export function card(id: string, stageId: string, extra: Record<string, unknown>
     stage_id: stageId,
     name: `Deal ${id}`,
     customer_id: 'c1',
+    customer_name: 'Acme Ltd',
     amount: '1000.00',
     currency: 'CNY',
     expected_close_date: '2026-12-31',
