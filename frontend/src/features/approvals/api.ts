@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
-import type { ApprovalPolicyUpdate, ApprovalRead, ApprovalStatus } from '../../api/types';
+import type { ApprovalPolicyUpdate, ApprovalRead, ApprovalStatus, Me } from '../../api/types';
 import { PAGE_SIZE, useCursorList } from '../../lib/cursorList';
 
 export const APPROVAL_STATUSES: readonly ApprovalStatus[] = ['pending', 'approved', 'rejected', 'cancelled'];
@@ -34,6 +34,18 @@ export function useApprovalList(filters: ApprovalFilters) {
       }),
     ),
   );
+}
+
+/**
+ * Whether the signed-in user is the one to decide this request: it is pending, they hold
+ * approvals:decide, did not ask for it themselves, and it names them or one of their roles
+ * (administrators decide any). The server checks the same; this only hides buttons that would
+ * be refused.
+ */
+export function mayDecideOn(request: ApprovalRead, me: Me | undefined, can: (permission: string) => boolean): boolean {
+  if (!me || request.status !== 'pending' || !can('approvals:decide') || request.requested_by === me.user.id) return false;
+  const roleKeys = new Set(me.roles.map((role) => role.key));
+  return request.approver_user_id === me.user.id || (request.approver_role !== null && roleKeys.has(request.approver_role)) || roleKeys.has('admin');
 }
 
 export type Decision = { approve: true; comment?: string } | { approve: false; comment: string };

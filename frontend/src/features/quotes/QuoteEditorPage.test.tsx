@@ -237,6 +237,42 @@ describe('the quote editor', () => {
     expect(requests.find((r) => r.path === '/api/v1/quotes/q1/submit')!.headers.get('If-Match')).toBe('"3"');
   });
 
+  it('lets the designated approver approve the pending quote from its page, and hides that from others', async () => {
+    let current = quote('q1', { status: 'pending_approval', approval_id: 'a1', version: 6 });
+    let request = approval('a1', { version: 2 });
+    const requests = stubQuotes([...SELLER, 'approvals:decide'], ({ method, path }) => {
+      if (method === 'GET' && path === '/api/v1/quotes/q1') return json(current);
+      if (method === 'GET' && path === '/api/v1/approvals/a1') return json(request);
+      if (method === 'POST' && path === '/api/v1/approvals/a1/approve') {
+        request = { ...request, status: 'approved', version: 3 };
+        current = { ...current, status: 'approved', version: 7 };
+        return json(request);
+      }
+      return undefined;
+    });
+    const user = userEvent.setup();
+    renderApp('/quotes/q1');
+
+    await user.click(await screen.findByTestId('quote-approve', undefined, SLOW));
+    await user.type(await screen.findByTestId('approval-comment'), 'Fine for this account');
+    await user.click(screen.getByTestId('approval-decision-submit'));
+    await waitFor(() => expect(screen.getByTestId('quote-status')).toHaveTextContent('Approved'), SLOW);
+    expect(bodies(requests, 'POST', '/api/v1/approvals/a1/approve')).toEqual([{ comment: 'Fine for this account', version: 2 }]);
+    expect(screen.queryByTestId('quote-approve')).not.toBeInTheDocument();
+  });
+
+  it('offers no decision on a pending quote to someone the request does not name', async () => {
+    const requests = stubQuotes([...SELLER, 'approvals:decide'], ({ method, path }) => {
+      if (method === 'GET' && path === '/api/v1/quotes/q1') return json(quote('q1', { status: 'pending_approval', approval_id: 'a1' }));
+      if (method === 'GET' && path === '/api/v1/approvals/a1') return json(approval('a1', { approver_user_id: 'someone-else' }));
+      return undefined;
+    });
+    renderApp('/quotes/q1');
+    await screen.findByTestId('quote-approval-status', undefined, SLOW);
+    expect(requests.some((r) => r.path === '/api/v1/approvals/a1')).toBe(true);
+    expect(screen.queryByTestId('quote-approve')).not.toBeInTheDocument();
+  });
+
   it('opens the current revision from the revisions list', async () => {
     stubQuotes(SELLER, ({ method, path }) => {
       if (method === 'GET' && path === '/api/v1/quotes/q1') return json(quote('q1', { status: 'superseded' }));

@@ -9,6 +9,8 @@ import type { QuoteRead, QuoteSummary } from '../../api/types';
 import { NotFound } from '../../components/NotFound';
 import { QueryError } from '../../components/QueryError';
 import { isApiError, problemMessage, problemOf, type Problem } from '../../lib/problem';
+import { mayDecideOn } from '../approvals/api';
+import { DecisionModal } from '../approvals/DecisionModal';
 import { useAuth } from '../auth/AuthContext';
 import {
   EDITABLE_STATUSES,
@@ -49,15 +51,41 @@ async function openPrintable(id: string): Promise<void> {
 /** The approval request of a quote: awaiting, or decided with the approver's comment. */
 function ApprovalState({ quote }: { quote: QuoteRead }) {
   const { t } = useTranslation();
+  const { me, can } = useAuth();
+  const { message } = App.useApp();
+  const [deciding, setDeciding] = useState<boolean | null>(null);
   const approval = useQuoteApproval(quote.approval_id, quote.status);
   if (quote.status === 'pending_approval') {
     const request = approval.data;
+    // The approver decides right here, as from the approvals inbox.
+    const decide = request && mayDecideOn(request, me, can) && (
+      <Space>
+        <Button type="primary" size="small" data-testid="quote-approve" onClick={() => setDeciding(true)}>
+          {t('approvals.approve')}
+        </Button>
+        <Button danger size="small" data-testid="quote-reject" onClick={() => setDeciding(false)}>
+          {t('approvals.reject')}
+        </Button>
+        {deciding !== null && (
+          <DecisionModal
+            request={request}
+            approve={deciding}
+            onClose={() => setDeciding(null)}
+            onDone={(approved) => {
+              setDeciding(null);
+              void message.success(approved ? t('approvals.approved') : t('approvals.rejected'));
+            }}
+          />
+        )}
+      </Space>
+    );
     return (
       <Alert
         type="info"
         showIcon
         style={{ marginBottom: 16 }}
         data-testid="quote-approval"
+        action={decide || undefined}
         title={t('quotes.approval.awaiting')}
         description={
           request ? (
