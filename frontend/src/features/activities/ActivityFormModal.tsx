@@ -1,8 +1,8 @@
-import { App, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space } from 'antd';
+import { App, DatePicker, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { ActivityCreate, ActivityKind } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useCustomerContacts } from '../customers/api';
 import { useLogActivity } from './api';
@@ -62,18 +62,14 @@ export function ActivityFormModal({ customerId, onClose }: { customerId: string;
   };
 
   return (
-    <Modal
-      open
+    <FormModal
       title={t('activities.logTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={log.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'activity-submit' } as Record<string, string>}
+      form={form}
+      submitting={log.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      submitTestId="activity-submit"
     >
-      <FormProblem error={serverError} />
       <Form<ActivityFormValues> form={form} layout="vertical" initialValues={{ kind: 'call', occurred_at: dayjs() }} onFinish={onSubmit}>
         <Form.Item name="kind" label={t('activities.fields.kind')}>
           <Radio.Group optionType="button" data-testid="activity-kind">
@@ -127,6 +123,6 @@ export function ActivityFormModal({ customerId, onClose }: { customerId: string;
           <Input.TextArea rows={4} data-testid="activity-body" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

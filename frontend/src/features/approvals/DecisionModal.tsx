@@ -1,7 +1,7 @@
-import { Alert, Form, Input, Modal, Typography, type ButtonProps } from 'antd';
+import { Alert, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ApprovalRead } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useDecide } from './api';
 
@@ -30,20 +30,22 @@ export function DecisionModal({ request, approve, onClose, onDone }: DecisionMod
   };
 
   return (
-    <Modal
-      open
+    <FormModal
       title={approve ? t('approvals.approveTitle') : t('approvals.rejectTitle')}
       okText={approve ? t('approvals.approve') : t('approvals.reject')}
-      okButtonProps={{ danger: !approve, disabled: conflict, 'data-testid': 'approval-decision-submit' } as ButtonProps}
-      cancelText={t('common.cancel')}
-      confirmLoading={decide.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
+      form={form}
+      submitting={decide.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      submitTestId="approval-decision-submit"
+      okButtonProps={{ danger: !approve, disabled: conflict }}
+      intro={
+        <>
+          <Typography.Paragraph>{request.summary}</Typography.Paragraph>
+          {conflict && <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="approval-conflict" title={t('approvals.alreadyDecided')} />}
+        </>
+      }
     >
-      <Typography.Paragraph>{request.summary}</Typography.Paragraph>
-      {conflict && <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="approval-conflict" title={t('approvals.alreadyDecided')} />}
-      <FormProblem error={serverError} />
       <Form form={form} layout="vertical" onFinish={submit}>
         <Form.Item
           name="comment"
@@ -53,6 +55,6 @@ export function DecisionModal({ request, approve, onClose, onDone }: DecisionMod
           <Input.TextArea rows={3} maxLength={2000} data-testid="approval-comment" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,12 +1,12 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Descriptions, Form, InputNumber, Modal, Popconfirm, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Descriptions, Form, InputNumber, Popconfirm, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { PriceBookEntryRead, PriceBookRead } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { LoadMore } from '../../components/LoadMore';
 import { NotFound } from '../../components/NotFound';
 import { QueryError } from '../../components/QueryError';
@@ -45,18 +45,14 @@ function EntryModal({ book, entry, productLabel, onClose }: { book: PriceBookRea
   };
 
   return (
-    <Modal
-      open
+    <FormModal
       title={entry ? t('catalog.entries.editTitle') : t('catalog.entries.newTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={setEntry.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'entry-submit' } as Record<string, string>}
+      form={form}
+      submitting={setEntry.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      submitTestId="entry-submit"
     >
-      <FormProblem error={serverError} />
       <Form<EntryValues> form={form} layout="vertical" onFinish={submit} initialValues={entry ? { product_id: entry.product_id, unit_price: entry.unit_price } : {}}>
         <Form.Item name="product_id" label={t('catalog.entries.product')} rules={[{ required: true, message: t('catalog.required') }]}>
           <ProductPicker testId="entry-product" currentLabel={productLabel} disabled={Boolean(entry)} />
@@ -65,7 +61,7 @@ function EntryModal({ book, entry, productLabel, onClose }: { book: PriceBookRea
           <InputNumber stringMode min="0" style={{ width: 220 }} data-testid="entry-price" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 

@@ -1,11 +1,11 @@
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Form, Input, Modal, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Col, Form, Input, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { PriceBookCreate, PriceBookRead, PriceBookUpdate } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { LoadMore } from '../../components/LoadMore';
 import { QueryError } from '../../components/QueryError';
 import { withoutBlanks } from '../../lib/formValues';
@@ -55,19 +55,16 @@ export function PriceBookFormModal({ book, onClose, onSaved }: { book?: PriceBoo
   };
 
   return (
-    <Modal
-      open
-      width={640}
+    <FormModal
       title={book ? t('catalog.books.editTitle') : t('catalog.books.newTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'price-book-submit' } as Record<string, string>}
+      width={640}
+      form={form}
+      submitting={save.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      onReload={book ? onClose : undefined}
+      submitTestId="price-book-submit"
     >
-      <FormProblem error={serverError} onReload={book ? onClose : undefined} />
       <Form<BookValues>
         form={form}
         layout="vertical"
@@ -123,7 +120,7 @@ export function PriceBookFormModal({ book, onClose, onSaved }: { book?: PriceBoo
           </Col>
         </Row>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 

@@ -1,11 +1,11 @@
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Form, Input, Modal, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Col, Form, Input, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { ProductCreate, ProductRead, ProductUpdate } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { LoadMore } from '../../components/LoadMore';
 import { QueryError } from '../../components/QueryError';
 import { blanksToNull, withoutBlanks } from '../../lib/formValues';
@@ -46,19 +46,16 @@ function ProductFormModal({ product, onClose }: { product?: ProductRead; onClose
   };
 
   return (
-    <Modal
-      open
-      width={640}
+    <FormModal
       title={product ? t('catalog.products.editTitle') : t('catalog.products.newTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'product-submit' } as Record<string, string>}
+      width={640}
+      form={form}
+      submitting={save.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      onReload={product ? onClose : undefined}
+      submitTestId="product-submit"
     >
-      <FormProblem error={serverError} onReload={product ? onClose : undefined} />
       <Form<ProductValues>
         form={form}
         layout="vertical"
@@ -101,7 +98,7 @@ function ProductFormModal({ product, onClose }: { product?: ProductRead; onClose
         </Form.Item>
         <Typography.Text type="secondary">{t('catalog.products.pricesHint')}</Typography.Text>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 

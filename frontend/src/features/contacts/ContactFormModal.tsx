@@ -1,8 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Checkbox, Form, Input, Modal } from 'antd';
+import { App, Checkbox, Form, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ContactRead } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { blanksToNull, withoutBlanks } from '../../lib/formValues';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useCreateContact, useUpdateContact } from './api';
@@ -74,18 +74,15 @@ export function ContactFormModal({ customerId, contact, onClose }: ContactFormMo
   };
 
   return (
-    <Modal
-      open
+    <FormModal
       title={contact ? t('contacts.editTitle') : t('contacts.newTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={create.isPending || update.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'contact-submit' } as Record<string, string>}
+      form={form}
+      submitting={create.isPending || update.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      onReload={contact ? reload : undefined}
+      submitTestId="contact-submit"
     >
-      <FormProblem error={serverError} onReload={contact ? reload : undefined} />
       <Form<ContactFormValues> form={form} layout="vertical" initialValues={toValues(contact)} onFinish={onSubmit}>
         <Form.Item name="name" label={t('contacts.fields.name')} rules={[{ required: true, whitespace: true, message: t('contacts.nameRequired') }]}>
           <Input data-testid="contact-name" autoFocus />
@@ -106,6 +103,6 @@ export function ContactFormModal({ customerId, contact, onClose }: ContactFormMo
           <Input.TextArea rows={3} />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

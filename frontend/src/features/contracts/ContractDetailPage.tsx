@@ -1,11 +1,11 @@
 import { EditOutlined, FileAddOutlined, RedoOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Descriptions, Flex, Form, Input, Modal, Skeleton, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Flex, Form, Input, Skeleton, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { ContractRead, ContractStatus, OrderSummary } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { NotFound } from '../../components/NotFound';
 import { QueryError } from '../../components/QueryError';
 import { isApiError, problemMessage, problemOf } from '../../lib/problem';
@@ -25,18 +25,15 @@ function RenewModal({ contract, onClose }: { contract: ContractRead; onClose: ()
   const { serverError, handleError, clear } = useServerErrors(form);
   const renew = useRenewContract(contract.id);
   return (
-    <Modal
-      open
+    <FormModal
       title={t('contracts.renew.title')}
       okText={t('contracts.renew.submit')}
-      cancelText={t('common.cancel')}
-      confirmLoading={renew.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'contract-renew-submit' } as Record<string, string>}
+      form={form}
+      submitting={renew.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      submitTestId="contract-renew-submit"
     >
-      <FormProblem error={serverError} />
       <Typography.Paragraph type="secondary">{t('contracts.renew.hint')}</Typography.Paragraph>
       <Form
         form={form}
@@ -58,7 +55,7 @@ function RenewModal({ contract, onClose }: { contract: ContractRead; onClose: ()
           </Form.Item>
         </Space>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 
@@ -69,18 +66,15 @@ function CreateOrderModal({ contract, onClose }: { contract: ContractRead; onClo
   const { serverError, handleError, clear } = useServerErrors(form);
   const create = useCreateOrderFromContract(contract.id);
   return (
-    <Modal
-      open
+    <FormModal
       title={t('contracts.order.title')}
       okText={t('contracts.order.submit')}
-      cancelText={t('common.cancel')}
-      confirmLoading={create.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'contract-order-submit' } as Record<string, string>}
+      form={form}
+      submitting={create.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      submitTestId="contract-order-submit"
     >
-      <FormProblem error={serverError} />
       <Typography.Paragraph type="secondary">{t('contracts.order.hint')}</Typography.Paragraph>
       <Form
         form={form}
@@ -101,7 +95,7 @@ function CreateOrderModal({ contract, onClose }: { contract: ContractRead; onClo
           <Input.TextArea rows={2} data-testid="contract-order-notes" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 

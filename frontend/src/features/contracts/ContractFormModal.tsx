@@ -1,8 +1,8 @@
-import { App, Col, Divider, Form, Input, Modal, Row, Select } from 'antd';
+import { App, Col, Divider, Form, Input, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import type { ContractCreate, ContractRead, ContractUpdate } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useCreateContract, useTemplates, useUpdateContract } from './api';
 import { CustomerPicker, LinesEditor, linesFromForm, linesToForm, type LineValues } from './parts';
@@ -84,29 +84,23 @@ export function ContractFormModal({ contract, onClose, onReload }: { contract?: 
   };
 
   return (
-    <Modal
-      open
-      width={880}
+    <FormModal
       title={contract ? t('contracts.form.editTitle') : t('contracts.form.newTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={create.isPending || update.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'contract-form-submit' } as Record<string, string>}
+      width={880}
+      form={form}
+      submitting={create.isPending || update.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      onReload={
+        onReload
+          ? () => {
+              onReload();
+              onClose();
+            }
+          : undefined
+      }
+      submitTestId="contract-form-submit"
     >
-      <FormProblem
-        error={serverError}
-        onReload={
-          onReload
-            ? () => {
-                onReload();
-                onClose();
-              }
-            : undefined
-        }
-      />
       <Form<ContractValues> form={form} layout="vertical" initialValues={toValues(contract)} onFinish={onSubmit}>
         {!contract && (
           <Row gutter={12}>
@@ -158,6 +152,6 @@ export function ContractFormModal({ contract, onClose, onReload }: { contract?: 
           <Input.TextArea rows={2} data-testid="contract-form-notes" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,10 +1,10 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Form, Input, Modal, Popconfirm, Row, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Form, Input, Popconfirm, Row, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ContractTemplateCreate, ContractTemplateRead } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { QueryError } from '../../components/QueryError';
 import { problemMessage, problemOf } from '../../lib/problem';
 import { useServerErrors } from '../../lib/useServerErrors';
@@ -65,19 +65,16 @@ function TemplateFormModal({ template, onClose }: { template?: ContractTemplateR
   };
 
   return (
-    <Modal
-      open
-      width={800}
+    <FormModal
       title={template ? t('contracts.templates.editTitle') : t('contracts.templates.newTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'template-submit' } as Record<string, string>}
+      width={800}
+      form={form}
+      submitting={save.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      onReload={template ? onClose : undefined}
+      submitTestId="template-submit"
     >
-      <FormProblem error={serverError} onReload={template ? onClose : undefined} />
       <Form<TemplateValues> form={form} layout="vertical" initialValues={toValues(template)} onFinish={onSubmit}>
         <Row gutter={12}>
           <Col span={16}>
@@ -117,7 +114,7 @@ function TemplateFormModal({ template, onClose }: { template?: ContractTemplateR
           <Input.TextArea rows={12} data-testid="template-body" style={{ fontFamily: 'monospace' }} />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 

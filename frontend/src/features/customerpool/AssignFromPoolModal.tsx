@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { App, Form, Modal, Select, Typography } from 'antd';
+import { App, Form, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import type { PoolCustomerRead } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useAssignFromPool } from './api';
 
@@ -42,19 +42,16 @@ export function AssignFromPoolModal({ customer, onClose }: { customer: PoolCusto
   };
 
   return (
-    <Modal
-      open
+    <FormModal
       title={t('customerPool.assign.title', { name: customer.name })}
       okText={t('customerPool.assign.submit')}
-      cancelText={t('common.cancel')}
-      confirmLoading={assign.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'pool-assign-submit' } as Record<string, string>}
+      form={form}
+      submitting={assign.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      submitTestId="pool-assign-submit"
+      intro={<Typography.Paragraph type="secondary">{t('customerPool.assign.intro')}</Typography.Paragraph>}
     >
-      <Typography.Paragraph type="secondary">{t('customerPool.assign.intro')}</Typography.Paragraph>
-      <FormProblem error={serverError} />
       <Form<AssignValues> form={form} layout="vertical" onFinish={onSubmit}>
         <Form.Item name="user_id" label={t('customerPool.assign.user')} rules={[{ required: true, message: t('customerPool.assign.userRequired') }]}>
           <Select
@@ -66,6 +63,6 @@ export function AssignFromPoolModal({ customer, onClose }: { customer: PoolCusto
           />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,7 +1,7 @@
-import { App, Form, Input, InputNumber, Modal, Switch, Typography } from 'antd';
+import { App, Form, Input, InputNumber, Switch, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { PoolPolicyRead } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useSavePolicy } from './api';
 
@@ -59,18 +59,14 @@ export function PolicyFormModal({ policy, onClose }: { policy?: PoolPolicyRead; 
   );
 
   return (
-    <Modal
-      open
+    <FormModal
       title={policy ? t('customerPool.policies.editTitle') : t('customerPool.policies.newTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'pool-policy-submit' } as Record<string, string>}
+      form={form}
+      submitting={save.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      submitTestId="pool-policy-submit"
     >
-      <FormProblem error={serverError} />
       <Form<PolicyValues> form={form} layout="vertical" initialValues={toValues(policy)} onFinish={onSubmit}>
         {policy ? (
           <Form.Item label={t('customerPool.policies.fields.level')}>
@@ -90,6 +86,6 @@ export function PolicyFormModal({ policy, onClose }: { policy?: PoolPolicyRead; 
           <Switch data-testid="pool-policy-enabled" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

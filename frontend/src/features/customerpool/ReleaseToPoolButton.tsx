@@ -1,9 +1,9 @@
 import { RollbackOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Form, Input, Modal, Tag, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CustomerRead } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useAuth } from '../auth/AuthContext';
 import { useReleaseToPool } from './api';
@@ -56,25 +56,24 @@ export function ReleaseToPoolButton({ customer }: { customer: CustomerRead }) {
       <Button icon={<RollbackOutlined />} onClick={() => setOpen(true)} data-testid="customer-release">
         {t('customerPool.release.button')}
       </Button>
-      <Modal
+      <FormModal
         open={open}
         title={t('customerPool.release.title', { name: customer.name })}
         okText={t('customerPool.release.submit')}
-        okButtonProps={{ danger: true, ...({ 'data-testid': 'customer-release-confirm' } as Record<string, string>) }}
-        cancelText={t('common.cancel')}
-        confirmLoading={release.isPending}
-        onOk={() => form.submit()}
-        onCancel={close}
-        destroyOnHidden
+        form={form}
+        submitting={release.isPending}
+        onClose={close}
+        serverError={serverError}
+        submitTestId="customer-release-confirm"
+        okButtonProps={{ danger: true }}
+        intro={<Alert type="warning" showIcon title={t('customerPool.release.warning')} style={{ marginBottom: 16 }} />}
       >
-        <Alert type="warning" showIcon title={t('customerPool.release.warning')} style={{ marginBottom: 16 }} />
-        <FormProblem error={serverError} />
         <Form<ReleaseValues> form={form} layout="vertical" onFinish={onSubmit}>
           <Form.Item name="reason" label={t('customerPool.release.reason')} extra={<Typography.Text type="secondary">{t('customerPool.release.reasonHelp')}</Typography.Text>}>
             <Input.TextArea rows={3} maxLength={500} data-testid="customer-release-reason" />
           </Form.Item>
         </Form>
-      </Modal>
+      </FormModal>
     </>
   );
 }

@@ -1,7 +1,7 @@
-import { Alert, App, Form, Modal, Select, type ButtonProps } from 'antd';
+import { Alert, App, Form, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { BulkTagRequest } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useBulkTag, useTags } from './api';
 
@@ -43,24 +43,23 @@ export function BulkTagModal({ filter, ids, onClose }: BulkTagModalProps) {
   };
 
   return (
-    <Modal
-      open
+    <FormModal
       title={t('tags.bulkTitle')}
       okText={t('tags.apply')}
-      cancelText={t('common.cancel')}
-      confirmLoading={bulk.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'bulk-tag-apply' } as ButtonProps}
+      form={form}
+      submitting={bulk.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      submitTestId="bulk-tag-apply"
+      intro={
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={ids.length > 0 ? t('tags.bulkSelected', { count: ids.length }) : t('tags.bulkFiltered')}
+        />
+      }
     >
-      <Alert
-        type="info"
-        showIcon
-        style={{ marginBottom: 16 }}
-        title={ids.length > 0 ? t('tags.bulkSelected', { count: ids.length }) : t('tags.bulkFiltered')}
-      />
-      <FormProblem error={serverError} />
       <Form<BulkTagValues> form={form} layout="vertical" initialValues={{ add: [], remove: [] }} onFinish={onSubmit}>
         <Form.Item
           name="add"
@@ -81,6 +80,6 @@ export function BulkTagModal({ filter, ids, onClose }: BulkTagModalProps) {
           <Select mode="multiple" options={options} data-testid="bulk-tag-remove" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,8 +1,8 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Col, Form, Input, InputNumber, Modal, Row, Select, Space, Switch, type ButtonProps } from 'antd';
+import { App, Button, Col, Form, Input, InputNumber, Row, Select, Space, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { CustomFieldCreate, CustomFieldRead } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { FIELD_TYPES, useSaveCustomField, type FieldType, type ObjectType } from './api';
 
@@ -111,19 +111,16 @@ export function CustomFieldFormModal({ objectType, field, onClose }: { objectTyp
   };
 
   return (
-    <Modal
-      open
+    <FormModal
       title={field ? t('customFields.editTitle') : t('customFields.newTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
       width={640}
-      okButtonProps={{ 'data-testid': 'custom-field-save' } as ButtonProps}
+      form={form}
+      submitting={save.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      onReload={onClose}
+      submitTestId="custom-field-save"
     >
-      <FormProblem error={serverError} onReload={onClose} />
       <Form<CustomFieldFormValues> form={form} layout="vertical" initialValues={toValues(field)} onFinish={onSubmit} data-testid="custom-field-form">
         <Row gutter={12}>
           <Col span={12}>
@@ -232,6 +229,6 @@ export function CustomFieldFormModal({ objectType, field, onClose }: { objectTyp
           </Form.Item>
         </Space>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

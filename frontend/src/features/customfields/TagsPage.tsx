@@ -1,10 +1,10 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, ColorPicker, Form, Input, Modal, Popconfirm, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, ColorPicker, Form, Input, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TagRead } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { QueryError } from '../../components/QueryError';
 import { problemMessage, problemOf } from '../../lib/problem';
 import { useServerErrors } from '../../lib/useServerErrors';
@@ -39,17 +39,14 @@ export function TagFormModal({ tag, onClose }: { tag?: TagRead; onClose: () => v
   };
 
   return (
-    <Modal
-      open
+    <FormModal
       title={tag ? t('tags.editTitle') : t('tags.newTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
+      form={form}
+      submitting={save.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      onReload={onClose}
     >
-      <FormProblem error={serverError} onReload={onClose} />
       <Form<TagValues>
         form={form}
         layout="vertical"
@@ -71,7 +68,7 @@ export function TagFormModal({ tag, onClose }: { tag?: TagRead; onClose: () => v
           <Input.TextArea rows={2} maxLength={500} />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 

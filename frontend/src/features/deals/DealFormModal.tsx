@@ -1,11 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Col, DatePicker, Form, Input, Modal, Row, Select } from 'antd';
+import { App, Col, DatePicker, Form, Input, Row, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import type { DealCreate, DealRead, DealUpdate } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { useActiveCustomFields } from '../customfields/api';
 import { CustomFieldInputs } from '../customfields/CustomFieldInputs';
 import { customFieldsForCreate, customFieldsForUpdate, type CustomValues } from '../customfields/values';
@@ -124,19 +124,16 @@ export function DealFormModal({
   };
 
   return (
-    <Modal
-      open
-      width={640}
+    <FormModal
       title={deal ? t('deals.editTitle') : t('deals.newTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={create.isPending || update.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'deal-submit' } as Record<string, string>}
+      width={640}
+      form={form}
+      submitting={create.isPending || update.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      onReload={deal ? reload : undefined}
+      submitTestId="deal-submit"
     >
-      <FormProblem error={serverError} onReload={deal ? reload : undefined} />
       <Form<DealFormValues> form={form} layout="vertical" initialValues={toValues(deal, customer?.id)} onFinish={onSubmit}>
         {!deal && (
           <Row gutter={12}>
@@ -204,6 +201,6 @@ export function DealFormModal({
           <CustomFieldInputs fields={customFields.fields} />
         </Row>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,9 +1,9 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Checkbox, Col, Divider, Form, Input, InputNumber, Modal, Row, Select } from 'antd';
+import { App, Button, Checkbox, Col, Divider, Form, Input, InputNumber, Row, Select } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { PipelineCreate, PipelineRead, StageIn, StageKind, StageRead, StageTrigger, StageUpdate } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { BASE_CATEGORIES } from '../attachments/api';
 import { attachmentCategoryLabel } from '../attachments/AttachmentsCard';
@@ -82,19 +82,15 @@ export function PipelineFormModal({ pipeline, onClose }: { pipeline?: PipelineRe
   };
 
   return (
-    <Modal
-      open
-      width={720}
+    <FormModal
       title={pipeline ? t('deals.pipelines.editTitle') : t('deals.pipelines.newTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'pipeline-submit' } as Record<string, string>}
+      width={720}
+      form={form}
+      submitting={save.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      submitTestId="pipeline-submit"
     >
-      <FormProblem error={serverError} />
       <Form<PipelineValues>
         form={form}
         layout="vertical"
@@ -151,7 +147,7 @@ export function PipelineFormModal({ pipeline, onClose }: { pipeline?: PipelineRe
           </>
         )}
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 
@@ -221,19 +217,15 @@ export function StageFormModal({ pipeline, stage, onClose }: { pipeline: Pipelin
   };
 
   return (
-    <Modal
-      open
-      width={640}
+    <FormModal
       title={stage ? t('deals.pipelines.stageEditTitle') : t('deals.pipelines.stageNewTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'stage-submit' } as Record<string, string>}
+      width={640}
+      form={form}
+      submitting={save.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      submitTestId="stage-submit"
     >
-      <FormProblem error={serverError} />
       <Form<StageValues> form={form} layout="vertical" initialValues={initial} onFinish={onSubmit}>
         <Row gutter={12}>
           <Col span={12}>
@@ -283,6 +275,6 @@ export function StageFormModal({ pipeline, stage, onClose }: { pipeline: Pipelin
           <Select mode="multiple" data-testid="stage-triggers" options={triggerOptions.map((type) => ({ value: type, label: triggerLabel(type, t) }))} />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

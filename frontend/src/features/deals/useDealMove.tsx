@@ -2,6 +2,7 @@ import { Alert, App, Button, Form, Input, Modal } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StageRead } from '../../api/types';
+import { FormModal } from '../../components/FormModal';
 import { problemMessage, problemOf, type Problem } from '../../lib/problem';
 import { useMoveDeal } from './api';
 import { refusalItems } from './format';
@@ -58,17 +59,16 @@ function RefusedModal({ refusal, onClose }: { refusal: Refusal; onClose: () => v
 function LostReasonModal({ deal, stage, busy, onSubmit, onCancel }: { deal: MovableDeal; stage: StageRead; busy: boolean; onSubmit: (reason: string) => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ lost_reason: string }>();
+  // No server errors here: the move flow below reports a failed move (RefusedModal or a message).
   return (
-    <Modal
-      open
+    <FormModal
       title={t('deals.move.lostTitle', { deal: deal.name, stage: stage.name })}
       okText={t('deals.move.lostSubmit')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
-      onCancel={onCancel}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'deal-lost-submit' } as Record<string, string>}
+      form={form}
+      submitting={busy}
+      onClose={onCancel}
+      serverError={null}
+      submitTestId="deal-lost-submit"
     >
       <div data-testid="deal-lost-modal">
         <Form form={form} layout="vertical" onFinish={(values) => onSubmit(values.lost_reason.trim())}>
@@ -81,7 +81,7 @@ function LostReasonModal({ deal, stage, busy, onSubmit, onCancel }: { deal: Mova
           </Form.Item>
         </Form>
       </div>
-    </Modal>
+    </FormModal>
   );
 }
 

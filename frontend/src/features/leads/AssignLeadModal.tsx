@@ -1,7 +1,7 @@
-import { App, Form, Input, Modal, Select } from 'antd';
+import { App, Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { LeadRead } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useAllUsers } from '../admin/api';
 import { useAssignLead } from './api';
@@ -36,18 +36,15 @@ export function AssignLeadModal({ lead, onClose }: { lead: LeadRead; onClose: ()
   };
 
   return (
-    <Modal
-      open
+    <FormModal
       title={t('leads.assign.title')}
       okText={t('leads.assign.submit')}
-      cancelText={t('common.cancel')}
-      confirmLoading={assign.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'assign-submit' } as Record<string, string>}
+      form={form}
+      submitting={assign.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      submitTestId="assign-submit"
     >
-      <FormProblem error={serverError} />
       <Form<AssignValues> form={form} layout="vertical" onFinish={onSubmit}>
         <Form.Item name="user_id" label={t('leads.assign.user')} rules={[{ required: true, message: t('leads.assign.userRequired') }]}>
           <Select
@@ -61,6 +58,6 @@ export function AssignLeadModal({ lead, onClose }: { lead: LeadRead; onClose: ()
           <Input data-testid="assign-reason" maxLength={500} />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { CustomerCreate, LeadConvertRequest, LeadConvertResult, LeadRead } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { withoutBlanks } from '../../lib/formValues';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { ReasonTags } from '../duplicates/PossibleDuplicates';
@@ -127,19 +127,16 @@ export function ConvertLeadModal({ lead, onClose }: { lead: LeadRead; onClose: (
   }
 
   return (
-    <Modal
-      open
-      width={720}
+    <FormModal
       title={t('leads.convert.title')}
+      width={720}
       okText={t('leads.convert.submit')}
-      cancelText={t('common.cancel')}
-      confirmLoading={convert.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'convert-submit' } as Record<string, string>}
+      form={form}
+      submitting={convert.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      submitTestId="convert-submit"
     >
-      <FormProblem error={serverError} />
       {duplicates && (
         <Alert
           type="warning"
@@ -276,6 +273,6 @@ export function ConvertLeadModal({ lead, onClose }: { lead: LeadRead; onClose: (
           </Row>
         )}
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

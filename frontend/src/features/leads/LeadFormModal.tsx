@@ -1,8 +1,8 @@
-import { App, Col, Form, Input, InputNumber, Modal, Row, Select } from 'antd';
+import { App, Col, Form, Input, InputNumber, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import type { LeadCreate, LeadRead, LeadUpdate } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { blanksToNull, withoutBlanks } from '../../lib/formValues';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useActiveCustomFields } from '../customfields/api';
@@ -91,19 +91,16 @@ export function LeadFormModal({ lead, onClose }: { lead?: LeadRead; onClose: () 
   );
 
   return (
-    <Modal
-      open
-      width={720}
+    <FormModal
       title={lead ? t('leads.editTitle') : t('leads.newTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={create.isPending || update.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'lead-submit' } as Record<string, string>}
+      width={720}
+      form={form}
+      submitting={create.isPending || update.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      onReload={lead ? reload : undefined}
+      submitTestId="lead-submit"
     >
-      <FormProblem error={serverError} onReload={lead ? reload : undefined} />
       <Form<LeadFormValues>
         form={form}
         layout="vertical"
@@ -139,6 +136,6 @@ export function LeadFormModal({ lead, onClose }: { lead?: LeadRead; onClose: () 
           <Input.TextArea rows={3} />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,7 +1,7 @@
-import { App, Col, Form, Input, Modal, Radio, Row, Select, Switch } from 'antd';
+import { App, Col, Form, Input, Radio, Row, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { LeadRuleCreate, LeadRuleRead } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useAllUsers, useDepartments } from '../admin/api';
 import { LEAD_GRADES, useSaveLeadRule } from './api';
@@ -86,19 +86,16 @@ export function LeadRuleFormModal({ rule, onClose }: { rule?: LeadRuleRead; onCl
   };
 
   return (
-    <Modal
-      open
-      width={720}
+    <FormModal
       title={rule ? t('leads.rules.editTitle') : t('leads.rules.newTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'rule-submit' } as Record<string, string>}
+      width={720}
+      form={form}
+      submitting={save.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      onReload={rule ? onClose : undefined}
+      submitTestId="rule-submit"
     >
-      <FormProblem error={serverError} onReload={rule ? onClose : undefined} />
       <Form<RuleValues> form={form} layout="vertical" initialValues={toValues(rule)} onFinish={onSubmit}>
         <Row gutter={12}>
           <Col span={18}>
@@ -163,6 +160,6 @@ export function LeadRuleFormModal({ rule, onClose }: { rule?: LeadRuleRead; onCl
           </>
         )}
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,11 +1,11 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
+import { App, Button, Form, Input, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs from 'dayjs';
 import { useState, type HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InstalmentRead, OrderRead, PaymentPlanRead, PaymentRead } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { QueryError } from '../../components/QueryError';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useAuth } from '../auth/AuthContext';
@@ -34,18 +34,15 @@ function RecordPaymentModal({ order, plan, onClose }: { order: OrderRead; plan: 
   const first = open[0];
 
   return (
-    <Modal
-      open
+    <FormModal
       title={t('orders.payments.recordTitle')}
       okText={t('orders.payments.record')}
-      cancelText={t('common.cancel')}
-      confirmLoading={record.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'order-payment-submit' } as Record<string, string>}
+      form={form}
+      submitting={record.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      submitTestId="order-payment-submit"
     >
-      <FormProblem error={serverError} />
       <Form<PaymentValues>
         form={form}
         layout="vertical"
@@ -110,7 +107,7 @@ function RecordPaymentModal({ order, plan, onClose }: { order: OrderRead; plan: 
           </Form.Item>
         </Space>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 

@@ -1,8 +1,8 @@
-import { App, DatePicker, Form, Input, Modal, Select } from 'antd';
+import { App, DatePicker, Form, Input, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { TaskCreate } from '../../api/types';
-import { FormProblem } from '../../components/FormProblem';
+import { FormModal } from '../../components/FormModal';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useCreateTask, type TaskPriority } from './api';
 
@@ -48,18 +48,14 @@ export function TaskFormModal({ customerId, onClose }: { customerId?: string; on
     });
   };
   return (
-    <Modal
-      open
+    <FormModal
       title={t('tasks.newTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={create.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'task-submit' } as Record<string, string>}
+      form={form}
+      submitting={create.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      submitTestId="task-submit"
     >
-      <FormProblem error={serverError} />
       <Form<TaskFormValues> form={form} layout="vertical" initialValues={{ priority: 'normal', repeat: '' }} onFinish={onSubmit}>
         <Form.Item name="title" label={t('tasks.fields.title')} rules={[{ required: true, whitespace: true, message: t('tasks.titleRequired') }]}>
           <Input data-testid="task-title" autoFocus />
@@ -82,6 +78,6 @@ export function TaskFormModal({ customerId, onClose }: { customerId?: string; on
           <Input.TextArea rows={3} />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,7 +1,7 @@
-import { App, Form, Input, Modal, TreeSelect } from 'antd';
+import { App, Form, Input, TreeSelect } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { DepartmentRead } from '../../../api/types';
-import { FormProblem } from '../../../components/FormProblem';
+import { FormModal } from '../../../components/FormModal';
 import { useServerErrors } from '../../../lib/useServerErrors';
 import { useSaveDepartment } from '../api';
 import { buildDepartmentTree, selfAndDescendants } from './tree';
@@ -41,17 +41,14 @@ export function DepartmentFormModal({ departments, department, defaultParentId, 
   };
 
   return (
-    <Modal
-      open
+    <FormModal
       title={department ? t('departments.editTitle') : t('departments.newTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
+      form={form}
+      submitting={save.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      onReload={onClose}
     >
-      <FormProblem error={serverError} onReload={onClose} />
       <Form<DepartmentFormValues>
         form={form}
         layout="vertical"
@@ -65,6 +62,6 @@ export function DepartmentFormModal({ departments, department, defaultParentId, 
           <TreeSelect allowClear placeholder={t('departments.noParent')} treeDefaultExpandAll treeData={buildDepartmentTree(departments, blocked)} />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,7 +1,7 @@
-import { Alert, App, Checkbox, Col, Form, Input, Modal, Row, Select, Skeleton, Typography } from 'antd';
+import { Alert, App, Checkbox, Col, Form, Input, Row, Select, Skeleton, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { DataScope, RoleRead } from '../../../api/types';
-import { FormProblem } from '../../../components/FormProblem';
+import { FormModal } from '../../../components/FormModal';
 import { QueryError } from '../../../components/QueryError';
 import { useServerErrors } from '../../../lib/useServerErrors';
 import { usePermissionCatalog, useSaveRole } from '../api';
@@ -62,20 +62,17 @@ export function RoleFormModal({ role, onClose }: { role?: RoleRead; onClose: () 
 
   const title = readOnly ? t('roles.viewTitle') : role ? t('roles.editTitle') : t('roles.newTitle');
   return (
-    <Modal
-      open
+    <FormModal
       title={title}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      okButtonProps={{ disabled: readOnly }}
-      destroyOnHidden
       width={760}
+      form={form}
+      submitting={save.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      onReload={onClose}
+      okButtonProps={{ disabled: readOnly }}
+      intro={readOnly && <Alert type="info" showIcon title={t('roles.builtinReadOnly')} style={{ marginBottom: 16 }} />}
     >
-      {readOnly && <Alert type="info" showIcon title={t('roles.builtinReadOnly')} style={{ marginBottom: 16 }} />}
-      <FormProblem error={serverError} onReload={onClose} />
       <Form<RoleFormValues> form={form} layout="vertical" initialValues={toValues(role)} onFinish={onSubmit} disabled={readOnly}>
         <Row gutter={16}>
           <Col span={12}>
@@ -137,6 +134,6 @@ export function RoleFormModal({ role, onClose }: { role?: RoleRead; onClose: () 
           </>
         )}
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,7 +1,7 @@
-import { App, Form, Input, Modal, Select, TreeSelect } from 'antd';
+import { App, Form, Input, Select, TreeSelect } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { UserRead } from '../../../api/types';
-import { FormProblem } from '../../../components/FormProblem';
+import { FormModal } from '../../../components/FormModal';
 import { useServerErrors } from '../../../lib/useServerErrors';
 import { useAllUsers, useDepartments, useRoles, useSaveUser } from '../api';
 import { buildDepartmentTree } from '../departments/tree';
@@ -66,18 +66,15 @@ export function UserFormModal({ user, onClose }: { user?: UserRead; onClose: () 
   };
 
   return (
-    <Modal
-      open
+    <FormModal
       title={user ? t('users.editTitle') : t('users.newTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
       width={560}
+      form={form}
+      submitting={save.isPending}
+      onClose={onClose}
+      serverError={serverError}
+      onReload={onClose}
     >
-      <FormProblem error={serverError} onReload={onClose} />
       <Form<UserFormValues> form={form} layout="vertical" initialValues={toValues(user)} onFinish={onSubmit}>
         <Form.Item name="email" label={t('users.fields.email')} rules={required}>
           <Input disabled={Boolean(user)} autoComplete="off" />
@@ -117,6 +114,6 @@ export function UserFormModal({ user, onClose }: { user?: UserRead; onClose: () 
           />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
