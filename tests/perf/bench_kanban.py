@@ -234,11 +234,14 @@ def raw_board(
         for c in columns
         if c["count"] and (params.get("stage_id") in (None, c["stage"]["id"]))
     ]
+    stage = params.get("stage_id")
     cards = board.cards_statement(
         principal, pipeline_id, stage_ids, limit=CARDS, cursor=params.get("cursor")
     )
     return RawBoard(
-        totals=queries.compile_statement(board.totals_statement(principal, pipeline_id)),
+        totals=queries.compile_statement(
+            board.totals_statement(principal, pipeline_id, uuid.UUID(stage) if stage else None)
+        ),
         cards=queries.compile_statement(cards),
         limit=CARDS,
     )

@@ -68,6 +68,8 @@ async def test_kanban_totals_scope_and_paging(
         )
         assert r.status_code == 200, r.text
         [column] = r.json()["columns"]
+        # The column's own count and totals (computed for that stage alone).
+        assert (column["count"], column["totals"]) == (first["count"], first["totals"])
         seen += [c["id"] for c in column["cards"]]
         cursor = column["next_cursor"]
     assert len(seen) == len(set(seen)) == 5

@@ -49,21 +49,25 @@ def _open_deals(principal: Principal, pipeline_id: uuid.UUID) -> Any:
 
 
 def totals_statement(
-    principal: Principal, pipeline_id: uuid.UUID
+    principal: Principal, pipeline_id: uuid.UUID, stage_id: uuid.UUID | None = None
 ) -> Select[uuid.UUID, str, int, Decimal]:
-    """Count and amount of the open deals the caller sees, per stage and currency."""
-    return (
-        select(Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.amount))
-        .where(*_open_deals(principal, pipeline_id))
-        .group_by(Deal.stage_id, Deal.currency)
-        .order_by(Deal.stage_id, Deal.currency)
+    """Count and amount of the open deals the caller sees, per stage and currency (of one
+    stage only when ``stage_id`` is given: a column's next page needs no other column's)."""
+    stmt = select(Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.amount)).where(
+        *_open_deals(principal, pipeline_id)
     )
+    if stage_id is not None:
+        stmt = stmt.where(Deal.stage_id == stage_id)
+    return stmt.group_by(Deal.stage_id, Deal.currency).order_by(Deal.stage_id, Deal.currency)
 
 
 async def _totals(
-    session: AsyncSession, principal: Principal, pipeline_id: uuid.UUID
+    session: AsyncSession,
+    principal: Principal,
+    pipeline_id: uuid.UUID,
+    stage_id: uuid.UUID | None,
 ) -> dict[uuid.UUID, tuple[int, list[AmountTotal]]]:
-    rows = await session.execute(totals_statement(principal, pipeline_id))
+    rows = await session.execute(totals_statement(principal, pipeline_id, stage_id))
     found: dict[uuid.UUID, tuple[int, list[AmountTotal]]] = {}
     for stage_id, currency, count, amount in rows:
         total, amounts = found.get(stage_id, (0, []))
@@ -167,7 +171,7 @@ async def kanban(
             status=400,
             errors=[{"loc": ["query", "cursor"], "msg": "Needs stage_id.", "type": "value_error"}],
         )
-    totals = await _totals(session, principal, pipeline_id)
+    totals = await _totals(session, principal, pipeline_id, stage_id)
     pages = await _cards(
         session,
         principal,
