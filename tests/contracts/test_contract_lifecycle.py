@@ -206,5 +206,6 @@ async def test_every_route_hides_contracts_outside_the_callers_scope(
     assert (await manager.get(path)).status_code == 200
     listed = await manager.get("/api/v1/contracts", params={"customer_id": customer["id"]})
     assert {c["id"] for c in listed.json()["items"]} == {made["id"], signed["id"]}
+    assert {c["customer_name"] for c in listed.json()["items"]} == {customer["name"]}
     only_signed = await a.get("/api/v1/contracts", params={"status": "signed"})
     assert [c["id"] for c in only_signed.json()["items"]] == [signed["id"]]

@@ -100,7 +100,9 @@ async def test_an_order_from_a_signed_contract_copies_its_lines(
     assert made["contract_id"] == signed["id"] and made["customer_id"] == customer["id"]
     assert made["lines"] == signed["lines"] and made["total"] == "900.00"
     r = await sales.get("/api/v1/orders", params={"contract_id": signed["id"]})
-    assert [o["id"] for o in r.json()["items"]] == [made["id"]]
+    assert [(o["id"], o["customer_name"]) for o in r.json()["items"]] == [
+        (made["id"], customer["name"])
+    ]
 
 
 async def test_statuses_move_only_along_the_allowed_paths(

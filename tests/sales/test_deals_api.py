@@ -164,6 +164,12 @@ async def test_list_filters_and_paging(admin: Api, factory: Factory) -> None:
     r = await admin.get("/api/v1/deals", params={"limit": 2, "sort": "name", "with_total": True})
     page = r.json()
     assert [i["name"] for i in page["items"]] == ["Alpha", "Beta"] and page["total"] == 3
+    # Each item names its customer (one query per page, not one request per row).
+    assert [i["customer_name"] for i in page["items"]] == [customer["name"], customer["name"]]
+    r = await admin.get(f"/api/v1/customers/{other['id']}/deals")
+    assert [(i["name"], i["customer_name"]) for i in r.json()["items"]] == [
+        ("Gamma", other["name"])
+    ]
     r = await admin.get(
         "/api/v1/deals", params={"limit": 2, "sort": "name", "cursor": page["next_cursor"]}
     )

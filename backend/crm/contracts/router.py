@@ -24,6 +24,7 @@ from crm.contracts.schemas import (
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.deps import SessionDep
 from crm.core.pagination import Page, PageParamsDep, page_response, to_page
+from crm.customers import service as customer_service
 
 router = APIRouter(prefix="/api/v1")
 
@@ -126,7 +127,8 @@ async def list_contracts(
     page = await service.list_contracts(
         session, principal, params=params, status=status, customer_id=customer_id, deal_id=deal_id
     )
-    return page_response(page, ContractSummary, Contract)
+    names = await customer_service.customer_name_column(session, page[0])
+    return page_response(page, ContractSummary, Contract, computed=names)
 
 
 @router.post(

@@ -163,6 +163,7 @@ class ContractSummary(_Read):
     number: str
     title: str
     customer_id: uuid.UUID
+    customer_name: str | None = Field(description="The customer (null if purged)")
     deal_id: uuid.UUID | None
     start_date: date | None
     end_date: date | None

@@ -13,6 +13,7 @@ from crm.contracts.deps import ContractsRead, ContractsWrite
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.deps import SessionDep
 from crm.core.pagination import Page, PageParamsDep, page_response
+from crm.customers import service as customer_service
 from crm.orders import portal, receivables, service
 from crm.orders.models import Order
 from crm.orders.schemas import (
@@ -55,7 +56,8 @@ async def list_orders(
         customer_id=customer_id,
         contract_id=contract_id,
     )
-    return page_response(page, OrderSummary, Order)
+    names = await customer_service.customer_name_column(session, page[0])
+    return page_response(page, OrderSummary, Order, computed=names)
 
 
 @router.post(

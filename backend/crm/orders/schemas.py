@@ -97,6 +97,7 @@ class OrderSummary(_Read):
     id: uuid.UUID
     number: str
     customer_id: uuid.UUID
+    customer_name: str | None = Field(description="The customer (null if purged)")
     contract_id: uuid.UUID | None
     currency: str
     total: Decimal

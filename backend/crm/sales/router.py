@@ -17,6 +17,7 @@ from crm.sales.deps import DealsDelete, DealsRead, DealsWrite, PipelinesAdmin
 from crm.sales.models import Deal, Pipeline
 from crm.sales.schemas import (
     DealCreate,
+    DealListItem,
     DealMove,
     DealRead,
     DealStatus,
@@ -210,7 +211,7 @@ async def kanban(
 # --- deals ------------------------------------------------------------------------------------
 
 
-@router.get("/deals", response_model=Page[DealRead], tags=["deals"], operation_id="deals-list")
+@router.get("/deals", response_model=Page[DealListItem], tags=["deals"], operation_id="deals-list")
 async def list_deals(
     session: SessionDep,
     principal: DealsRead,
@@ -233,11 +234,9 @@ async def list_deals(
         close_to=close_to,
         q=params.q,
     )
-    return page_response(
-        await service.list_deals(session, principal, params=params, filters=filters),
-        DealRead,
-        Deal,
-    )
+    page = await service.list_deals(session, principal, params=params, filters=filters)
+    names = await customer_service.customer_name_column(session, page[0])
+    return page_response(page, DealListItem, Deal, computed=names)
 
 
 @router.post(
@@ -347,7 +346,7 @@ async def stage_history(
 
 @router.get(
     "/customers/{customer_id}/deals",
-    response_model=Page[DealRead],
+    response_model=Page[DealListItem],
     tags=["deals"],
     operation_id="customers-list-deals",
 )
@@ -360,8 +359,6 @@ async def list_customer_deals(
 ) -> Response:
     await customer_service.get_customer(session, principal, customer_id)  # 404 outside scope
     filters = service.DealFilters(customer_id=customer_id, status=status, q=params.q)
-    return page_response(
-        await service.list_deals(session, principal, params=params, filters=filters),
-        DealRead,
-        Deal,
-    )
+    page = await service.list_deals(session, principal, params=params, filters=filters)
+    names = await customer_service.customer_name_column(session, page[0])
+    return page_response(page, DealListItem, Deal, computed=names)

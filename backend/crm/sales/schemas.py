@@ -176,6 +176,12 @@ class DealRead(_Read):
     updated_at: datetime
 
 
+class DealListItem(DealRead):
+    """A deal in a list: with its customer's name."""
+
+    customer_name: str | None = Field(description="The deal's customer (null if purged)")
+
+
 class DealMove(_Write):
     stage_id: uuid.UUID | None = None
     stage_key: StageKey | None = None

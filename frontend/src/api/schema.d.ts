@@ -3334,6 +3334,11 @@ export interface components {
              * Format: uuid
              */
             customer_id: string;
+            /**
+             * Customer Name
+             * @description The customer (null if purged)
+             */
+            customer_name: string | null;
             /** Deal Id */
             deal_id: string | null;
             /** Start Date */
@@ -3964,6 +3969,90 @@ export interface components {
             custom_fields?: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * DealListItem
+         * @description A deal in a list: with its customer's name.
+         */
+        DealListItem: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Customer Id
+             * Format: uuid
+             */
+            customer_id: string;
+            /** Contact Id */
+            contact_id: string | null;
+            /**
+             * Pipeline Id
+             * Format: uuid
+             */
+            pipeline_id: string;
+            /**
+             * Stage Id
+             * Format: uuid
+             */
+            stage_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "won" | "lost";
+            /** Amount */
+            amount: string;
+            /** Currency */
+            currency: string;
+            /** Expected Close Date */
+            expected_close_date: string | null;
+            /** Product Line */
+            product_line: string | null;
+            /** Lost Reason */
+            lost_reason: string | null;
+            /** Notes */
+            notes: string | null;
+            /**
+             * Stage Entered At
+             * Format: date-time
+             */
+            stage_entered_at: string;
+            /** Closed At */
+            closed_at: string | null;
+            /** Recommended Contract Template Id */
+            recommended_contract_template_id: string | null;
+            /**
+             * Custom Fields
+             * @description Custom field values by key. Definitions (keys, types, options, required): `GET /api/v1/custom-fields?object_type=deal`. JSON forms: text, select and user (a user id) as strings, number as an integer, decimal as a string ("12.50"), date as "YYYY-MM-DD", boolean, multi_select as a list of option values. An update merges: keys given are set, null removes a value, keys left out stay.
+             */
+            custom_fields: {
+                [key: string]: unknown;
+            };
+            /** Owner Id */
+            owner_id: string | null;
+            /** Department Id */
+            department_id: string | null;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Customer Name
+             * @description The deal's customer (null if purged)
+             */
+            customer_name: string | null;
         };
         /** DealMove */
         DealMove: {
@@ -5195,6 +5284,11 @@ export interface components {
              * Format: uuid
              */
             customer_id: string;
+            /**
+             * Customer Name
+             * @description The customer (null if purged)
+             */
+            customer_name: string | null;
             /** Contract Id */
             contract_id: string | null;
             /** Currency */
@@ -5351,10 +5445,10 @@ export interface components {
             /** Total */
             total?: number | null;
         };
-        /** Page[DealRead] */
-        Page_DealRead_: {
+        /** Page[DealListItem] */
+        Page_DealListItem_: {
             /** Items */
-            items: components["schemas"]["DealRead"][];
+            items: components["schemas"]["DealListItem"][];
             /** Next Cursor */
             next_cursor?: string | null;
             /** Total */
@@ -21126,7 +21220,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_DealRead_"];
+                    "application/json": components["schemas"]["Page_DealListItem_"];
                 };
             };
             /** @description Malformed request */
@@ -22051,7 +22145,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_DealRead_"];
+                    "application/json": components["schemas"]["Page_DealListItem_"];
                 };
             };
             /** @description Malformed request */

@@ -140,6 +140,7 @@ export type StageKind = StageRead['kind'];
 export type StageGate = Schemas['Gate'];
 export type StageTrigger = Schemas['Trigger'];
 export type DealRead = Schemas['DealRead'];
+export type DealListItem = Schemas['DealListItem'];
 export type DealCreate = Schemas['DealCreate'];
 export type DealUpdate = Schemas['DealUpdate'];
 export type DealMove = Schemas['DealMove'];

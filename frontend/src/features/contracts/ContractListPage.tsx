@@ -23,7 +23,7 @@ export function ContractListPage() {
   const columns: ColumnsType<ContractSummary> = [
     { title: f('number'), dataIndex: 'number', render: (number: string, row) => <Link to={`/contracts/${row.id}`} data-testid="contract-row-link">{number}</Link> },
     { title: f('title'), dataIndex: 'title' },
-    { title: f('customer'), dataIndex: 'customer_id', render: (id: string) => <CustomerLink id={id} /> },
+    { title: f('customer'), key: 'customer', render: (_: unknown, row) => <CustomerLink id={row.customer_id} name={row.customer_name} /> },
     { title: f('status'), dataIndex: 'status', render: (status: ContractStatus) => <ContractStatusTag status={status} /> },
     { title: f('start_date'), dataIndex: 'start_date', render: day },
     { title: f('end_date'), dataIndex: 'end_date', render: day },

@@ -28,13 +28,16 @@ export function ContractStatusTag({ status, testId }: { status: ContractStatus; 
   );
 }
 
-/** A link to a customer, named when the user may read customers. */
-export function CustomerLink({ id }: { id: string }) {
+/**
+ * A link to a customer, named when the user may read customers. Lists pass the name their
+ * items carry (`customer_name`), so no customer is fetched per row.
+ */
+export function CustomerLink({ id, name: known }: { id: string; name?: string | null }) {
   const { t } = useTranslation();
   const { can } = useAuth();
   const readable = can('customers:read');
-  const customer = useCustomerRef(readable ? id : null);
-  const name = customer.data?.name ?? t('contracts.customer');
+  const customer = useCustomerRef(readable && !known ? id : null);
+  const name = known ?? customer.data?.name ?? t('contracts.customer');
   return readable ? <Link to={`/customers/${id}`}>{name}</Link> : <span>{name}</span>;
 }
 

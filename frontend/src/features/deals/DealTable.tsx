@@ -4,10 +4,10 @@ import dayjs from 'dayjs';
 import type { HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { DealRead, DealStatus } from '../../api/types';
+import type { DealListItem, DealStatus } from '../../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { useUserName } from '../leads/userNames';
-import { useCustomerNames, usePipelines } from './api';
+import { usePipelines } from './api';
 import { formatMoney } from './format';
 
 export const DEAL_STATUS_COLORS: Record<DealStatus, string> = { open: 'blue', won: 'green', lost: 'red' };
@@ -30,7 +30,7 @@ export function useStageNames() {
 }
 
 interface DealTableProps {
-  rows: DealRead[];
+  rows: DealListItem[];
   loading: boolean;
   testId: string;
   showCustomer?: boolean;
@@ -42,11 +42,7 @@ export function DealTable({ rows, loading, testId, showCustomer = true, emptyTex
   const { can } = useAuth();
   const userName = useUserName();
   const stageName = useStageNames();
-  const customerName = useCustomerNames(
-    showCustomer ? rows.map((row) => row.customer_id) : [],
-    showCustomer && can('customers:read'),
-  );
-  const columns: ColumnsType<DealRead> = [
+  const columns: ColumnsType<DealListItem> = [
     {
       title: t('deals.fields.name'),
       key: 'name',
@@ -61,7 +57,7 @@ export function DealTable({ rows, loading, testId, showCustomer = true, emptyTex
           {
             title: t('deals.fields.customer'),
             key: 'customer',
-            render: (_: unknown, deal: DealRead) => <Link to={`/customers/${deal.customer_id}`}>{customerName(deal.customer_id)}</Link>,
+            render: (_: unknown, deal: DealListItem) => can('customers:read') ? <Link to={`/customers/${deal.customer_id}`}>{deal.customer_name}</Link> : deal.customer_name,
           },
         ]
       : []),
@@ -81,7 +77,7 @@ export function DealTable({ rows, loading, testId, showCustomer = true, emptyTex
     },
   ];
   return (
-    <Table<DealRead>
+    <Table<DealListItem>
       rowKey="id"
       size="small"
       columns={columns}

@@ -68,6 +68,7 @@ export function deal(id: string, extra: Record<string, unknown> = {}) {
     id,
     name: `Deal ${id}`,
     customer_id: 'c1',
+    customer_name: 'Acme Ltd',
     contact_id: null,
     pipeline_id: PIPELINE_ID,
     stage_id: 's1',

@@ -20,7 +20,7 @@ export function OrderListPage() {
 
   const columns: ColumnsType<OrderSummary> = [
     { title: f('number'), dataIndex: 'number', render: (number: string, row) => <Link to={`/orders/${row.id}`} data-testid="order-row-link">{number}</Link> },
-    { title: f('customer'), dataIndex: 'customer_id', render: (id: string) => <CustomerLink id={id} /> },
+    { title: f('customer'), key: 'customer', render: (_: unknown, row) => <CustomerLink id={row.customer_id} name={row.customer_name} /> },
     { title: f('status'), dataIndex: 'status', render: (status: OrderStatus) => <OrderStatusTag status={status} /> },
     { title: f('contract'), dataIndex: 'contract_id', render: (id: string | null) => (id ? <Link to={`/contracts/${id}`}>{t('orders.detail.openContract')}</Link> : '—') },
     { title: f('created_at'), dataIndex: 'created_at', render: time },

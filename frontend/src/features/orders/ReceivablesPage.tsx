@@ -63,7 +63,7 @@ export function ReceivablesPage() {
     { title: t('orders.receivables.overdue'), dataIndex: 'overdue', align: 'right', render: (v: string, r) => <Money value={v} currency={r.currency} /> },
   ];
   const rowColumns: ColumnsType<ReceivableRow> = [
-    { title: t('orders.receivables.customer'), dataIndex: 'customer_name', render: (name: string, row) => (can('customers:read') ? <CustomerLink id={row.customer_id} /> : name) },
+    { title: t('orders.receivables.customer'), dataIndex: 'customer_name', render: (name: string, row) => (can('customers:read') ? <CustomerLink id={row.customer_id} name={name} /> : name) },
     { title: t('orders.receivables.currency'), dataIndex: 'currency' },
     { title: t('orders.receivables.outstanding'), dataIndex: 'outstanding', align: 'right', render: (v: string, r) => <Money value={v} currency={r.currency} /> },
     ...BUCKETS.map((key) => ({
