@@ -172,23 +172,3 @@ export function useDeleteTemplate() {
     onSettled: () => void queryClient.invalidateQueries({ queryKey: templateKeys.all }),
   });
 }
-
-// --- customers referred to -----------------------------------------------------------------------
-
-/** One customer, for showing its name next to a contract or order (cached per id). */
-export function useCustomerRef(id: string | null | undefined) {
-  return useQuery({
-    queryKey: ['customers', 'detail', id],
-    queryFn: () => unwrap(api.GET('/api/v1/customers/{customer_id}', { params: { path: { customer_id: id ?? '' } } })),
-    enabled: Boolean(id),
-    staleTime: 5 * 60 * 1000,
-  });
-}
-
-/** Customers matching a search, for pickers. */
-export function useCustomerSearch(q: string) {
-  return useQuery({
-    queryKey: ['customers', 'list', 'contract-picker', q],
-    queryFn: () => unwrap(api.GET('/api/v1/customers', { params: { query: { limit: 20, ...(q ? { q } : {}) } } })),
-  });
-}

@@ -7,7 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { ContractStatus, DocumentLineIn, DocumentLineRead } from '../../api/types';
 import { useAuth } from '../auth/AuthContext';
-import { CONTRACT_STATUS_COLORS, useCustomerRef, useCustomerSearch } from './api';
+import { useCustomer, useCustomerSearch } from '../customers/api';
+import { CONTRACT_STATUS_COLORS } from './api';
 import { formatMoney } from './money';
 
 export const day = (value: string | null | undefined) => (value ? dayjs(value).format('YYYY-MM-DD') : '—');
@@ -36,7 +37,7 @@ export function CustomerLink({ id, name: known }: { id: string; name?: string | 
   const { t } = useTranslation();
   const { can } = useAuth();
   const readable = can('customers:read');
-  const customer = useCustomerRef(readable && !known ? id : null);
+  const customer = useCustomer(id, readable && !known);
   const name = known ?? customer.data?.name ?? t('contracts.customer');
   return readable ? <Link to={`/customers/${id}`}>{name}</Link> : <span>{name}</span>;
 }

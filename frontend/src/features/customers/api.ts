@@ -37,10 +37,21 @@ export function useCustomerList(filters: CustomerFilters) {
   );
 }
 
-export function useCustomer(id: string) {
+/** One customer (its page, or the name next to a record that refers to it; cached per id). */
+export function useCustomer(id: string | null | undefined, enabled = true) {
   return useQuery({
-    queryKey: customerKeys.detail(id),
-    queryFn: () => unwrap(api.GET('/api/v1/customers/{customer_id}', { params: { path: { customer_id: id } } })),
+    queryKey: customerKeys.detail(id ?? ''),
+    queryFn: () => unwrap(api.GET('/api/v1/customers/{customer_id}', { params: { path: { customer_id: id ?? '' } } })),
+    enabled: Boolean(id) && enabled,
+  });
+}
+
+/** The first customers matching a search, for the customer pickers of other features. */
+export function useCustomerSearch(q: string, enabled = true) {
+  return useQuery({
+    queryKey: ['customers', 'list', 'picker', q],
+    queryFn: () => unwrap(api.GET('/api/v1/customers', { params: { query: { limit: 20, ...(q ? { q } : {}) } } })),
+    enabled,
   });
 }
 

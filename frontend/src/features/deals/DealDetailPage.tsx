@@ -11,11 +11,12 @@ import { isApiError } from '../../lib/problem';
 import { AttachmentsCard } from '../attachments/AttachmentsCard';
 import { useAuth } from '../auth/AuthContext';
 import { DealContracts } from '../contracts/DealContracts';
+import { useCustomer } from '../customers/api';
 import { useActiveCustomFields } from '../customfields/api';
 import { CustomFieldValues } from '../customfields/CustomFieldValues';
 import { DealQuotes } from '../quotes/DealQuotes';
 import { useUserName } from '../leads/userNames';
-import { useCustomerNames, useDeal, usePipelines } from './api';
+import { useDeal, usePipelines } from './api';
 import { DealFormModal } from './DealFormModal';
 import { DealStatusTag } from './DealTable';
 import { formatMoney } from './format';
@@ -85,7 +86,7 @@ function DealProfile({ deal, pipeline }: { deal: DealRead; pipeline: PipelineRea
   const { can } = useAuth();
   const [editing, setEditing] = useState(false);
   const userName = useUserName();
-  const customerName = useCustomerNames([deal.customer_id], can('customers:read'));
+  const customer = useCustomer(deal.customer_id, can('customers:read'));
   const customFields = useActiveCustomFields('deal');
   const stages = pipeline?.stages ?? [];
   const stage = stages.find((s) => s.id === deal.stage_id);
@@ -112,7 +113,7 @@ function DealProfile({ deal, pipeline }: { deal: DealRead; pipeline: PipelineRea
       <Descriptions size="small" column={{ xs: 1, md: 2, xl: 3 }} bordered>
         <Descriptions.Item label={f('customer')}>
           <Link to={`/customers/${deal.customer_id}`} data-testid="deal-customer-link">
-            {customerName(deal.customer_id)}
+            {customer.data?.name ?? deal.customer_id.slice(0, 8)}
           </Link>
         </Descriptions.Item>
         <Descriptions.Item label={f('pipeline')}>{pipeline?.name ?? '—'}</Descriptions.Item>

@@ -10,7 +10,8 @@ import { useActiveCustomFields } from '../customfields/api';
 import { CustomFieldInputs } from '../customfields/CustomFieldInputs';
 import { customFieldsForCreate, customFieldsForUpdate, type CustomValues } from '../customfields/values';
 import { useServerErrors } from '../../lib/useServerErrors';
-import { dealKeys, useCreateDeal, useCustomerSearch, usePipelines, useUpdateDeal } from './api';
+import { useCustomerSearch } from '../customers/api';
+import { dealKeys, useCreateDeal, usePipelines, useUpdateDeal } from './api';
 
 interface DealFormValues {
   customer_id?: string;

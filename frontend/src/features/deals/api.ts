@@ -1,4 +1,4 @@
-import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type {
@@ -14,7 +14,6 @@ import type {
 } from '../../api/types';
 import { PAGE_SIZE, useCursorList } from '../../lib/cursorList';
 import { isApiError } from '../../lib/problem';
-import { customerKeys } from '../customers/api';
 
 export const DEAL_STATUSES: readonly DealStatus[] = ['open', 'won', 'lost'];
 /** Cards per kanban column and per "load more". */
@@ -201,35 +200,6 @@ export function useKanban(pipelineId: string | undefined) {
     next_cursor: extra[column.stage.id] ? extra[column.stage.id].nextCursor : column.next_cursor,
   }));
   return { board, columns, loadMore, loadingColumn, moreError };
-}
-
-/** Names of customers by id (deals carry only the id), each looked up once and cached. */
-export function useCustomerNames(ids: string[], enabled = true) {
-  const unique = [...new Set(ids)];
-  const results = useQueries({
-    queries: unique.map((id) => ({
-      queryKey: customerKeys.detail(id),
-      queryFn: () => unwrap(api.GET('/api/v1/customers/{customer_id}', { params: { path: { customer_id: id } } })),
-      staleTime: 60_000,
-      retry: false,
-      enabled,
-    })),
-  });
-  const names = new Map<string, string>();
-  unique.forEach((id, index) => {
-    const name = results[index]?.data?.name;
-    if (name) names.set(id, name);
-  });
-  return (id: string) => names.get(id) ?? id.slice(0, 8);
-}
-
-/** Customers matching a search, for the customer picker of a new deal. */
-export function useCustomerSearch(q: string, enabled: boolean) {
-  return useQuery({
-    queryKey: ['customers', 'list', 'deal-picker', q],
-    queryFn: () => unwrap(api.GET('/api/v1/customers', { params: { query: { limit: 20, ...(q ? { q } : {}) } } })),
-    enabled,
-  });
 }
 
 export interface ForecastQuery {

@@ -8,7 +8,8 @@ import { FormModal } from '../../components/FormModal';
 import { withoutBlanks } from '../../lib/formValues';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { ReasonTags } from '../duplicates/PossibleDuplicates';
-import { ConvertDuplicatesError, useConvertLead, useCustomerSearch, type ConvertDuplicate } from './api';
+import { useCustomerSearch } from '../customers/api';
+import { ConvertDuplicatesError, useConvertLead, type ConvertDuplicate } from './api';
 
 interface ConvertValues {
   customerMode: 'new' | 'existing';

@@ -154,15 +154,6 @@ export function useConvertLead(id: string) {
   });
 }
 
-/** Customers matching a search, for the "link an existing customer" picker. */
-export function useCustomerSearch(q: string, enabled: boolean) {
-  return useQuery({
-    queryKey: ['customers', 'list', 'lead-convert-picker', q],
-    queryFn: () => unwrap(api.GET('/api/v1/customers', { params: { query: { limit: 20, ...(q ? { q } : {}) } } })),
-    enabled,
-  });
-}
-
 export const ruleKeys = { all: ['lead-assignment-rules'] as const };
 
 export function useLeadRules() {

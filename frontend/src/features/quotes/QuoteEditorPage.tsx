@@ -12,12 +12,12 @@ import { isApiError, problemMessage, problemOf, type Problem } from '../../lib/p
 import { mayDecideOn } from '../approvals/api';
 import { DecisionModal } from '../approvals/DecisionModal';
 import { useAuth } from '../auth/AuthContext';
+import { useCustomer } from '../customers/api';
 import {
   EDITABLE_STATUSES,
   fetchQuoteHtml,
   REVISING_STATUSES,
   useCreateQuote,
-  useCustomer,
   useDeal,
   useQuote,
   useQuoteAction,

@@ -139,14 +139,6 @@ export function useDeal(dealId: string | undefined, enabled = true) {
   });
 }
 
-export function useCustomer(customerId: string | undefined, enabled: boolean) {
-  return useQuery({
-    queryKey: ['customers', 'detail', customerId ?? ''],
-    queryFn: () => unwrap(api.GET('/api/v1/customers/{customer_id}', { params: { path: { customer_id: customerId ?? '' } } })),
-    enabled: Boolean(customerId) && enabled,
-  });
-}
-
 /** Active products matching a search, for the line's product picker. */
 export function useProductSearch(q: string, enabled: boolean) {
   return useQuery({
