@@ -34,15 +34,11 @@ from crm.catalog.schemas import (
 from crm.core import audit
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
-from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
+from crm.core.errors import Conflict, NotFound, field_error, invalid_field
 from crm.core.pagination import PageParams, paginate, text_contains
 
 PRODUCT_SORTS = {"name": Product.name, "sku": Product.sku, "created_at": Product.created_at}
 BOOK_SORTS = {"effective_from": PriceBook.effective_from, "created_at": PriceBook.created_at}
-
-
-def _invalid(field: str, msg: str) -> Unprocessable:
-    return Unprocessable(msg, errors=[field_error(field, msg)])
 
 
 # --- products -----------------------------------------------------------------------------------
@@ -123,7 +119,7 @@ async def update_product(
     changes = data.model_dump(exclude_unset=True, exclude={"version"})
     for key in _PRODUCT_NOT_NULL:
         if key in changes and changes[key] is None:
-            raise _invalid(key, "Required.")
+            raise invalid_field(key, "Required.")
     if changes.get("sku") and changes["sku"] != product.sku:
         await _check_sku_free(session, changes["sku"], product.id)
     before = audit.snapshot(product)
@@ -222,7 +218,7 @@ async def check_no_overlap(session: AsyncSession, book: PriceBook) -> None:
     clash = (await session.execute(stmt.limit(1))).first()
     if clash is not None:
         group = f"group {book.customer_group!r}" if book.customer_group else "all customers"
-        raise _invalid(
+        raise invalid_field(
             "effective_from",
             f"Overlaps price book {clash.name!r} ({clash.id}) for {book.currency} and {group}; "
             "end that book the day before this one starts.",
@@ -253,12 +249,12 @@ async def update_price_book(
     changes = data.model_dump(exclude_unset=True, exclude={"version"})
     for key in ("name", "effective_from", "active"):
         if key in changes and changes[key] is None:
-            raise _invalid(key, "Required.")
+            raise invalid_field(key, "Required.")
     before = audit.snapshot(book)
     for key, value in changes.items():
         setattr(book, key, value)
     if book.effective_to is not None and book.effective_to < book.effective_from:
-        raise _invalid("effective_to", "effective_to is before effective_from.")
+        raise invalid_field("effective_to", "effective_to is before effective_from.")
     await session.flush()
     await check_no_overlap(session, book)
     after = audit.snapshot(book)

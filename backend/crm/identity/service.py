@@ -13,7 +13,7 @@ from crm.core import audit, security
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
-from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
+from crm.core.errors import Conflict, NotFound, field_error, invalid_field
 from crm.core.pagination import PageParams, paginate, text_contains
 from crm.core.permissions import DataScope, Principal
 from crm.identity import auth, catalog, repository
@@ -33,10 +33,6 @@ DEPARTMENT_SORTS = {"name": Department.name, "created_at": Department.created_at
 ROLE_SORTS = {"key": Role.key, "name": Role.name, "created_at": Role.created_at}
 
 
-def _invalid(field: str, msg: str) -> Unprocessable:
-    return Unprocessable(msg, errors=[field_error(field, msg)])
-
-
 # --- users ------------------------------------------------------------------------------------
 
 
@@ -52,7 +48,7 @@ async def _roles_by_keys(session: AsyncSession, keys: Sequence[str]) -> list[Rol
     roles = list((await session.execute(select(Role).where(Role.key.in_(wanted)))).scalars())
     unknown = wanted - {r.key for r in roles}
     if unknown:
-        raise _invalid("role_keys", f"Unknown role(s): {', '.join(sorted(unknown))}.")
+        raise invalid_field("role_keys", f"Unknown role(s): {', '.join(sorted(unknown))}.")
     return roles
 
 
@@ -72,7 +68,7 @@ async def _check_department(session: AsyncSession, department_id: uuid.UUID | No
         return
     dept = await session.get(Department, department_id)
     if dept is None or dept.deleted_at is not None:
-        raise _invalid("department_id", "No such department.")
+        raise invalid_field("department_id", "No such department.")
 
 
 async def _check_manager(
@@ -82,11 +78,11 @@ async def _check_manager(
         return
     manager = await session.get(User, manager_id)
     if manager is None or manager.deleted_at is not None:
-        raise _invalid("manager_id", "No such user to be the manager.")
+        raise invalid_field("manager_id", "No such user to be the manager.")
     if user_id is not None and (
         manager_id == user_id or manager_id in await repository.subordinate_ids(session, user_id)
     ):
-        raise _invalid("manager_id", "A user cannot report to themselves or to a subordinate.")
+        raise invalid_field("manager_id", "A user cannot report to themselves or to a subordinate.")
 
 
 async def _set_roles(session: AsyncSession, user: User, keys: Sequence[str]) -> None:
@@ -139,7 +135,7 @@ async def update_user(
     changes = data.model_dump(exclude_unset=True, exclude={"version", "password", "role_keys"})
     for required in ("email", "full_name", "is_active"):
         if required in changes and changes[required] is None:
-            raise _invalid(required, "This field cannot be null.")
+            raise invalid_field(required, "This field cannot be null.")
     if "email" in changes:
         changes["email"] = str(changes["email"]).lower()
         await _check_email_free(session, changes["email"], user.id)
@@ -233,11 +229,11 @@ async def _check_parent(
         return
     parent = await session.get(Department, parent_id)
     if parent is None or parent.deleted_at is not None:
-        raise _invalid("parent_id", "No such parent department.")
+        raise invalid_field("parent_id", "No such parent department.")
     if department_id is not None and parent_id in await repository.department_tree_ids(
         session, department_id
     ):
-        raise _invalid("parent_id", "A department cannot sit below itself.")
+        raise invalid_field("parent_id", "A department cannot sit below itself.")
 
 
 async def create_department(session: AsyncSession, *, data: DepartmentCreate) -> Department:
@@ -265,7 +261,7 @@ async def update_department(
     if "parent_id" in changes:
         await _check_parent(session, changes["parent_id"], dept.id)
     if "name" in changes and changes["name"] is None:
-        raise _invalid("name", "A department needs a name.")
+        raise invalid_field("name", "A department needs a name.")
     for key, value in changes.items():
         setattr(dept, key, value)
     await session.flush()
@@ -334,11 +330,11 @@ def _validate_grants(permissions: Sequence[str], data_scopes: dict[str, DataScop
     known = set(catalog.all_permissions())
     unknown = sorted(set(permissions) - known)
     if unknown:
-        raise _invalid("permissions", f"Unknown permission(s): {', '.join(unknown)}.")
+        raise invalid_field("permissions", f"Unknown permission(s): {', '.join(unknown)}.")
     scoped = set(catalog.scoped_resources())
     bad = sorted(set(data_scopes) - scoped)
     if bad:
-        raise _invalid("data_scopes", f"No data scope exists for: {', '.join(bad)}.")
+        raise invalid_field("data_scopes", f"No data scope exists for: {', '.join(bad)}.")
 
 
 async def get_role(session: AsyncSession, role_id: uuid.UUID) -> Role:
@@ -478,14 +474,14 @@ async def create_api_key(
 ) -> tuple[ApiKey, str]:
     unknown = sorted(set(data.permissions) - set(catalog.all_permissions()))
     if unknown:
-        raise _invalid("permissions", f"Unknown permission(s): {', '.join(unknown)}.")
+        raise invalid_field("permissions", f"Unknown permission(s): {', '.join(unknown)}.")
     user_id = data.user_id or principal.user_id
     try:
         await get_user(session, user_id)
     except NotFound as exc:  # a reference in the body: a field error, like department_id
-        raise _invalid("user_id", "No such user.") from exc
+        raise invalid_field("user_id", "No such user.") from exc
     if data.expires_at is not None and data.expires_at <= utcnow():
-        raise _invalid("expires_at", "The expiry must be in the future.")
+        raise invalid_field("expires_at", "The expiry must be in the future.")
     secret = security.new_opaque_token(auth.API_KEY_PREFIX)
     key = ApiKey(
         name=data.name,

@@ -27,7 +27,7 @@ from crm.core import audit
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.db import Base, utcnow
-from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
+from crm.core.errors import Conflict, NotFound, Unprocessable, field_error, invalid_field
 from crm.core.pagination import PageParams, paginate
 from crm.core.permissions import Principal, readable
 from crm.customers.models import Customer
@@ -42,10 +42,6 @@ QUOTE_NUMBERS = DbSequence("quote_number_seq", metadata=Base.metadata)
 EDITABLE = frozenset({"draft", "rejected"})
 REVISABLE = frozenset({"approved", "sent"})
 QUOTE_SORTS = {"created_at": Quote.created_at, "number": Quote.number}
-
-
-def _invalid(field: str, msg: str) -> Unprocessable:
-    return Unprocessable(msg, errors=[field_error(field, msg)])
 
 
 def _line_error(index: int, msg: str) -> Unprocessable:
@@ -125,16 +121,16 @@ async def _deal_for_write(session: AsyncSession, principal: Principal, deal_id: 
         await session.execute(readable(select(Deal).where(Deal.id == deal_id), Deal, principal))
     ).scalar_one_or_none()
     if deal is None:
-        raise _invalid("deal_id", "No such deal.")
+        raise invalid_field("deal_id", "No such deal.")
     return deal
 
 
 async def _check_price_book(session: AsyncSession, book_id: uuid.UUID, currency: str) -> PriceBook:
     book = await session.get(PriceBook, book_id)
     if book is None or not book.active:
-        raise _invalid("price_book_id", "No such active price book.")
+        raise invalid_field("price_book_id", "No such active price book.")
     if book.currency != currency:
-        raise _invalid(
+        raise invalid_field(
             "price_book_id", f"The price book is in {book.currency}; the deal is in {currency}."
         )
     return book
@@ -355,7 +351,7 @@ async def update_quote(
     changes = data.model_dump(exclude_unset=True, exclude={"version", "lines"})
     for key in ("discount_percent", "tax_rate_percent"):
         if key in changes and changes[key] is None:
-            raise _invalid(key, "Required (0 for none).")
+            raise invalid_field(key, "Required (0 for none).")
     if "price_book_id" in changes and changes["price_book_id"] is not None:
         await _check_price_book(session, changes["price_book_id"], quote.currency)
     for key, value in changes.items():

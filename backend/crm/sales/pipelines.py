@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.core import audit
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
-from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
+from crm.core.errors import Conflict, NotFound, invalid_field
 from crm.sales.models import Deal, Pipeline, Stage
 from crm.sales.schemas import PipelineCreate, PipelineUpdate, StageIn, StageUpdate
 
@@ -27,10 +27,6 @@ from crm.sales.schemas import PipelineCreate, PipelineUpdate, StageIn, StageUpda
 GATE_FIELDS = frozenset(
     {"name", "amount", "currency", "expected_close_date", "contact_id", "product_line", "notes"}
 )
-
-
-def _invalid(field: str, msg: str) -> Unprocessable:
-    return Unprocessable(msg, errors=[field_error(field, msg)])
 
 
 async def get_pipeline(
@@ -75,7 +71,7 @@ def _check_gate_fields(gate: dict[str, Any], loc: str) -> None:
     for name in gate.get("required_fields", []):
         if name not in GATE_FIELDS and not (name.startswith("custom.") and len(name) > 7):
             allowed = ", ".join(sorted(GATE_FIELDS))
-            raise _invalid(
+            raise invalid_field(
                 loc, f"'{name}' is not a deal field a gate can require ({allowed}, custom.<key>)."
             )
 
@@ -85,12 +81,12 @@ def check_stage_set(stages: Sequence[Stage] | Sequence[StageIn]) -> None:
     keys = Counter(stage.key for stage in stages)
     duplicates = sorted(key for key, n in keys.items() if n > 1)
     if duplicates:
-        raise _invalid("stages", f"Stage keys must be unique: {', '.join(duplicates)}.")
+        raise invalid_field("stages", f"Stage keys must be unique: {', '.join(duplicates)}.")
     kinds = Counter(stage.kind for stage in stages)
     if kinds["won"] != 1 or kinds["lost"] != 1:
-        raise _invalid("stages", "A pipeline needs exactly one won stage and one lost stage.")
+        raise invalid_field("stages", "A pipeline needs exactly one won stage and one lost stage.")
     if kinds["open"] < 1:
-        raise _invalid("stages", "A pipeline needs at least one open stage.")
+        raise invalid_field("stages", "A pipeline needs at least one open stage.")
 
 
 def _stage_values(data: StageIn) -> dict[str, Any]:
@@ -161,14 +157,16 @@ async def update_pipeline(
         pipeline.name = data.name
     if data.active is not None:
         if not data.active and (pipeline.is_default and data.is_default is not False):
-            raise _invalid("active", "The default pipeline stays active; make another default.")
+            raise invalid_field(
+                "active", "The default pipeline stays active; make another default."
+            )
         pipeline.active = data.active
     if data.is_default is True:
         if not pipeline.active:
-            raise _invalid("is_default", "An inactive pipeline cannot be the default.")
+            raise invalid_field("is_default", "An inactive pipeline cannot be the default.")
         await _make_sole_default(session, pipeline)
     elif data.is_default is False and pipeline.is_default:
-        raise _invalid(
+        raise invalid_field(
             "is_default", "There must be a default pipeline: make another one the default."
         )
     await session.flush()

@@ -19,7 +19,7 @@ from crm.core import audit, events, recycle
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
-from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
+from crm.core.errors import Conflict, NotFound, Unprocessable, field_error, invalid_field
 from crm.core.pagination import PageParams, paginate, select_columns, text_contains
 from crm.core.permissions import Principal, readable
 from crm.customers import fields as custom_fields
@@ -146,10 +146,6 @@ recycle.register("deal", Deal, resource="deals", restore_permission="deals:delet
 attachment_registry.register("deal", Deal, read="deals:read", write="deals:write")
 
 
-def _invalid(field: str, msg: str) -> Unprocessable:
-    return Unprocessable(msg, errors=[field_error(field, msg)])
-
-
 async def get_deal(
     session: AsyncSession, principal: Principal, deal_id: uuid.UUID, *, for_update: bool = False
 ) -> Deal:
@@ -217,16 +213,16 @@ async def _check_contact(
         return
     contact = await session.get(Contact, contact_id)
     if contact is None or contact.deleted_at is not None or contact.customer_id != customer_id:
-        raise _invalid("contact_id", "No such contact of this customer.")
+        raise invalid_field("contact_id", "No such contact of this customer.")
 
 
 async def _owner(session: AsyncSession, owner_id: uuid.UUID) -> User:
     try:
         user = await identity_service.get_user(session, owner_id)
     except NotFound as exc:
-        raise _invalid("owner_id", "No such user.") from exc
+        raise invalid_field("owner_id", "No such user.") from exc
     if not user.is_active:
-        raise _invalid("owner_id", "That user is not active.")
+        raise invalid_field("owner_id", "That user is not active.")
     return user
 
 
@@ -238,7 +234,7 @@ async def _ensure_still_visible(session: AsyncSession, principal: Principal, dea
         readable(select(Deal.id).where(Deal.id == deal.id), Deal, principal)
     )
     if visible.first() is None:
-        raise _invalid("owner_id", "That owner is outside your data scope.")
+        raise invalid_field("owner_id", "That owner is outside your data scope.")
 
 
 async def _pipeline_for_new_deal(session: AsyncSession, pipeline_id: uuid.UUID | None) -> Pipeline:
@@ -246,7 +242,7 @@ async def _pipeline_for_new_deal(session: AsyncSession, pipeline_id: uuid.UUID |
         return await default_pipeline(session)
     pipeline = await session.get(Pipeline, pipeline_id)
     if pipeline is None or not pipeline.active:
-        raise _invalid("pipeline_id", "No such active pipeline.")
+        raise invalid_field("pipeline_id", "No such active pipeline.")
     return pipeline
 
 
@@ -289,7 +285,7 @@ async def update_deal(
     changes = data.model_dump(exclude_unset=True, exclude={"version", "owner_id", "custom_fields"})
     for field in ("name", "amount", "currency"):
         if field in changes and changes[field] is None:
-            raise _invalid(field, "Required.")
+            raise invalid_field(field, "Required.")
     if "contact_id" in changes:
         await _check_contact(session, changes["contact_id"], deal.customer_id)
     for key, value in changes.items():
@@ -300,7 +296,7 @@ async def update_deal(
         )
     if "owner_id" in data.model_fields_set and data.owner_id != deal.owner_id:
         if data.owner_id is None:
-            raise _invalid("owner_id", "A deal needs an owner.")
+            raise invalid_field("owner_id", "A deal needs an owner.")
         owner = await _owner(session, data.owner_id)
         deal.owner_id, deal.department_id = owner.id, owner.department_id
     await _ensure_still_visible(session, principal, deal)
@@ -382,13 +378,13 @@ async def gate_problems(session: AsyncSession, deal: Deal, stage: Stage) -> list
 
 async def _target_stage(session: AsyncSession, deal: Deal, data: DealMove) -> Stage:
     if (data.stage_id is None) == (data.stage_key is None):
-        raise _invalid("stage_id", "Give stage_id or stage_key (one of them).")
+        raise invalid_field("stage_id", "Give stage_id or stage_key (one of them).")
     if data.stage_id is not None:
         stage = await session.get(Stage, data.stage_id)
         if stage is None:
-            raise _invalid("stage_id", "No such stage.")
+            raise invalid_field("stage_id", "No such stage.")
         if stage.pipeline_id != deal.pipeline_id:
-            raise _invalid(
+            raise invalid_field(
                 "stage_id", "That stage belongs to another pipeline; deals stay in theirs."
             )
         return stage
@@ -396,7 +392,7 @@ async def _target_stage(session: AsyncSession, deal: Deal, data: DealMove) -> St
         select(Stage).where(Stage.pipeline_id == deal.pipeline_id, Stage.key == data.stage_key)
     )
     if stage is None:
-        raise _invalid("stage_key", "No stage with that key in the deal's pipeline.")
+        raise invalid_field("stage_key", "No stage with that key in the deal's pipeline.")
     return stage
 
 

@@ -17,7 +17,7 @@ from crm.core import audit
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
-from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
+from crm.core.errors import Conflict, NotFound, Unprocessable, field_error, invalid_field
 from crm.core.pagination import PageParams, paginate, select_columns
 from crm.core.permissions import Principal, readable, scope_clause
 from crm.customers import service as customer_service
@@ -41,10 +41,6 @@ from crm.identity.models import Role, User, user_roles
 POOL_SORTS = {"name": Customer.name, "updated_at": Customer.updated_at}
 POOL_DEFAULT_SORT = "-updated_at"
 POLICY_SORTS = {"created_at": PoolPolicy.created_at, "level": PoolPolicy.level}
-
-
-def _invalid(field: str, msg: str) -> Unprocessable:
-    return Unprocessable(msg, errors=[field_error(field, msg)])
 
 
 # --- who sees the pool --------------------------------------------------------------------------
@@ -240,9 +236,9 @@ async def _active_user(session: AsyncSession, user_id: uuid.UUID, field: str) ->
     try:
         user = await identity_service.get_user(session, user_id)
     except NotFound as exc:
-        raise _invalid(field, "No such user.") from exc
+        raise invalid_field(field, "No such user.") from exc
     if not user.is_active:
-        raise _invalid(field, "That user is deactivated.")
+        raise invalid_field(field, "That user is deactivated.")
     return user
 
 
@@ -286,7 +282,7 @@ async def assign(
         readable(select(Customer.id).where(Customer.id == customer.id), Customer, principal)
     )
     if visible.first() is None:
-        raise _invalid("user_id", "That user is outside your data scope.")
+        raise invalid_field("user_id", "That user is outside your data scope.")
     record_change(
         session,
         action="assign_from_pool",
@@ -395,14 +391,14 @@ async def update_policy(
     changes = data.model_dump(exclude_unset=True, exclude={"version"})
     for key in ("warn_days_before", "enabled"):
         if key in changes and changes[key] is None:
-            raise _invalid(key, "Required.")
+            raise invalid_field(key, "Required.")
     merged = {**before, **changes}
     try:
         PoolPolicyCreate.model_validate(
             {k: merged[k] for k in PoolPolicyCreate.model_fields if k in merged}
         )
     except ValueError as exc:
-        raise _invalid("days_without_follow_up", _first_error(exc)) from exc
+        raise invalid_field("days_without_follow_up", _first_error(exc)) from exc
     for key, value in changes.items():
         setattr(policy, key, value)
     await session.flush()
