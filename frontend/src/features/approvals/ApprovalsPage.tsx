@@ -8,7 +8,8 @@ import type { ApprovalRead, ApprovalStatus } from '../../api/types';
 import { LoadMore } from '../../components/LoadMore';
 import { QueryError } from '../../components/QueryError';
 import { useAuth } from '../auth/AuthContext';
-import { formatMoney, formatPercent } from '../quotes/money';
+import { formatPercent } from '../quotes/money';
+import { formatMoney } from '../../lib/money';
 import { APPROVAL_STATUSES, useApprovalList, type ApprovalBox } from './api';
 import { DecisionModal } from './DecisionModal';
 

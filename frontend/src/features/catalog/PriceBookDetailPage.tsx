@@ -13,7 +13,7 @@ import { QueryError } from '../../components/QueryError';
 import { isApiError, problemMessage, problemOf } from '../../lib/problem';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useAuth } from '../auth/AuthContext';
-import { formatMoney } from '../quotes/money';
+import { formatMoney } from '../../lib/money';
 import { ProductPicker } from '../quotes/ProductPicker';
 import { useDeleteEntry, usePriceBook, usePriceBookEntries, useProductNames, useSetEntry } from './api';
 import { bookPeriod, PriceBookFormModal } from './PriceBooksPage';

@@ -9,7 +9,7 @@ import type { ContractStatus, DocumentLineIn, DocumentLineRead } from '../../api
 import { useAuth } from '../auth/AuthContext';
 import { useCustomer, useCustomerSearch } from '../customers/api';
 import { CONTRACT_STATUS_COLORS } from './api';
-import { formatMoney } from './money';
+import { formatMoney } from '../../lib/money';
 
 export const day = (value: string | null | undefined) => (value ? dayjs(value).format('YYYY-MM-DD') : '—');
 export const time = (value: string | null | undefined) => (value ? dayjs(value).format('YYYY-MM-DD HH:mm') : '—');

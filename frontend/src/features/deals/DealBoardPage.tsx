@@ -10,7 +10,7 @@ import { problemMessage, problemOf } from '../../lib/problem';
 import { useAuth } from '../auth/AuthContext';
 import { useUserName } from '../leads/userNames';
 import { useKanban, usePipelines } from './api';
-import { formatMoney } from './format';
+import { formatMoney } from '../../lib/money';
 import { useDealMove, type MovableDeal } from './useDealMove';
 
 const COLUMN_WIDTH = 272;

@@ -19,7 +19,7 @@ import { useUserName } from '../leads/userNames';
 import { useDeal, usePipelines } from './api';
 import { DealFormModal } from './DealFormModal';
 import { DealStatusTag } from './DealTable';
-import { formatMoney } from './format';
+import { formatMoney } from '../../lib/money';
 import { StageHistoryTable } from './StageHistoryTable';
 import { useDealMove } from './useDealMove';
 

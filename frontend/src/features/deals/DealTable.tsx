@@ -8,7 +8,7 @@ import type { DealListItem, DealStatus } from '../../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { useUserName } from '../leads/userNames';
 import { usePipelines } from './api';
-import { formatMoney } from './format';
+import { formatMoney } from '../../lib/money';
 
 export const DEAL_STATUS_COLORS: Record<DealStatus, string> = { open: 'blue', won: 'green', lost: 'red' };
 

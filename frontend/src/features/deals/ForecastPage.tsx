@@ -10,7 +10,7 @@ import { useDepartments } from '../admin/api';
 import { useAuth } from '../auth/AuthContext';
 import { useUserName } from '../leads/userNames';
 import { useForecast, usePipelines, type ForecastQuery } from './api';
-import { formatMoney } from './format';
+import { formatMoney } from '../../lib/money';
 
 type GroupBy = ForecastQuery['group_by'];
 

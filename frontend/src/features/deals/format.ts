@@ -2,18 +2,6 @@ import type { TFunction } from 'i18next';
 import type { FieldError, Problem } from '../../lib/problem';
 import { attachmentCategoryLabel } from '../attachments/AttachmentsCard';
 
-/**
- * A server decimal (a string) as money in the user's language. Intl formats the decimal string
- * itself (no float arithmetic on the server's figure); an unknown currency code is shown as is.
- */
-export function formatMoney(amount: string | number, currency: string, language: string): string {
-  try {
-    return new Intl.NumberFormat(language, { style: 'currency', currency }).format(amount as unknown as number);
-  } catch {
-    return `${amount} ${currency}`;
-  }
-}
-
 /** A duration in seconds in words: the two largest units ("3 d 4 h", "5 min"). */
 export function humanizeSeconds(seconds: number | null | undefined, t: TFunction): string {
   if (seconds === null || seconds === undefined) return '—';

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { InstalmentKind, PaymentPlanRead } from '../../api/types';
 import { FormProblem } from '../../components/FormProblem';
 import { useServerErrors } from '../../lib/useServerErrors';
-import { fromCents, toCents } from '../contracts/money';
+import { fromCents, toCents } from '../../lib/money';
 import { Money } from '../contracts/parts';
 import { INSTALMENT_KINDS, useSetPaymentPlan } from './api';
 

@@ -9,7 +9,7 @@ import { FormModal } from '../../components/FormModal';
 import { QueryError } from '../../components/QueryError';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useAuth } from '../auth/AuthContext';
-import { toCents } from '../contracts/money';
+import { toCents } from '../../lib/money';
 import { Money, day, time } from '../contracts/parts';
 import { usePayments, useRecordPayment } from './api';
 import { PaymentPlanEditor } from './PaymentPlanEditor';

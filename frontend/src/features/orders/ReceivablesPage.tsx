@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { ReceivableRow } from '../../api/types';
 import { QueryError } from '../../components/QueryError';
 import { useAuth } from '../auth/AuthContext';
-import { fromCents, sumAmounts, toCents } from '../contracts/money';
+import { fromCents, sumAmounts, toCents } from '../../lib/money';
 import { CustomerLink, CustomerPicker, day, Money } from '../contracts/parts';
 import { useReceivables, type ReceivablesFilters } from './api';
 

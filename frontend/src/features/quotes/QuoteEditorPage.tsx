@@ -26,7 +26,8 @@ import {
   useUpdateQuote,
   type QuoteAction,
 } from './api';
-import { formatMoney, formatPercent } from './money';
+import { formatPercent } from './money';
+import { formatMoney } from '../../lib/money';
 import { createBody, QuoteForm, updateBody, type QuoteFormValues } from './QuoteForm';
 import { QuoteStatusTag } from './QuoteStatusTag';
 

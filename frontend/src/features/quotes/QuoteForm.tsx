@@ -7,7 +7,8 @@ import { FormProblem } from '../../components/FormProblem';
 import { problemMessage, problemOf } from '../../lib/problem';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { lookupPrice, usePriceBooksFor } from './api';
-import { formatMoney, formatPercent } from './money';
+import { formatPercent } from './money';
+import { formatMoney } from '../../lib/money';
 import { ProductPicker } from './ProductPicker';
 
 export interface LineValues {

@@ -4,7 +4,8 @@ import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { QuoteSummary } from '../../api/types';
-import { formatMoney, formatPercent } from './money';
+import { formatPercent } from './money';
+import { formatMoney } from '../../lib/money';
 import { QuoteStatusTag } from './QuoteStatusTag';
 
 interface QuoteTableProps {

@@ -35,11 +35,11 @@ export function sumAmounts(values: (string | number | null | undefined)[]): stri
  * A server amount formatted for people, by currency. Intl formats the decimal string itself
  * (exact for strings), so no float conversion happens.
  */
-export function formatMoney(value: string | null | undefined, currency: string, locale?: string): string {
+export function formatMoney(value: string | number | null | undefined, currency: string, locale?: string): string {
   if (value === null || value === undefined || value === '') return '—';
   try {
     const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
-    return format.format(value as Intl.StringNumericLiteral);
+    return format.format(String(value) as Intl.StringNumericLiteral);
   } catch {
     return `${value} ${currency}`;
   }
