@@ -14,7 +14,8 @@ import { AttachmentsCard } from '../attachments/AttachmentsCard';
 import { useAuth } from '../auth/AuthContext';
 import { CONTRACT_TRANSITIONS, useContract, useContractOrders, useCreateOrderFromContract, useRenewContract, useTemplate, useTransitionContract } from './api';
 import { ContractFormModal } from './ContractFormModal';
-import { ContractStatusTag, CustomerLink, day, LinesTable, Money, time } from './parts';
+import { ContractStatusTag, CustomerLink, LinesTable, Money } from './parts';
+import { day, time } from '../../lib/dates';
 
 const blank = (value: string | undefined) => (value && value.trim() ? value.trim() : null);
 

@@ -10,7 +10,8 @@ import { QueryError } from '../../components/QueryError';
 import { useAuth } from '../auth/AuthContext';
 import { CONTRACT_STATUSES, useContractList, type ContractFilters } from './api';
 import { ContractFormModal } from './ContractFormModal';
-import { ContractStatusTag, CustomerLink, CustomerPicker, day, Money } from './parts';
+import { ContractStatusTag, CustomerLink, CustomerPicker, Money } from './parts';
+import { day } from '../../lib/dates';
 
 export function ContractListPage() {
   const { t } = useTranslation();

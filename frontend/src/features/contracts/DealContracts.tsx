@@ -8,7 +8,8 @@ import { LoadMore } from '../../components/LoadMore';
 import { QueryError } from '../../components/QueryError';
 import { useAuth } from '../auth/AuthContext';
 import { useContractList } from './api';
-import { ContractStatusTag, day, Money } from './parts';
+import { ContractStatusTag, Money } from './parts';
+import { day } from '../../lib/dates';
 
 function DealContractList({ dealId }: { dealId: string }) {
   const { t } = useTranslation();

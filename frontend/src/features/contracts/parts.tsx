@@ -1,7 +1,6 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -11,8 +10,6 @@ import { useCustomer, useCustomerSearch } from '../customers/api';
 import { CONTRACT_STATUS_COLORS } from './api';
 import { formatMoney } from '../../lib/money';
 
-export const day = (value: string | null | undefined) => (value ? dayjs(value).format('YYYY-MM-DD') : '—');
-export const time = (value: string | null | undefined) => (value ? dayjs(value).format('YYYY-MM-DD HH:mm') : '—');
 
 /** A server amount in its currency, formatted for the current language. */
 export function Money({ value, currency, testId }: { value: string | null | undefined; currency: string; testId?: string }) {

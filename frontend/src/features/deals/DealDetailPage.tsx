@@ -1,6 +1,5 @@
 import { CheckCircleOutlined, CloseCircleOutlined, EditOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Descriptions, Flex, Row, Select, Skeleton, Space, Steps, Tabs, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -20,11 +19,10 @@ import { useDeal, usePipelines } from './api';
 import { DealFormModal } from './DealFormModal';
 import { DealStatusTag } from './DealTable';
 import { formatMoney } from '../../lib/money';
+import { day, time } from '../../lib/dates';
 import { StageHistoryTable } from './StageHistoryTable';
 import { useDealMove } from './useDealMove';
 
-const day = (value: string | null) => (value ? dayjs(value).format('YYYY-MM-DD') : '—');
-const time = (value: string | null) => (value ? dayjs(value).format('YYYY-MM-DD HH:mm') : '—');
 
 /** The stage path of the deal's pipeline and the controls that move the deal along it. */
 function StageControls({ deal, stages, canMove }: { deal: DealRead; stages: StageRead[]; canMove: boolean }) {

@@ -1,7 +1,6 @@
 import { EditOutlined, SwapOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import { App, Button, Card, Descriptions, Flex, Select, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -10,6 +9,7 @@ import { LoadMore } from '../../components/LoadMore';
 import { NotFound } from '../../components/NotFound';
 import { QueryError } from '../../components/QueryError';
 import { isApiError, problemMessage, problemOf } from '../../lib/problem';
+import { time } from '../../lib/dates';
 import { useAuth } from '../auth/AuthContext';
 import { useActiveCustomFields } from '../customfields/api';
 import { CustomFieldValues } from '../customfields/CustomFieldValues';
@@ -22,7 +22,6 @@ import { useUserName } from './userNames';
 
 type EditableStatus = NonNullable<LeadUpdate['status']>;
 const EDITABLE_STATUSES: EditableStatus[] = ['new', 'contacted', 'qualified', 'unqualified'];
-const time = (value: string | null) => (value ? dayjs(value).format('YYYY-MM-DD HH:mm') : '—');
 
 function StatusControl({ lead }: { lead: LeadRead }) {
   const { t } = useTranslation();

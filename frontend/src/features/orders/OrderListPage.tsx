@@ -7,7 +7,8 @@ import type { OrderStatus, OrderSummary } from '../../api/types';
 import { LoadMore } from '../../components/LoadMore';
 import { QueryError } from '../../components/QueryError';
 import { useAuth } from '../auth/AuthContext';
-import { CustomerLink, CustomerPicker, Money, time } from '../contracts/parts';
+import { CustomerLink, CustomerPicker, Money } from '../contracts/parts';
+import { time } from '../../lib/dates';
 import { ORDER_STATUSES, useOrderList, type OrderFilters } from './api';
 import { OrderStatusTag } from './OrderParts';
 

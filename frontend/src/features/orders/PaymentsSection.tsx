@@ -10,7 +10,8 @@ import { QueryError } from '../../components/QueryError';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useAuth } from '../auth/AuthContext';
 import { toCents } from '../../lib/money';
-import { Money, day, time } from '../contracts/parts';
+import { Money } from '../contracts/parts';
+import { day, time } from '../../lib/dates';
 import { usePayments, useRecordPayment } from './api';
 import { PaymentPlanEditor } from './PaymentPlanEditor';
 

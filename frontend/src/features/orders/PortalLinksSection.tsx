@@ -8,7 +8,7 @@ import type { PortalLinkRead } from '../../api/types';
 import { QueryError } from '../../components/QueryError';
 import { problemMessage, problemOf } from '../../lib/problem';
 import { useAuth } from '../auth/AuthContext';
-import { time } from '../contracts/parts';
+import { time } from '../../lib/dates';
 import { portalPageUrl, useCreatePortalLink, usePortalLinks, useRevokePortalLink } from './api';
 
 /** Read-only links for the customer: the token is shown once, right after creating it. */

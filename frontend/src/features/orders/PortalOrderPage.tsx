@@ -5,7 +5,8 @@ import { useParams } from 'react-router';
 import type { PortalInstalment, PortalPayment } from '../../api/types';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { isApiError, problemMessage, problemOf } from '../../lib/problem';
-import { day, LinesTable, Money, time } from '../contracts/parts';
+import { LinesTable, Money } from '../contracts/parts';
+import { day, time } from '../../lib/dates';
 import { usePortalOrder } from './api';
 import { OrderStatusTag } from './OrderParts';
 

@@ -6,7 +6,8 @@ import type { ReceivableRow } from '../../api/types';
 import { QueryError } from '../../components/QueryError';
 import { useAuth } from '../auth/AuthContext';
 import { fromCents, sumAmounts, toCents } from '../../lib/money';
-import { CustomerLink, CustomerPicker, day, Money } from '../contracts/parts';
+import { CustomerLink, CustomerPicker, Money } from '../contracts/parts';
+import { day } from '../../lib/dates';
 import { useReceivables, type ReceivablesFilters } from './api';
 
 const BUCKETS = ['days_0_30', 'days_31_60', 'days_61_90', 'days_over_90'] as const;

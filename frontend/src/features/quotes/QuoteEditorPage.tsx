@@ -1,7 +1,6 @@
 import { CheckOutlined, PrinterOutlined, SendOutlined, SolutionOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
@@ -28,10 +27,10 @@ import {
 } from './api';
 import { formatPercent } from './money';
 import { formatMoney } from '../../lib/money';
+import { time } from '../../lib/dates';
 import { createBody, QuoteForm, updateBody, type QuoteFormValues } from './QuoteForm';
 import { QuoteStatusTag } from './QuoteStatusTag';
 
-const time = (value: string | null | undefined) => (value ? dayjs(value).format('YYYY-MM-DD HH:mm') : '—');
 
 /** Opens the server-rendered HTML in a new window from a Blob URL (fetched with the bearer token). */
 async function openPrintable(id: string): Promise<void> {
