@@ -261,18 +261,33 @@ def customer_rows(
         )
 
 
-async def _secondary_indexes(conn: asyncpg.Connection) -> list[tuple[str, str]]:
+async def _secondary_indexes(conn: asyncpg.Connection) -> list[tuple[str, str, list[str]]]:
+    """(name, CREATE INDEX statement, statements restoring its statistics targets) of every
+    secondary index on customers: a migration may have raised an expression's statistics
+    target (ALTER INDEX .. SET STATISTICS), which the CREATE INDEX statement does not carry."""
     rows = await conn.fetch(
-        """SELECT i.relname AS name, pg_get_indexdef(i.oid) AS definition
+        """SELECT i.relname AS name, pg_get_indexdef(i.oid) AS definition,
+                  coalesce(array_agg(a.attnum || ' ' || a.attstattarget)
+                           FILTER (WHERE a.attstattarget > 0), '{}') AS targets
              FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-            WHERE x.indrelid = 'customers'::regclass AND NOT x.indisprimary"""
+             JOIN pg_attribute a ON a.attrelid = i.oid
+            WHERE x.indrelid = 'customers'::regclass AND NOT x.indisprimary
+            GROUP BY i.relname, i.oid"""
     )
-    return [(r["name"], r["definition"]) for r in rows]
+    indexes = []
+    for r in rows:
+        targets = [t.split() for t in r["targets"]]
+        restore = [
+            f'ALTER INDEX "{r["name"]}" ALTER COLUMN {column} SET STATISTICS {target}'
+            for column, target in targets
+        ]
+        indexes.append((r["name"], r["definition"], restore))
+    return indexes
 
 
 async def load_customers(conn: asyncpg.Connection, owners: list[Owner], count: int) -> None:
     indexes = await _secondary_indexes(conn)
-    for name, _ in indexes:
+    for name, _, _ in indexes:
         await conn.execute(f'DROP INDEX "{name}"')
     started = time.perf_counter()
     rows = customer_rows(count, owners)
@@ -285,9 +300,11 @@ async def load_customers(conn: asyncpg.Connection, owners: list[Owner], count: i
             f"  copied {loaded:>9,} customers  ({time.perf_counter() - started:5.1f} s)", flush=True
         )
     await conn.execute("SET maintenance_work_mem = '512MB'")
-    for name, definition in indexes:
+    for name, definition, restore_statistics in indexes:
         t = time.perf_counter()
         await conn.execute(definition)
+        for statement in restore_statistics:
+            await conn.execute(statement)
         print(f"  index {name:<40} {time.perf_counter() - t:5.1f} s", flush=True)
 
 

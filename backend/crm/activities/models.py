@@ -30,6 +30,7 @@ from crm.core.db import (
     VersionMixin,
 )
 from crm.core.events import OutboxEvent
+from crm.core.pagination import lower_trigram_index
 from crm.customers.models import Customer
 
 ACTIVITY_KINDS = ("call", "visit", "meeting", "email", "note")
@@ -53,12 +54,6 @@ class Activity(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
             postgresql_where="deleted_at IS NULL",
         ),
         Index("ix_activities_occurred", "occurred_at", "id", postgresql_where="deleted_at IS NULL"),
-        Index(
-            "ix_activities_subject_trgm",
-            "subject",
-            postgresql_using="gin",
-            postgresql_ops={"subject": "gin_trgm_ops"},
-        ),
     )
 
     kind: Mapped[str] = mapped_column(String(20))
@@ -93,6 +88,10 @@ class Activity(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
             "lat": self.location_lat,
             "lng": self.location_lng,
         }
+
+
+# Partial-text search (q=) on the subject: see text_contains.
+lower_trigram_index("ix_activities_subject_lower_trgm", Activity.subject)
 
 
 class Task(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, Base):

@@ -35,6 +35,7 @@ from crm.core.db import (
     VersionMixin,
     utcnow,
 )
+from crm.core.pagination import lower_trigram_index
 
 
 class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixin, Base):
@@ -59,25 +60,15 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
         ),
         Index("ix_customers_created", "created_at", "id", postgresql_where="deleted_at IS NULL"),
         Index("ix_customers_name_sort", "name", "id", postgresql_where="deleted_at IS NULL"),
-        # Partial-text search (q=) on name, phone and e-mail. Their columns keep finer planner
-        # statistics (migration bc0b78f0004f), so rare terms go to these indexes.
-        Index(
-            "ix_customers_name_trgm",
-            "name",
-            postgresql_using="gin",
-            postgresql_ops={"name": "gin_trgm_ops"},
-        ),
+        # Partial-text search (q=) on the phone's digits; name and e-mail are searched lower-
+        # cased through the trigram indexes on lower(..) defined after the class. The search
+        # columns keep finer planner statistics (migrations bc0b78f0004f and 8d2f6a41c9b3), so
+        # rare terms go to these indexes.
         Index(
             "ix_customers_phone_trgm",
             "phone_e164",
             postgresql_using="gin",
             postgresql_ops={"phone_e164": "gin_trgm_ops"},
-        ),
-        Index(
-            "ix_customers_email_trgm",
-            "email",
-            postgresql_using="gin",
-            postgresql_ops={"email": "gin_trgm_ops"},
         ),
         Index("ix_customers_tags", "tags", postgresql_using="gin"),
         # Duplicate detection (customers/dedupe): exact phone / e-mail / normalised name by
@@ -191,11 +182,12 @@ class Contact(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, Base):
     __scope_parent__ = ("customer_id", Customer)
     __table_args__ = (
         Index("ix_contacts_customer_created", "customer_id", "created_at", "id"),
+        # The global search's partial phone match (digits); name and e-mail: after the class.
         Index(
-            "ix_contacts_name_trgm",
-            "name",
+            "ix_contacts_phone_trgm",
+            "phone_e164",
             postgresql_using="gin",
-            postgresql_ops={"name": "gin_trgm_ops"},
+            postgresql_ops={"phone_e164": "gin_trgm_ops"},
         ),
     )
 
@@ -213,3 +205,10 @@ class Contact(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, Base):
     birthday: Mapped[date | None] = mapped_column(Date)
     # Custom field values {key: value}, validated against crm.customfields definitions.
     custom: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+
+
+# Partial-text search (q=, the global search) on names and e-mails: see text_contains.
+lower_trigram_index("ix_customers_name_lower_trgm", Customer.name)
+lower_trigram_index("ix_customers_email_lower_trgm", Customer.email)
+lower_trigram_index("ix_contacts_name_lower_trgm", Contact.name)
+lower_trigram_index("ix_contacts_email_lower_trgm", Contact.email)

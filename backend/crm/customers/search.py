@@ -1,19 +1,20 @@
 """Customers and contacts in the global search (``GET /api/v1/search``).
 
-Two index-driven queries per object, both through the data-scope function: exact matches
-(the whole name, the phone in any format, a whole e-mail address, a tag) and partial matches
-(the list's ``q=`` search, newest first, capped at :data:`CANDIDATES` or the page size). The
-hits are ranked here: exact before prefix before partial, and among partial matches the closer
-the text is to the whole value, the higher ("Acme" ranks "Acme Ltd" above "Acme Industrial
-Holdings Group").
+One index-driven statement per object, through the data-scope function: exact matches (the
+whole name, the phone in any format, a whole e-mail address, a tag) and, in the same round
+trip, partial matches (the list's ``q=`` search, newest first, capped at :data:`CANDIDATES` or
+the page size). The hits are ranked here: exact before prefix before partial, and among
+partial matches the closer the text is to the whole value, the higher ("Acme" ranks "Acme Ltd"
+above "Acme Industrial Holdings Group").
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, or_, select
+from sqlalchemy import ColumnElement, Row, Select, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -24,93 +25,114 @@ from crm.customers.cleaning import phone_search_digits, phone_to_e164
 from crm.customers.models import Contact, Customer
 
 # Partial matches ranked per object type, at least: the newest ones. A common fragment ("gmail")
-# matches a large share of all rows, and every candidate costs an ILIKE on the rows scanned.
+# matches a large share of all rows, and every candidate costs a LIKE on the rows scanned.
 CANDIDATES = 50
+# Exact matches per object type, at most (a tag can be on thousands of customers).
+EXACT_LIMIT = 50
 
 
-def _exact_clauses(model: Any, q: str) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = [model.name == q]
-    if "@" in q:  # only a whole address is selective on the e-mail's trigram index
-        clauses.append(model.email == q.lower())
-    e164 = phone_to_e164(q)
-    if e164:
-        clauses.append(model.phone_e164 == e164)
+@dataclass(frozen=True)
+class Needle:
+    """The search text in the forms the clauses and the ranking compare with, worked out once
+    per request (parsing a phone number is the costly part)."""
+
+    text: str
+    folded: str  # casefold, for names
+    digits: str | None  # phone digits to look for inside E.164 numbers
+    e164: str | None  # the text as a whole phone number
+
+    @classmethod
+    def of(cls, q: str) -> Needle:
+        return cls(q, q.casefold(), phone_search_digits(q), phone_to_e164(q))
+
+
+def _exact_clauses(model: Any, needle: Needle) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = [model.name == needle.text]
+    if "@" in needle.text:  # only a whole address is selective on the e-mail's index
+        clauses.append(model.email == needle.text.lower())
+    if needle.e164:
+        clauses.append(model.phone_e164 == needle.e164)
     if model is Customer:
-        clauses.append(Customer.tags.contains([q]))
+        clauses.append(Customer.tags.contains([needle.text]))
     return clauses
 
 
-def _partial_clauses(model: Any, q: str) -> list[ColumnElement[bool]]:
-    clauses = [text_contains(model.name, q), text_contains(model.email, q)]
-    digits = phone_search_digits(q)
-    if digits:
-        clauses.append(model.phone_e164.like(f"%{digits}%"))
+def _partial_clauses(model: Any, needle: Needle) -> list[ColumnElement[bool]]:
+    clauses = [text_contains(model.name, needle.text), text_contains(model.email, needle.text)]
+    if needle.digits:
+        clauses.append(model.phone_e164.like(f"%{needle.digits}%"))
     return clauses
 
 
-def _rank(row: Row[Any], q: str) -> tuple[float, tuple[str, ...]]:
+def _rank(row: Row[Any], needle: Needle) -> tuple[float, tuple[str, ...]]:
     """Score in 0..1 and the fields that matched."""
-    needle = q.casefold()
-    digits = phone_search_digits(q)
-    e164 = phone_to_e164(q)
     name = row.name.casefold()
     matched: list[str] = []
     score = 0.0
-    if name == needle:
+    if name == needle.folded:
         matched.append("name")
         score = 1.0
-    elif name.startswith(needle):
+    elif name.startswith(needle.folded):
         matched.append("name")
-        score = 0.7 + 0.2 * len(needle) / len(name)
-    elif needle in name:
+        score = 0.7 + 0.2 * len(needle.folded) / len(name)
+    elif needle.folded in name:
         matched.append("name")
-        score = 0.4 + 0.3 * len(needle) / len(name)
-    if row.phone_e164 and (row.phone_e164 == e164 or (digits and digits in row.phone_e164)):
+        score = 0.4 + 0.3 * len(needle.folded) / len(name)
+    phone = row.phone_e164
+    if phone and (phone == needle.e164 or (needle.digits and needle.digits in phone)):
         matched.append("phone")
-        score = max(score, 1.0 if row.phone_e164 == e164 else 0.6)
-    if row.email and needle in row.email:
+        score = max(score, 1.0 if phone == needle.e164 else 0.6)
+    if row.email and needle.folded in row.email:
         matched.append("email")
-        score = max(score, 1.0 if row.email == needle else 0.5)
-    if q in (getattr(row, "tags", None) or ()):
+        score = max(score, 1.0 if row.email == needle.folded else 0.5)
+    if needle.text in (getattr(row, "tags", None) or ()):
         matched.append("tag")
         score = max(score, 0.8)
     return round(score, 4), tuple(matched)
 
 
 async def _matching_rows(
-    session: AsyncSession, stmt: Any, model: Any, principal: Principal, q: str, limit: int
+    session: AsyncSession,
+    stmt: Select[*tuple[Any, ...]],
+    model: Any,
+    principal: Principal,
+    needle: Needle,
+    limit: int,
 ) -> Iterable[Row[Any]]:
+    """The exact and the newest partial matches in scope, in one statement."""
     scoped = readable(stmt, model, principal)
-    exact = (await session.execute(scoped.where(or_(*_exact_clauses(model, q))).limit(50))).all()
+    exact = scoped.where(or_(*_exact_clauses(model, needle))).limit(EXACT_LIMIT)
     partial = (
-        await session.execute(
-            scoped.where(or_(*_partial_clauses(model, q)))
-            .order_by(model.updated_at.desc(), model.id.desc())
-            .limit(max(limit, CANDIDATES))
-        )
-    ).all()
-    unique = {row.id: row for row in (*exact, *partial)}
-    return unique.values()
+        scoped.where(or_(*_partial_clauses(model, needle)))
+        .order_by(model.updated_at.desc(), model.id.desc())
+        .limit(max(limit, CANDIDATES))
+    )
+    rows = (await session.execute(union_all(exact, partial))).all()
+    return {row.id: row for row in rows}.values()
 
 
 def _best(hits: Sequence[search.SearchHit], limit: int) -> list[search.SearchHit]:
     return sorted(hits, key=lambda h: h.score, reverse=True)[:limit]
 
 
+_CUSTOMER_COLUMNS = select(
+    Customer.id,
+    Customer.name,
+    Customer.phone,
+    Customer.phone_e164,
+    Customer.email,
+    Customer.tags,
+)
+
+
 async def search_customers(
     session: AsyncSession, principal: Principal, q: str, limit: int
 ) -> list[search.SearchHit]:
-    stmt = select(
-        Customer.id,
-        Customer.name,
-        Customer.phone,
-        Customer.phone_e164,
-        Customer.email,
-        Customer.tags,
-    )
+    needle = Needle.of(q)
     hits = []
-    for row in await _matching_rows(session, stmt, Customer, principal, q, limit):
-        score, matched = _rank(row, q)
+    rows = await _matching_rows(session, _CUSTOMER_COLUMNS, Customer, principal, needle, limit)
+    for row in rows:
+        score, matched = _rank(row, needle)
         if matched:
             subtitle = row.phone or row.email
             hits.append(
@@ -119,23 +141,28 @@ async def search_customers(
     return _best(hits, limit)
 
 
+# Aliased: the scope's EXISTS on the customers table must not correlate with this join. Built
+# once: an alias of a wide table costs milliseconds to construct.
+_CONTACT_CUSTOMER = aliased(Customer)
+_CONTACT_COLUMNS = select(
+    Contact.id,
+    Contact.name,
+    Contact.phone,
+    Contact.phone_e164,
+    Contact.email,
+    Contact.customer_id,
+    _CONTACT_CUSTOMER.name.label("customer_name"),
+).join(_CONTACT_CUSTOMER, _CONTACT_CUSTOMER.id == Contact.customer_id)
+
+
 async def search_contacts(
     session: AsyncSession, principal: Principal, q: str, limit: int
 ) -> list[search.SearchHit]:
-    # Aliased: the scope's EXISTS on the customers table must not correlate with this join.
-    parent = aliased(Customer)
-    stmt = select(
-        Contact.id,
-        Contact.name,
-        Contact.phone,
-        Contact.phone_e164,
-        Contact.email,
-        Contact.customer_id,
-        parent.name.label("customer_name"),
-    ).join(parent, parent.id == Contact.customer_id)
+    needle = Needle.of(q)
     hits = []
-    for row in await _matching_rows(session, stmt, Contact, principal, q, limit):
-        score, matched = _rank(row, q)
+    rows = await _matching_rows(session, _CONTACT_COLUMNS, Contact, principal, needle, limit)
+    for row in rows:
+        score, matched = _rank(row, needle)
         if matched:
             hits.append(
                 search.SearchHit(
