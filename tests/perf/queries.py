@@ -39,13 +39,17 @@ class Captured:
 
 
 class _Recorder:
-    """Just enough of an AsyncSession for ``paginate``: remembers the statement, returns []."""
+    """Just enough of an AsyncSession (and of its connection) for ``paginate``: remembers
+    the statement, returns []."""
 
     def __init__(self) -> None:
         self.statements: list[Any] = []
 
     async def execute(self, statement: Any, *args: Any, **kwargs: Any) -> _Recorder:
         self.statements.append(statement)
+        return self
+
+    async def connection(self) -> _Recorder:
         return self
 
     def scalars(self) -> _Recorder:

@@ -255,10 +255,16 @@ async def paginate(
     """
     spec = resolve_sort(params.sort, sortable, default_sort)
     total = await _count(session, stmt) if params.with_total else None
-    result = await session.execute(_page_statement(stmt, params, id_column, spec))
-    rows: Sequence[Any] = result.all()
-    if rows and len(rows[0]) == 1 and hasattr(rows[0][0], "__mapper__"):
-        rows = [row[0] for row in rows]  # one ORM entity per row: the page holds instances
+    page = _page_statement(stmt, params, id_column, spec)
+    rows: Sequence[Any]
+    if stmt.get_execution_options().get(_PLAIN_ROWS):
+        # select_columns: the connection returns the rows without the ORM's row loading
+        # (about a tenth of a list request's time in Python).
+        rows = (await (await session.connection()).execute(page)).all()
+    else:
+        rows = (await session.execute(page)).all()
+        if rows and len(rows[0]) == 1 and hasattr(rows[0][0], "__mapper__"):
+            rows = [row[0] for row in rows]  # one ORM entity per row: the page holds instances
     rows, next_cursor = _cut(rows, params, spec, id_column)
     return rows, next_cursor, total
 
@@ -286,6 +292,10 @@ def _row_shape(schema: type[BaseModel], table: Any) -> tuple[tuple[str, str], ..
     return tuple(pairs)
 
 
+# Execution option marking a select_columns statement (see paginate).
+_PLAIN_ROWS = "crm_plain_rows"
+
+
 @functools.cache  # a Select is immutable: every list request narrows the same one
 def select_columns(schema: type[BaseModel], model: Any) -> Select[Any]:
     """``SELECT`` of exactly the ``model`` columns that ``schema`` exposes, for list routes.
@@ -297,7 +307,9 @@ def select_columns(schema: type[BaseModel], model: Any) -> Select[Any]:
     carry the columns under their own names, as a model instance would (``row.custom``).
     """
     table = model.__table__
-    return select(*(table.c[column] for _, column in _row_shape(schema, table)))
+    columns = (table.c[column] for _, column in _row_shape(schema, table))
+    # The mark survives .where() / .order_by(): paginate reads such pages as plain rows.
+    return select(*columns).execution_options(**{_PLAIN_ROWS: True})
 
 
 # Computes the fields no column holds from an item's JSON fields (those the columns gave).
