@@ -117,6 +117,9 @@ async def _clean(
     async with service.local_path(item.file_key) as path:
         raw, _ = await asyncio.to_thread(reading.read_table, path, item.format)
     table = reading.to_table(raw, item.header_row)
+    # The table holds its own copy of the data rows: let the raw read go before cleaning
+    # makes more copies (at a million rows each copy is hundreds of MB of the worker's peak).
+    del raw
     if table.headers != item.headers:
         raise ImportFailed("The file's header changed since it was uploaded; upload it again.")
     fields = await importable.all_fields(session)
@@ -351,6 +354,9 @@ async def _commit_on(conn: AsyncConnection, job_id: uuid.UUID, import_id: uuid.U
     stage = await staging.create_stage(
         conn, frame, json_columns=json_columns, drop_on_commit=False, for_commit=True
     )
+    # The rows live in the stage now; the batches need only their numbers.
+    rows = frame["_row"].to_list()
+    del frame
     staged = time.perf_counter()
     await staging.match_existing(session, stage, importable, principal)
     matched = time.perf_counter()
@@ -361,16 +367,16 @@ async def _commit_on(conn: AsyncConnection, job_id: uuid.UUID, import_id: uuid.U
         on_file_duplicate=item.options.get("on_file_duplicate", "skip"),
         decisions={int(r): a for r, a in job.params.get("decisions", {}).items()},
     )
-    jobs.mark_running(job, total=frame.height)
+    jobs.mark_running(job, total=len(rows))
     await session.commit()
     log.info(
         "import_staged",
-        rows=frame.height,
+        rows=len(rows),
         stage_s=round(staged - started, 2),
         match_s=round(matched - staged, 2),
         decide_s=round(time.perf_counter() - matched, 2),
     )
-    await _write_batches(session, job, item, importable, stage, frame["_row"].to_list())
+    await _write_batches(session, job, item, importable, stage, rows)
     await session.execute(text(f"DROP TABLE IF EXISTS {staging.STAGE}"))
     await session.execute(
         text("SELECT pg_advisory_unlock(hashtext(:key))"),
