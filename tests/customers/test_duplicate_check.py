@@ -86,13 +86,15 @@ async def test_exact_phone_and_email_in_any_format(admin: Any, factory: Any) -> 
     target = await factory.customer(
         admin, name="Northwind Traders Ltd.", phone="138 0013 8000", email="buyer@northwind.cn"
     )
-    await factory.customer(admin, name="Unrelated", phone="139 0013 9000")
+    other = await factory.customer(admin, name="Unrelated", phone="139 0013 9000")
 
     result = await _check(admin, phone="+86 138-0013-8000")
     assert _ids(result) == [target["id"]]
     assert result["candidates"][0]["reasons"] == ["phone"]
     assert result["candidates"][0]["score"] == 100
     assert result["hidden_matches"] is False
+    # The same kind of check with another number (the statement is reused, not its values).
+    assert _ids(await _check(admin, phone="13900139000")) == [other["id"]]
 
     result = await _check(admin, email="  BUYER@Northwind.CN ")
     assert _ids(result) == [target["id"]]

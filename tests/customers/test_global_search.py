@@ -54,6 +54,13 @@ async def test_finds_customers_and_contacts_by_name_phone_email_and_tag(
     assert contact_hit["subtitle"] == "杭州星辰科技有限公司"
     assert contact_hit["customer_id"] == acme["id"]
 
+    # Part of the contact's number, and its e-mail in other case than it was typed.
+    hits = await _search(admin, "139 0013")
+    assert [(h["type"], h["id"]) for h in hits] == [("contact", contact["id"])]
+    assert hits[0]["matched"] == ["phone"]
+    hits = await _search(admin, "WANG@xingchen")
+    assert [(h["type"], h["id"]) for h in hits] == [("contact", contact["id"])]
+
     assert [h["id"] for h in await _search(admin, "重点客户")] == [acme["id"]]
     assert [h["id"] for h in await _search(admin, "王小明", types="contact")] == [contact["id"]]
     assert await _search(admin, "王小明", types="customer") == []

@@ -142,9 +142,12 @@ async def explain(pool: asyncpg.Pool, db_url: str, user_id: uuid.UUID, body: dic
     from crm.customers.dedupe.schemas import DuplicateCheck
 
     principal = await queries.load_principal(db_url, user_id)
-    stmt = service.check_statement(principal, DuplicateCheck(**body))
-    assert stmt is not None
-    compiled = stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    check = service.check_statement(principal, DuplicateCheck(**body))
+    assert check is not None
+    stmt, parameters = check
+    compiled = stmt.params(parameters).compile(
+        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+    )
     sql = str(compiled).replace("%%", "%")  # the dialect escapes % for pyformat drivers
     async with pool.acquire() as conn:
         plan = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")

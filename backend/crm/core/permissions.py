@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import Depends, Request
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
@@ -121,23 +121,32 @@ def owner_scope_clause(
 
 
 # Principals come from a short-lived per-process cache (identity/principal_cache.py): the same
-# object serves a user's requests for seconds, so its clauses are built once (SQL expressions
-# are immutable). The entry keeps the principal alive, so its id cannot be reused meanwhile.
-_CLAUSES: dict[tuple[int, Any], tuple[Principal, ColumnElement[bool]]] = {}
-_MAX_CLAUSES = 4096
+# object serves a user's requests for seconds, so what is built from it alone (its scope
+# clauses, statements shaped by its scope) is built once: SQL expressions are immutable. The
+# entry keeps the principal alive, so its id cannot be reused meanwhile.
+_PER_PRINCIPAL: dict[tuple[int, Hashable], tuple[Principal, Any]] = {}
+_MAX_PER_PRINCIPAL = 4096
+
+B = TypeVar("B")
+
+
+def built_for(principal: Principal, key: Hashable, build: Callable[[], B]) -> B:
+    """``build()`` remembered for this principal object and ``key`` (which must name all else
+    the result depends on)."""
+    entry_key = (id(principal), key)
+    hit = _PER_PRINCIPAL.get(entry_key)
+    if hit is not None and hit[0] is principal:
+        return cast(B, hit[1])
+    built = build()
+    if len(_PER_PRINCIPAL) >= _MAX_PER_PRINCIPAL:
+        _PER_PRINCIPAL.clear()
+    _PER_PRINCIPAL[entry_key] = (principal, built)
+    return built
 
 
 def scope_clause(model: Any, principal: Principal) -> ColumnElement[bool]:
     """:func:`build_scope_clause`, remembered per principal object and model."""
-    key = (id(principal), model)
-    hit = _CLAUSES.get(key)
-    if hit is not None and hit[0] is principal:
-        return hit[1]
-    clause = build_scope_clause(model, principal)
-    if len(_CLAUSES) >= _MAX_CLAUSES:
-        _CLAUSES.clear()
-    _CLAUSES[key] = (principal, clause)
-    return clause
+    return built_for(principal, model, lambda: build_scope_clause(model, principal))
 
 
 def build_scope_clause(model: Any, principal: Principal) -> ColumnElement[bool]:

@@ -255,11 +255,10 @@ async def _preview(session: AsyncSession, job: jobs.Job, item: Import) -> None:
     importable = service.find_importable(item.object_type)
     principal = await _principal(session, item, importable)
     frame, table = await _clean(session, item, importable, principal)
-    # What the commit needs, cleaned once: the valid rows. Written (and let go) first: a
-    # million rows are several hundred MB in each copy a step makes.
-    valid = frame.filter(pl.col("_errors").is_null())
+    # What the commit needs, cleaned once: the valid rows, streamed to the file rather than
+    # copied in memory first (a million rows are several hundred MB in each copy).
+    valid = frame.lazy().filter(pl.col("_errors").is_null())
     await _store_parquet(service.clean_key(item), valid)
-    del valid
     matches = await _existing_matches(session, frame, importable, principal)
     # The few matches lined up with the rows and added as columns: joining them onto the whole
     # frame would copy all of it.
@@ -278,10 +277,10 @@ async def _preview(session: AsyncSession, job: jobs.Job, item: Import) -> None:
     await session.commit()
 
 
-async def _store_parquet(key: str, frame: pl.DataFrame) -> None:
+async def _store_parquet(key: str, rows: pl.LazyFrame) -> None:
     with tempfile.TemporaryDirectory(prefix="crm-import-") as tmp:
         path = Path(tmp) / "clean.parquet"
-        await asyncio.to_thread(frame.write_parquet, path)
+        await asyncio.to_thread(rows.sink_parquet, path)
         with path.open("rb") as source:
             await files.get_storage().put(key, source)
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Select,
+    String,
+    bindparam,
     exists,
     func,
     literal,
@@ -26,12 +27,13 @@ from sqlalchemy import (
     true,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import jobs
 from crm.core.changes import record_change
 from crm.core.pagination import PageParams, paginate
-from crm.core.permissions import Principal, owner_scope_clause, scope_clause
+from crm.core.permissions import Principal, built_for, owner_scope_clause, scope_clause
 from crm.customers.cleaning import normalize_company_name, normalize_email, phone_to_e164
 from crm.customers.dedupe.models import CustomerName, DuplicateGroup, DuplicateMember
 from crm.customers.dedupe.schemas import DuplicateCheck
@@ -61,17 +63,51 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
 
 
-def _cleaned(data: DuplicateCheck) -> tuple[str | None, str | None, str | None]:
-    """(e164 phone, e-mail, normalised name) to look for; None where nothing usable was given."""
-    phone = phone_to_e164(data.phone) if data.phone else None
-    try:
-        email = normalize_email(data.email)
-    except ValueError:
-        email = None  # still being typed: nothing to match exactly
-    name = None
-    if data.name and data.kind != "person":
-        name = normalize_company_name(data.name) or None
-    return phone, email, name
+@dataclass(frozen=True)
+class _Wanted:
+    """What a check looks for: the cleaned values (None where nothing usable was given)."""
+
+    phone: str | None  # E.164
+    email: str | None
+    name: str | None  # normalised company name
+    exclude_id: uuid.UUID | None
+
+    @classmethod
+    def of(cls, data: DuplicateCheck) -> _Wanted:
+        phone = phone_to_e164(data.phone) if data.phone else None
+        try:
+            email = normalize_email(data.email)
+        except ValueError:
+            email = None  # still being typed: nothing to match exactly
+        name = None
+        if data.name and data.kind != "person":
+            name = normalize_company_name(data.name) or None
+        return cls(phone, email, name, data.exclude_id)
+
+    def shape(self) -> tuple[bool, bool, bool, bool]:
+        """Which values are given: the statement's shape (the values are its parameters)."""
+        return (
+            self.phone is not None,
+            self.email is not None,
+            self.name is not None,
+            self.exclude_id is not None,
+        )
+
+    def parameters(self) -> dict[str, Any]:
+        given = {
+            "dup_phone": self.phone,
+            "dup_email": self.email,
+            "dup_name": self.name,
+            "dup_exclude_id": self.exclude_id,
+        }
+        return {key: value for key, value in given.items() if value is not None}
+
+
+# The values a check statement is run with (see _Wanted.parameters).
+_PHONE = bindparam("dup_phone", type_=String)
+_EMAIL = bindparam("dup_email", type_=String)
+_NAME = bindparam("dup_name", type_=String)
+_EXCLUDE_ID = bindparam("dup_exclude_id", type_=UUID(as_uuid=True))
 
 
 def _branch(reason: str, score: Any, *where: Any) -> Select[Any]:
@@ -80,17 +116,18 @@ def _branch(reason: str, score: Any, *where: Any) -> Select[Any]:
     )
 
 
-def _names_like(name: str) -> Any:
-    """The distinct names similar to ``name``, best first, with their score (0..100).
+def _names_like() -> Any:
+    """The distinct names similar to the name looked for, best first, with their score
+    (0..100).
 
     Searched in ``customer_names`` (tens of thousands of rows) rather than customers (a
     million, many sharing near-identical names, so the trigram index there rechecked
     thousands of rows per search)."""
-    similarity = func.similarity(CustomerName.name, name)
+    similarity = func.similarity(CustomerName.name, _NAME)
     score = (similarity * 100).label("score")
     return (
         select(CustomerName.name, score)
-        .where(CustomerName.name.op("%")(name), similarity >= NAME_THRESHOLD)
+        .where(CustomerName.name.op("%")(_NAME), similarity >= NAME_THRESHOLD)
         # The very expression the outer query sorts by, so the planner knows the names come
         # in its order (with the bare similarity it sorted again, or chose a parallel scan
         # of every name that came out sorted).
@@ -100,17 +137,17 @@ def _names_like(name: str) -> Any:
     )
 
 
-def _similar_names(name: str, scope: Any, others: list[Any]) -> Select[Any]:
-    """Customers in the scope with a name similar to ``name``, most similar first; only when
-    no visible customer has this very name (then that one is the answer).
+def _similar_names(scope: Any, others: list[Any]) -> Select[Any]:
+    """Customers in the scope with a name similar to the one looked for, most similar first;
+    only when no visible customer has this very name (then that one is the answer).
 
     Each similar name, best first, is looked up in the scope by
     ``ix_customers_name_normalized_scope``; the nested loop keeps the names' order, so the
     LIMIT stops it as soon as enough customers are found."""
     same_name = exists().where(
-        Customer.name_normalized == name, Customer.deleted_at.is_(None), scope, *others
+        Customer.name_normalized == _NAME, Customer.deleted_at.is_(None), scope, *others
     )
-    names = _names_like(name)
+    names = _names_like()
     holders = (
         select(Customer.id)
         .where(
@@ -131,10 +168,10 @@ def _similar_names(name: str, scope: Any, others: list[Any]) -> Select[Any]:
     )
 
 
-def _hits(principal: Principal, data: DuplicateCheck) -> Any:
+def _hits(principal: Principal, phone: bool, email: bool, name: bool, exclude: bool) -> Any:
     """UNION ALL of (id, reason, score) rows: capped branches of visible matches, plus at most
-    one row with reason "hidden" when a customer outside the scope matches exactly."""
-    phone, email, name = _cleaned(data)
+    one row with reason "hidden" when a customer outside the scope matches exactly. The
+    flags say which values the check is given."""
     scope = scope_clause(Customer, principal)
     outside = not_(
         func.coalesce(
@@ -142,50 +179,64 @@ def _hits(principal: Principal, data: DuplicateCheck) -> Any:
             False,
         )
     )
-    others = [Customer.id != data.exclude_id] if data.exclude_id is not None else []
-    exact: list[ColumnElement[bool]] = []
-    if phone:
-        exact.append(Customer.phone_e164 == phone)
-    if email:
-        exact.append(Customer.email == email)
-    if name:
-        exact.append(Customer.name_normalized == name)
-    if not exact:
-        return None
+    others = [Customer.id != _EXCLUDE_ID] if exclude else []
+    exact = {
+        reason: clause
+        for reason, clause, given in (
+            ("phone", Customer.phone_e164 == _PHONE, phone),
+            ("email", Customer.email == _EMAIL, email),
+            ("name", Customer.name_normalized == _NAME, name),
+        )
+        if given
+    }
     hundred = literal(100.0)
     branches = [
         _branch(reason, hundred, clause, scope, *others).limit(BRANCH_LIMIT)
-        for reason, clause in zip(
-            [r for r, v in (("phone", phone), ("email", email), ("name", name)) if v],
-            exact,
-            strict=True,
-        )
+        for reason, clause in exact.items()
     ]
     if name:
-        branches.append(_similar_names(name, scope, others))
+        branches.append(_similar_names(scope, others))
     # Outside the scope only exact matches count: they are what lets two salespeople end up
     # owning the same customer; a similar name elsewhere is no such evidence.
-    branches.append(_branch("hidden", literal(0.0), or_(*exact), outside, *others).limit(1))
+    branches.append(
+        _branch("hidden", literal(0.0), or_(*exact.values()), outside, *others).limit(1)
+    )
     return union_all(*branches).subquery("hits")
 
 
-def check_statement(principal: Principal, data: DuplicateCheck) -> Select[Any] | None:
-    """The one statement of a check: (customer, reason, score) per hit, or None when nothing
-    usable was given."""
-    hits = _hits(principal, data)
-    if hits is None:
+def check_statement(
+    principal: Principal, data: DuplicateCheck
+) -> tuple[Select[Any], dict[str, Any]] | None:
+    """The one statement of a check, (customer, reason, score) per hit, and the parameters
+    to run it with; None when nothing usable was given.
+
+    Built once per principal and shape (which of phone / e-mail / name / exclude_id are
+    given) and then only run with other values: building it cost a millisecond, a good part
+    of a check that runs on every pause in typing."""
+    wanted = _Wanted.of(data)
+    phone, email, name, exclude = wanted.shape()
+    if not (phone or email or name):
         return None
-    return select(Customer, hits.c.reason, hits.c.score).join(hits, hits.c.id == Customer.id)
+
+    def build() -> Select[Any]:
+        hits = _hits(principal, phone, email, name, exclude)
+        return select(Customer, hits.c.reason, hits.c.score).join(
+            hits, hits.c.id == Customer.id
+        )
+
+    stmt = built_for(principal, ("duplicate_check", phone, email, name, exclude), build)
+    return stmt, wanted.parameters()
 
 
 async def check_duplicates(
     session: AsyncSession, principal: Principal, *, data: DuplicateCheck
 ) -> tuple[list[Candidate], bool]:
     """(candidates in the caller's scope, best first; whether others outside it match)."""
-    stmt = check_statement(principal, data)
-    if stmt is None:
+    check = check_statement(principal, data)
+    if check is None:
         return [], False
-    rows = (await session.execute(stmt)).all()
+    stmt, parameters = check
+    rows = (await session.execute(stmt, parameters)).all()
     found: dict[uuid.UUID, Candidate] = {}
     hidden = False
     for customer, reason, score in rows:
