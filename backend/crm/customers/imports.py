@@ -45,18 +45,22 @@ def _split_addresses(frame: pl.DataFrame) -> pl.DataFrame:
     given = [pl.col(p).is_not_null() for p in parts if p in frame.columns]
     needs = ~pl.any_horizontal(given) if given else pl.lit(True)
     wanted = frame.select(pl.when(needs).then(pl.col("address")).otherwise(None)).to_series()
-    distinct = wanted.drop_nulls().unique().to_list()
-    split = {a: split_address(a) for a in distinct}
-    for index, part in enumerate(parts):
-        found = {a: getattr(p, part) for a, p in split.items() if p and getattr(p, part)}
-        values = wanted.replace_strict(
-            list(found), list(found.values()), default=None, return_dtype=pl.String
-        )
+    distinct = wanted.drop_nulls().unique()
+    # The parts of each distinct address, a chunk at a time (clean.DISTINCT_CHUNK: a million
+    # parsed addresses alive at once were the import's peak memory).
+    found: dict[str, list[pl.Series]] = {part: [] for part in parts}
+    for start in range(0, distinct.len(), clean.DISTINCT_CHUNK):
+        split = [split_address(a) for a in distinct.slice(start, clean.DISTINCT_CHUNK).to_list()]
+        for part in parts:
+            chunk = [(getattr(p, part) or None) if p else None for p in split]
+            found[part].append(pl.Series(chunk, dtype=pl.String))
+    for part in parts:
+        parsed = pl.concat(found[part]) if found[part] else pl.Series([], dtype=pl.String)
+        values = clean.lookup(wanted, distinct, parsed)
         if part in frame.columns:
             frame = frame.with_columns(pl.col(part).fill_null(values))
         else:
             frame = frame.with_columns(values.alias(part))
-        del index
     return frame
 
 
