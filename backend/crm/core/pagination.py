@@ -72,8 +72,9 @@ def text_contains(column: Any, q: str) -> ColumnElement[bool]:
     index's recheck, or a walk along a sort index), and a column searched at scale is indexed
     by :func:`lower_trigram_index`, which only this form can use.
     """
-    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(column).like(f"%{escaped}%", escape="\\")
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    # Lower-cased by PostgreSQL, as the column is (Python's str.lower differs on a few letters).
+    return func.lower(column).like(func.lower(f"%{escaped}%"), escape="\\")
 
 
 def lower_trigram_index(name: str, column: Any) -> Index:
