@@ -220,9 +220,7 @@ def check_statement(
 
     def build() -> Select[Any]:
         hits = _hits(principal, phone, email, name, exclude)
-        return select(Customer, hits.c.reason, hits.c.score).join(
-            hits, hits.c.id == Customer.id
-        )
+        return select(Customer, hits.c.reason, hits.c.score).join(hits, hits.c.id == Customer.id)
 
     stmt = built_for(principal, ("duplicate_check", phone, email, name, exclude), build)
     return stmt, wanted.parameters()
