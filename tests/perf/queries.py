@@ -1,9 +1,10 @@
 """The SQL the API runs, captured from the service itself.
 
-``list_customers`` is called with a stand-in session that records the statement it is asked to
-execute; the statement is compiled by SQLAlchemy's asyncpg dialect exactly as the engine would
-(``$n`` placeholders, IN-lists expanded), so the raw baseline sends PostgreSQL the very query
-the API sends, with the same parameters.
+``list_customers`` is called with a stand-in session that records what it is asked to run: the
+SQL and arguments it hands the driver (a compiled query, see crm.core.compiled), or a statement,
+compiled here by SQLAlchemy's asyncpg dialect exactly as the engine would (``$n`` placeholders,
+IN-lists expanded). Either way the raw baseline sends PostgreSQL the very query the API sends,
+with the same parameters.
 """
 
 from __future__ import annotations
@@ -39,11 +40,13 @@ class Captured:
 
 
 class _Recorder:
-    """Just enough of an AsyncSession (and of its connection) for ``paginate``: remembers
-    the statement, returns []."""
+    """Just enough of an AsyncSession (of its connection, and of the driver's connection under
+    it) for ``paginate`` and ``paginate_compiled``: remembers what it is asked to run, returns
+    no rows."""
 
     def __init__(self) -> None:
         self.statements: list[Any] = []
+        self.driver_calls: list[tuple[str, tuple[Any, ...]]] = []
 
     async def execute(self, statement: Any, *args: Any, **kwargs: Any) -> _Recorder:
         self.statements.append(statement)
@@ -51,6 +54,24 @@ class _Recorder:
 
     async def connection(self) -> _Recorder:
         return self
+
+    def get_bind(self) -> _Recorder:
+        return self
+
+    @property
+    def dialect(self) -> PGDialect_asyncpg:
+        return _DIALECT
+
+    async def get_raw_connection(self) -> _Recorder:
+        return self
+
+    @property
+    def driver_connection(self) -> _Recorder:
+        return self
+
+    async def fetch(self, sql: str, *args: Any) -> list[Any]:
+        self.driver_calls.append((sql, args))
+        return []
 
     def scalars(self) -> _Recorder:
         return self
@@ -82,8 +103,11 @@ async def capture_list_customers(
     recorder = _Recorder()
     params = PageParams(limit=limit, cursor=cursor, sort=sort, q=q, with_total=False)
     await service.list_customers(recorder, principal, params=params)  # type: ignore[arg-type]
-    (statement,) = recorder.statements
-    sql, values = compile_statement(statement)
+    if recorder.driver_calls:
+        ((sql, values),) = recorder.driver_calls
+    else:
+        (statement,) = recorder.statements
+        sql, values = compile_statement(statement)
     return Captured(sql=sql, params=values, limit=limit)
 
 

@@ -11,20 +11,23 @@ import base64
 import functools
 import json
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
+import asyncpg
 import orjson
 from fastapi import Depends, Query, Response
 from pydantic import AliasChoices, BaseModel
 from pydantic.fields import FieldInfo
-from sqlalchemy import ColumnElement, Index, Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Index, Select, bindparam, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.core.compiled import CompiledQuery, compile_query
 from crm.core.errors import ProblemError, field_error
+from crm.core.permissions import Principal, built_for
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 50
@@ -63,18 +66,29 @@ async def _page_params(
 PageParamsDep = Annotated[PageParams, Depends(_page_params)]
 
 
-def text_contains(column: Any, q: str) -> ColumnElement[bool]:
-    """Case-insensitive partial match of ``q`` in ``column``, taking ``%``, ``_`` and ``\\``
-    in the search text literally (a search for "50%" must not match "500").
+def contains_pattern(q: str) -> str:
+    """The LIKE pattern of a partial match of ``q``, taking ``%``, ``_`` and ``\\`` in the
+    search text literally (a search for "50%" must not match "500")."""
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def text_like(column: Any, pattern: Any) -> ColumnElement[bool]:
+    """Case-insensitive match of ``column`` against a :func:`contains_pattern` (a string or a
+    bind parameter carrying one).
 
     Written ``lower(column) LIKE lower(pattern)`` rather than ``ILIKE``: the same match, but
     PostgreSQL's ILIKE on multibyte text costs several times more per row checked (the trigram
     index's recheck, or a walk along a sort index), and a column searched at scale is indexed
-    by :func:`lower_trigram_index`, which only this form can use.
+    by :func:`lower_trigram_index`, which only this form can use. The pattern is lower-cased
+    by PostgreSQL, as the column is (Python's str.lower differs on a few letters).
     """
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    # Lower-cased by PostgreSQL, as the column is (Python's str.lower differs on a few letters).
-    return func.lower(column).like(func.lower(f"%{escaped}%"), escape="\\")
+    return func.lower(column).like(func.lower(pattern), escape="\\")
+
+
+def text_contains(column: Any, q: str) -> ColumnElement[bool]:
+    """Case-insensitive partial match of ``q`` in ``column`` (see :func:`text_like`)."""
+    return text_like(column, contains_pattern(q))
 
 
 def lower_trigram_index(name: str, column: Any) -> Index:
@@ -189,7 +203,7 @@ class SortSpec:
     def encode(self, row: Any, row_id: uuid.UUID) -> str:
         if isinstance(self.column, SortExpression):
             return encode_cursor(self.key, list(self.column.values_of(row)), row_id)
-        return encode_cursor(self.key, getattr(row, self.column.key), row_id)
+        return encode_cursor(self.key, _field(row, self.column.key), row_id)
 
 
 def _decode_part(raw: Any, python_type: type) -> Any:
@@ -208,24 +222,63 @@ def resolve_sort(sort: str | None, sortable: Mapping[str, Any], default: str) ->
     return SortSpec(key=key, column=sortable[name], descending=key.startswith("-"))
 
 
+# Names of the bind parameters a page statement adds (see paginate_compiled).
+PAGE_LIMIT = "page_limit"
+CURSOR_ID = "cursor_id"
+
+
+def _cursor_bind(index: int) -> str:
+    return f"cursor_{index}"
+
+
+def _page_values(
+    params: PageParams, spec: SortSpec
+) -> tuple[dict[str, Any], tuple[tuple[Any, ...], uuid.UUID] | None]:
+    """The bound values of a page statement (limit, cursor position) and the decoded cursor."""
+    values: dict[str, Any] = {PAGE_LIMIT: params.limit + 1}
+    if not params.cursor:
+        return values, None
+    after = spec.decode(params.cursor)
+    sort_values, last_id = after
+    values.update({_cursor_bind(i): value for i, value in enumerate(sort_values)})
+    values[CURSOR_ID] = last_id
+    return values, after
+
+
 def _page_statement(
-    stmt: Select[Any], params: PageParams, id_column: Any, spec: SortSpec
+    stmt: Select[Any],
+    spec: SortSpec,
+    id_column: Any,
+    after: tuple[tuple[Any, ...], uuid.UUID] | None,
+    limit: int,
 ) -> Select[Any]:
-    """``stmt`` narrowed to the page after the cursor, in sort order, one row over the limit
-    (that extra row says whether a next page exists)."""
+    """``stmt`` narrowed to the page after the cursor position ``after``, in sort order, one
+    row over the limit (that extra row says whether a next page exists). The position and the
+    limit are named bind parameters (see :func:`paginate_compiled`)."""
     parts = spec.parts
-    if params.cursor:
-        values, last_id = spec.decode(params.cursor)
+    if after is not None:
+        sort_values, last_id = after
         keyset = tuple_(*parts, id_column)
-        after = tuple_(*values, last_id)
-        stmt = stmt.where(keyset < after if spec.descending else keyset > after)
+        position = tuple_(
+            *(
+                bindparam(_cursor_bind(i), value, type_=part.type)
+                for i, (part, value) in enumerate(zip(parts, sort_values, strict=True))
+            ),
+            bindparam(CURSOR_ID, last_id, type_=id_column.type),
+        )
+        stmt = stmt.where(keyset < position if spec.descending else keyset > position)
     order = [p.desc() for p in (*parts, id_column)] if spec.descending else [*parts, id_column]
-    return stmt.order_by(*order).limit(params.limit + 1)
+    return stmt.order_by(*order).limit(bindparam(PAGE_LIMIT, limit + 1))
 
 
 async def _count(session: AsyncSession, stmt: Select[Any]) -> int:
     count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
     return int((await session.execute(count_stmt)).scalar_one())
+
+
+def _field(row: Any, key: str) -> Any:
+    # asyncpg's records (paginate_compiled) are read by key; rows and instances by attribute.
+    return row[key] if isinstance(row, asyncpg.Record) else getattr(row, key)
 
 
 def _cut(
@@ -235,7 +288,7 @@ def _cut(
         return rows, None
     rows = rows[: params.limit]
     last = rows[-1]
-    return rows, spec.encode(last, getattr(last, id_column.key))
+    return rows, spec.encode(last, _field(last, id_column.key))
 
 
 async def paginate(
@@ -256,7 +309,8 @@ async def paginate(
     """
     spec = resolve_sort(params.sort, sortable, default_sort)
     total = await _count(session, stmt) if params.with_total else None
-    page = _page_statement(stmt, params, id_column, spec)
+    after = spec.decode(params.cursor) if params.cursor else None
+    page = _page_statement(stmt, spec, id_column, after, params.limit)
     rows: Sequence[Any]
     if stmt.get_execution_options().get(_PLAIN_ROWS):
         # select_columns: the connection returns the rows without the ORM's row loading
@@ -268,6 +322,52 @@ async def paginate(
             rows = [row[0] for row in rows]  # one ORM entity per row: the page holds instances
     rows, next_cursor = _cut(rows, params, spec, id_column)
     return rows, next_cursor, total
+
+
+async def paginate_compiled(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    key: Hashable,
+    build: Callable[[], Select[Any]],
+    values: Mapping[str, Any],
+    params: PageParams,
+    id_column: Any,
+    sortable: Mapping[str, Any],
+    default_sort: str = "-created_at",
+) -> tuple[Sequence[Any], str | None, int | None]:
+    """:func:`paginate` for the hottest lists: the page statement is built and compiled once
+    per principal, ``key`` and page shape (see :mod:`crm.core.compiled`), and a request only
+    binds its values.
+
+    ``build()`` makes the filtered, scoped statement (of :func:`select_columns`) with the
+    request's values as named bind parameters; ``values`` holds those values by name, and
+    ``key`` must tell apart every statement ``build`` can make (which filters are given). The
+    rows are asyncpg records, in the statement's column order (see :func:`page_response`).
+    """
+    spec = resolve_sort(params.sort, sortable, default_sort)
+    if params.with_total or isinstance(spec.column, SortExpression):
+        # Rare shapes (a count, a custom field's sort) take the general path.
+        stmt = build()
+        return await paginate(
+            session,
+            stmt,
+            params=params,
+            id_column=id_column,
+            sortable=sortable,
+            default_sort=default_sort,
+        )
+    page_values, after = _page_values(params, spec)
+
+    def compile_page() -> CompiledQuery:
+        page = _page_statement(build(), spec, id_column, after, params.limit)
+        return compile_query(page, session.get_bind().dialect)
+
+    shape = ("page", key, spec.key, after is not None)
+    query = built_for(principal, shape, compile_page)
+    rows = await query.fetch(session, {**values, **page_values})
+    rows_on_page, next_cursor = _cut(rows, params, spec, id_column)
+    return rows_on_page, next_cursor, None
 
 
 def _column_name(field: FieldInfo, name: str, table: Any) -> str | None:

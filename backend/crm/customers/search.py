@@ -10,17 +10,20 @@ above "Acme Industrial Holdings Group").
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, or_, select, union_all
+import asyncpg
+from sqlalchemy import ColumnElement, CompoundSelect, Select, bindparam, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from crm.core import search
-from crm.core.pagination import text_contains
-from crm.core.permissions import Principal, readable
+from crm.core.compiled import compile_query
+from crm.core.pagination import contains_pattern, text_like
+from crm.core.permissions import Principal, built_for, readable
 from crm.customers.cleaning import phone_search_digits, phone_to_e164
 from crm.customers.models import Contact, Customer
 
@@ -42,31 +45,56 @@ class Needle:
     e164: str | None  # the text as a whole phone number
 
     @classmethod
+    @functools.lru_cache(maxsize=1024)  # each provider asks for it: parse the text once
     def of(cls, q: str) -> Needle:
         return cls(q, q.casefold(), phone_search_digits(q), phone_to_e164(q))
 
 
-def _exact_clauses(model: Any, needle: Needle) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = [model.name == needle.text]
+def _search_values(model: Any, needle: Needle, limit: int) -> dict[str, Any]:
+    """The values the search statement of ``model`` binds, by name. Which names are present
+    is the statement's shape: it is compiled once per principal and shape."""
+    values: dict[str, Any] = {
+        "exact_name": needle.text,
+        "partial_text": contains_pattern(needle.text),
+        "partial_limit": max(limit, CANDIDATES),
+    }
     if "@" in needle.text:  # only a whole address is selective on the e-mail's index
-        clauses.append(model.email == needle.text.lower())
+        values["exact_email"] = needle.text.lower()
     if needle.e164:
-        clauses.append(model.phone_e164 == needle.e164)
+        values["exact_phone"] = needle.e164
     if model is Customer:
-        clauses.append(Customer.tags.contains([needle.text]))
-    return clauses
-
-
-def _partial_clauses(model: Any, needle: Needle) -> list[ColumnElement[bool]]:
-    clauses = [text_contains(model.name, needle.text), text_contains(model.email, needle.text)]
+        values["exact_tag"] = [needle.text]
     if needle.digits:
-        clauses.append(model.phone_e164.like(f"%{needle.digits}%"))
+        values["partial_digits"] = f"%{needle.digits}%"
+    return values
+
+
+def _exact_clauses(model: Any, values: dict[str, Any]) -> list[ColumnElement[bool]]:
+    def bound(name: str, column: Any) -> Any:
+        return bindparam(name, values[name], type_=column.type)
+
+    clauses: list[ColumnElement[bool]] = [model.name == bound("exact_name", model.name)]
+    if "exact_email" in values:
+        clauses.append(model.email == bound("exact_email", model.email))
+    if "exact_phone" in values:
+        clauses.append(model.phone_e164 == bound("exact_phone", model.phone_e164))
+    if "exact_tag" in values:
+        clauses.append(Customer.tags.contains(bound("exact_tag", Customer.tags)))
     return clauses
 
 
-def _rank(row: Row[Any], needle: Needle) -> tuple[float, tuple[str, ...]]:
+def _partial_clauses(model: Any, values: dict[str, Any]) -> list[ColumnElement[bool]]:
+    pattern = bindparam("partial_text", values["partial_text"], type_=model.name.type)
+    clauses = [text_like(model.name, pattern), text_like(model.email, pattern)]
+    if "partial_digits" in values:
+        digits = bindparam("partial_digits", values["partial_digits"], type_=model.phone_e164.type)
+        clauses.append(model.phone_e164.like(digits))
+    return clauses
+
+
+def _rank(row: asyncpg.Record, needle: Needle) -> tuple[float, tuple[str, ...]]:
     """Score in 0..1 and the fields that matched."""
-    name = row.name.casefold()
+    name = row["name"].casefold()
     matched: list[str] = []
     score = 0.0
     if name == needle.folded:
@@ -78,17 +106,32 @@ def _rank(row: Row[Any], needle: Needle) -> tuple[float, tuple[str, ...]]:
     elif needle.folded in name:
         matched.append("name")
         score = 0.4 + 0.3 * len(needle.folded) / len(name)
-    phone = row.phone_e164
+    phone = row["phone_e164"]
     if phone and (phone == needle.e164 or (needle.digits and needle.digits in phone)):
         matched.append("phone")
         score = max(score, 1.0 if phone == needle.e164 else 0.6)
-    if row.email and needle.folded in row.email:
+    email = row["email"]
+    if email and needle.folded in email:
         matched.append("email")
-        score = max(score, 1.0 if row.email == needle.folded else 0.5)
-    if needle.text in (getattr(row, "tags", None) or ()):
+        score = max(score, 1.0 if email == needle.folded else 0.5)
+    if needle.text in (row.get("tags") or ()):
         matched.append("tag")
         score = max(score, 0.8)
     return round(score, 4), tuple(matched)
+
+
+def _matching_statement(
+    stmt: Select[Any], model: Any, principal: Principal, values: dict[str, Any]
+) -> CompoundSelect[Any]:
+    """The exact and the newest partial matches in scope, as one statement."""
+    scoped = readable(stmt, model, principal)
+    exact = scoped.where(or_(*_exact_clauses(model, values))).limit(EXACT_LIMIT)
+    partial = (
+        scoped.where(or_(*_partial_clauses(model, values)))
+        .order_by(model.updated_at.desc(), model.id.desc())
+        .limit(bindparam("partial_limit", values["partial_limit"]))
+    )
+    return union_all(exact, partial)
 
 
 async def _matching_rows(
@@ -98,17 +141,19 @@ async def _matching_rows(
     principal: Principal,
     needle: Needle,
     limit: int,
-) -> Iterable[Row[Any]]:
-    """The exact and the newest partial matches in scope, in one statement."""
-    scoped = readable(stmt, model, principal)
-    exact = scoped.where(or_(*_exact_clauses(model, needle))).limit(EXACT_LIMIT)
-    partial = (
-        scoped.where(or_(*_partial_clauses(model, needle)))
-        .order_by(model.updated_at.desc(), model.id.desc())
-        .limit(max(limit, CANDIDATES))
+) -> Iterable[asyncpg.Record]:
+    """The exact and the newest partial matches in scope, in one round trip: the statement is
+    compiled once per principal and shape (see crm.core.compiled), a search binds its values."""
+    values = _search_values(model, needle, limit)
+    query = built_for(
+        principal,
+        ("global-search", model, *sorted(values)),
+        lambda: compile_query(
+            _matching_statement(stmt, model, principal, values), session.get_bind().dialect
+        ),
     )
-    rows = (await session.execute(union_all(exact, partial))).all()
-    return {row.id: row for row in rows}.values()
+    rows = await query.fetch(session, values)
+    return {row["id"]: row for row in rows}.values()
 
 
 def _best(hits: Sequence[search.SearchHit], limit: int) -> list[search.SearchHit]:
@@ -134,9 +179,12 @@ async def search_customers(
     for row in rows:
         score, matched = _rank(row, needle)
         if matched:
-            subtitle = row.phone or row.email
+            subtitle = row["phone"] or row["email"]
+            customer_id = row["id"]
             hits.append(
-                search.SearchHit("customer", row.id, row.name, subtitle, score, matched, row.id)
+                search.SearchHit(
+                    "customer", customer_id, row["name"], subtitle, score, matched, customer_id
+                )
             )
     return _best(hits, limit)
 
@@ -166,7 +214,13 @@ async def search_contacts(
         if matched:
             hits.append(
                 search.SearchHit(
-                    "contact", row.id, row.name, row.customer_name, score, matched, row.customer_id
+                    "contact",
+                    row["id"],
+                    row["name"],
+                    row["customer_name"],
+                    score,
+                    matched,
+                    row["customer_id"],
                 )
             )
     return _best(hits, limit)

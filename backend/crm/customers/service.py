@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, or_, select
+from sqlalchemy import Row, Select, String, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import audit, events, recycle
@@ -15,7 +15,16 @@ from crm.core.concurrency import check_version
 from crm.core.db import utcnow
 from crm.core.errors import NotFound, Unprocessable, field_error
 from crm.core.exportable import names_by_id
-from crm.core.pagination import PageParams, RowExtra, paginate, select_columns, text_contains
+from crm.core.pagination import (
+    PageParams,
+    RowExtra,
+    contains_pattern,
+    paginate,
+    paginate_compiled,
+    select_columns,
+    text_contains,
+    text_like,
+)
 from crm.core.permissions import Principal, readable
 from crm.customers import fields
 from crm.customers.cleaning import (
@@ -84,13 +93,69 @@ async def referenced_customer(
         ) from exc
 
 
-def search_clause(q: str) -> Any:
-    """Partial match on name or e-mail, and on the phone number in any format."""
-    clauses = [text_contains(Customer.name, q), text_contains(Customer.email, q)]
+def search_values(q: str) -> dict[str, str]:
+    """The bound values of :func:`search_clause` for the search text ``q``, by bind name."""
+    values = {"q_text": contains_pattern(q)}
     digits = phone_search_digits(q)
     if digits:
-        clauses.append(Customer.phone_e164.like(f"%{digits}%"))
+        values["q_digits"] = f"%{digits}%"
+    return values
+
+
+def _search_clause(values: Mapping[str, Any]) -> Any:
+    text = bindparam("q_text", values["q_text"], type_=String)
+    clauses = [text_like(Customer.name, text), text_like(Customer.email, text)]
+    if "q_digits" in values:
+        clauses.append(Customer.phone_e164.like(bindparam("q_digits", values["q_digits"])))
     return or_(*clauses)
+
+
+def search_clause(q: str) -> Any:
+    """Partial match on name or e-mail, and on the phone number in any format."""
+    return _search_clause(search_values(q))
+
+
+# The equality filters of the customer list: bind name → column.
+_EQUAL_FILTERS = {
+    "f_owner_id": Customer.owner_id,
+    "f_department_id": Customer.department_id,
+    "f_kind": Customer.kind,
+    "f_industry": Customer.industry,
+    "f_source": Customer.source,
+    "f_level": Customer.level,
+}
+
+
+def customer_filter_values(filters: CustomerFilters) -> dict[str, Any]:
+    """The values a customer statement filtered by ``filters`` binds, by bind name; a filter
+    not given has none. The names present are the statement's shape (see list_customers)."""
+    given = {
+        "f_owner_id": filters.owner_id,
+        "f_department_id": filters.department_id,
+        "f_kind": filters.kind,
+        "f_industry": filters.industry,
+        "f_source": filters.source,
+        "f_level": filters.level,
+        "f_tag": [filters.tag] if filters.tag is not None else None,
+    }
+    values = {name: value for name, value in given.items() if value is not None}
+    if filters.q:
+        values.update(search_values(filters.q))
+    return values
+
+
+def _filtered(stmt: Select[Any], values: Mapping[str, Any]) -> Select[Any]:
+    """``stmt`` narrowed by the filters :func:`customer_filter_values` gave values for."""
+    if "q_text" in values:
+        stmt = stmt.where(_search_clause(values))
+    for name, column in _EQUAL_FILTERS.items():
+        if name in values:
+            stmt = stmt.where(column == bindparam(name, values[name], type_=column.type))
+    if "f_tag" in values:
+        stmt = stmt.where(
+            Customer.tags.contains(bindparam("f_tag", values["f_tag"], type_=Customer.tags.type))
+        )
+    return stmt
 
 
 def customer_filter_statement(
@@ -103,22 +168,7 @@ def customer_filter_statement(
     stmt = readable(
         select_columns(CustomerRead, Customer) if stmt is None else stmt, Customer, principal
     )
-    if filters.q:
-        stmt = stmt.where(search_clause(filters.q))
-    columns = {
-        Customer.owner_id: filters.owner_id,
-        Customer.department_id: filters.department_id,
-        Customer.kind: filters.kind,
-        Customer.industry: filters.industry,
-        Customer.source: filters.source,
-        Customer.level: filters.level,
-    }
-    for column, value in columns.items():
-        if value is not None:
-            stmt = stmt.where(column == value)
-    if filters.tag is not None:
-        stmt = stmt.where(Customer.tags.contains([filters.tag]))
-    return stmt
+    return _filtered(stmt, customer_filter_values(filters))
 
 
 async def list_customers(
@@ -134,7 +184,7 @@ async def list_customers(
     tag: str | None = None,
     level: str | None = None,
     custom: Sequence[tuple[str, str]] = (),
-) -> tuple[Sequence[Row[Any]], str | None, int | None]:
+) -> tuple[Sequence[Any], str | None, int | None]:
     # model_construct: the router validated every value already.
     filters = CustomerFilters.model_construct(
         q=params.q,
@@ -146,15 +196,31 @@ async def list_customers(
         tag=tag,
         level=level,
     )
-    stmt = customer_filter_statement(principal, filters)
-    for clause in await fields.custom_filters(session, Customer, "customer", custom):
-        stmt = stmt.where(clause)
-    return await paginate(
+    sortable = await fields.sortable(session, Customer, "customer", CUSTOMER_SORTS, params.sort)
+    if custom:  # custom field conditions vary in shape with every request: built each time
+        stmt = customer_filter_statement(principal, filters)
+        for clause in await fields.custom_filters(session, Customer, "customer", custom):
+            stmt = stmt.where(clause)
+        return await paginate(
+            session,
+            stmt,
+            params=params,
+            id_column=Customer.id,
+            sortable=sortable,
+            default_sort=CUSTOMER_DEFAULT_SORT,
+        )
+    values = customer_filter_values(filters)
+    return await paginate_compiled(
         session,
-        stmt,
+        principal,
+        key=("customers", *sorted(values)),
+        build=lambda: _filtered(
+            readable(select_columns(CustomerRead, Customer), Customer, principal), values
+        ),
+        values=values,
         params=params,
         id_column=Customer.id,
-        sortable=await fields.sortable(session, Customer, "customer", CUSTOMER_SORTS, params.sort),
+        sortable=sortable,
         default_sort=CUSTOMER_DEFAULT_SORT,
     )
 
