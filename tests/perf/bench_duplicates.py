@@ -135,22 +135,18 @@ def check_operation(client: httpx.AsyncClient, token: str, bodies: list[dict[str
 
 
 async def explain(pool: asyncpg.Pool, db_url: str, user_id: uuid.UUID, body: dict[str, Any]) -> str:
-    """EXPLAIN ANALYZE of the statement the service runs for ``body``."""
-    from sqlalchemy.dialects import postgresql
-
+    """EXPLAIN ANALYZE of the statement the service runs for ``body``, with its parameters."""
     from crm.customers.dedupe import service
     from crm.customers.dedupe.schemas import DuplicateCheck
 
     principal = await queries.load_principal(db_url, user_id)
-    check = service.check_statement(principal, DuplicateCheck(**body))
+    check = service.check_query(principal, DuplicateCheck(**body), queries.DIALECT)
     assert check is not None
-    stmt, parameters = check
-    compiled = stmt.params(parameters).compile(
-        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
-    )
-    sql = str(compiled).replace("%%", "%")  # the dialect escapes % for pyformat drivers
+    query, parameters = check
     async with pool.acquire() as conn:
-        plan = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        plan = await conn.fetch(
+            f"EXPLAIN (ANALYZE, BUFFERS) {query.sql}", *query.arguments(parameters)
+        )
     return "\n".join(r[0] for r in plan)
 
 

@@ -19,8 +19,8 @@ from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from crm.core.pagination import PageParams
 from crm.core.permissions import Principal
 
-_DIALECT = PGDialect_asyncpg()
-_DIALECT.paramstyle = "numeric_dollar"
+DIALECT = PGDialect_asyncpg()
+DIALECT.paramstyle = "numeric_dollar"
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class _Recorder:
 
     @property
     def dialect(self) -> PGDialect_asyncpg:
-        return _DIALECT
+        return DIALECT
 
     async def get_raw_connection(self) -> _Recorder:
         return self
@@ -84,7 +84,7 @@ class _Recorder:
 
 
 def compile_statement(statement: Any) -> tuple[str, tuple[Any, ...]]:
-    compiled = statement.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True})
+    compiled = statement.compile(dialect=DIALECT, compile_kwargs={"render_postcompile": True})
     values = compiled.construct_params()
     positions = compiled.positiontup or []
     return compiled.string, tuple(values[name] for name in positions)

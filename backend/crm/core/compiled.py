@@ -53,7 +53,9 @@ class CompiledQuery:
 
 
 def compile_query(statement: Select[Any] | CompoundSelect[Any], dialect: Dialect) -> CompiledQuery:
-    """``statement`` compiled for ``dialect`` (the session's: ``session.get_bind().dialect``)."""
+    """``statement`` compiled for ``dialect`` (the session's: ``session.get_bind().dialect``).
+    Its bind parameters must carry a value, a placeholder (None) at least: SQLAlchemy asks
+    for one while it expands IN-lists."""
     compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     values = compiled.construct_params()
     positions: Sequence[str] = compiled.positiontup or ()

@@ -28,12 +28,20 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import jobs
 from crm.core.changes import record_change
+from crm.core.compiled import CompiledQuery, compile_query
 from crm.core.pagination import PageParams, paginate
-from crm.core.permissions import Principal, built_for, owner_scope_clause, scope_clause
+from crm.core.permissions import (
+    Principal,
+    built_for,
+    owner_scope_clause,
+    readable,
+    scope_clause,
+)
 from crm.customers.cleaning import normalize_company_name, normalize_email, phone_to_e164
 from crm.customers.dedupe.models import CustomerName, DuplicateGroup, DuplicateMember
 from crm.customers.dedupe.schemas import DuplicateCheck
@@ -63,6 +71,22 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
 
 
+_REASON_ORDER = ["phone", "email", "name"]
+
+
+@dataclass
+class _Hit:
+    """One customer's rows of a check: its best score and every reason it matched for."""
+
+    name: str
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+    def order(self) -> tuple[float, int, str]:
+        """Best first: higher score, then more reasons, then by name."""
+        return (-self.score, -len(self.reasons), self.name)
+
+
 @dataclass(frozen=True)
 class _Wanted:
     """What a check looks for: the cleaned values (None where nothing usable was given)."""
@@ -84,16 +108,8 @@ class _Wanted:
             name = normalize_company_name(data.name) or None
         return cls(phone, email, name, data.exclude_id)
 
-    def shape(self) -> tuple[bool, bool, bool, bool]:
-        """Which values are given: the statement's shape (the values are its parameters)."""
-        return (
-            self.phone is not None,
-            self.email is not None,
-            self.name is not None,
-            self.exclude_id is not None,
-        )
-
     def parameters(self) -> dict[str, Any]:
+        """The values given, by bind name: which names are present is the statement's shape."""
         given = {
             "dup_phone": self.phone,
             "dup_email": self.email,
@@ -103,17 +119,19 @@ class _Wanted:
         return {key: value for key, value in given.items() if value is not None}
 
 
-# The values a check statement is run with (see _Wanted.parameters).
-_PHONE = bindparam("dup_phone", type_=String)
-_EMAIL = bindparam("dup_email", type_=String)
-_NAME = bindparam("dup_name", type_=String)
-_EXCLUDE_ID = bindparam("dup_exclude_id", type_=UUID(as_uuid=True))
+# The values a check statement is run with (see _Wanted.parameters); declared with a value
+# (None) so that the statement compiles without one (see crm.core.compiled).
+_PHONE = bindparam("dup_phone", None, type_=String)
+_EMAIL = bindparam("dup_email", None, type_=String)
+_NAME = bindparam("dup_name", None, type_=String)
+_EXCLUDE_ID = bindparam("dup_exclude_id", None, type_=UUID(as_uuid=True))
+_KEYS = (_PHONE.key, _EMAIL.key, _NAME.key, _EXCLUDE_ID.key)
 
 
 def _branch(reason: str, score: Any, *where: Any) -> Select[Any]:
-    return select(Customer.id, literal(reason).label("reason"), score.label("score")).where(
-        Customer.deleted_at.is_(None), *where
-    )
+    return select(
+        Customer.id, Customer.name, literal(reason).label("reason"), score.label("score")
+    ).where(Customer.deleted_at.is_(None), *where)
 
 
 def _names_like() -> Any:
@@ -149,7 +167,7 @@ def _similar_names(scope: Any, others: list[Any]) -> Select[Any]:
     )
     names = _names_like()
     holders = (
-        select(Customer.id)
+        select(Customer.id, Customer.name)
         .where(
             Customer.name_normalized == names.c.name,
             Customer.deleted_at.is_(None),
@@ -160,7 +178,7 @@ def _similar_names(scope: Any, others: list[Any]) -> Select[Any]:
         .lateral("holders")
     )
     return (
-        select(holders.c.id, literal("name").label("reason"), names.c.score)
+        select(holders.c.id, holders.c.name, literal("name").label("reason"), names.c.score)
         .select_from(names.join(holders, true()))
         .where(~same_name)
         .order_by(names.c.score.desc())
@@ -169,7 +187,7 @@ def _similar_names(scope: Any, others: list[Any]) -> Select[Any]:
 
 
 def _hits(principal: Principal, phone: bool, email: bool, name: bool, exclude: bool) -> Any:
-    """UNION ALL of (id, reason, score) rows: capped branches of visible matches, plus at most
+    """UNION ALL of (id, name, reason, score) rows: capped branches of visible matches, plus at most
     one row with reason "hidden" when a customer outside the scope matches exactly. The
     flags say which values the check is given."""
     scope = scope_clause(Customer, principal)
@@ -204,51 +222,69 @@ def _hits(principal: Principal, phone: bool, email: bool, name: bool, exclude: b
     return union_all(*branches).subquery("hits")
 
 
-def check_statement(
-    principal: Principal, data: DuplicateCheck
-) -> tuple[Select[Any], dict[str, Any]] | None:
-    """The one statement of a check, (customer, reason, score) per hit, and the parameters
-    to run it with; None when nothing usable was given.
+def check_query(
+    principal: Principal, data: DuplicateCheck, dialect: Dialect
+) -> tuple[CompiledQuery, dict[str, Any]] | None:
+    """The one statement of a check, (id, name, reason, score) per hit, and the values to run
+    it with; None when nothing usable was given.
 
-    Built once per principal and shape (which of phone / e-mail / name / exclude_id are
-    given) and then only run with other values: building it cost a millisecond, a good part
-    of a check that runs on every pause in typing."""
+    Compiled once per principal and shape (which of phone / e-mail / name / exclude_id are
+    given) and then only run with other values (see crm.core.compiled): building it cost a
+    millisecond, a good part of a check that runs on every pause in typing."""
     wanted = _Wanted.of(data)
-    phone, email, name, exclude = wanted.shape()
+    parameters = wanted.parameters()
+    phone, email, name, exclude = (key in parameters for key in _KEYS)
     if not (phone or email or name):
         return None
 
-    def build() -> Select[Any]:
+    def build() -> CompiledQuery:
         hits = _hits(principal, phone, email, name, exclude)
-        return select(Customer, hits.c.reason, hits.c.score).join(hits, hits.c.id == Customer.id)
+        statement = select(hits.c.id, hits.c.name, hits.c.reason, hits.c.score)
+        return compile_query(statement, dialect)
 
-    stmt = built_for(principal, ("duplicate_check", phone, email, name, exclude), build)
-    return stmt, wanted.parameters()
+    query = built_for(principal, ("duplicate_check", phone, email, name, exclude), build)
+    return query, parameters
 
 
 async def check_duplicates(
     session: AsyncSession, principal: Principal, *, data: DuplicateCheck
 ) -> tuple[list[Candidate], bool]:
     """(candidates in the caller's scope, best first; whether others outside it match)."""
-    check = check_statement(principal, data)
+    check = check_query(principal, data, session.get_bind().dialect)
     if check is None:
         return [], False
-    stmt, parameters = check
-    rows = (await session.execute(stmt, parameters)).all()
-    found: dict[uuid.UUID, Candidate] = {}
+    query, parameters = check
+    found: dict[uuid.UUID, _Hit] = {}
     hidden = False
-    for customer, reason, score in rows:
-        if reason == "hidden":
+    for row in await query.fetch(session, parameters):
+        if row["reason"] == "hidden":
             hidden = True
             continue
-        candidate = found.setdefault(customer.id, Candidate(customer))
-        candidate.score = max(candidate.score, round(float(score), 1))
-        if reason not in candidate.reasons:
-            candidate.reasons.append(reason)
-    ranked = sorted(found.values(), key=lambda c: (-c.score, -len(c.reasons), c.customer.name))
-    for candidate in ranked:
-        candidate.reasons.sort(key=["phone", "email", "name"].index)
-    return ranked[:RESULT_LIMIT], hidden
+        hit = found.setdefault(row["id"], _Hit(row["name"]))
+        hit.score = max(hit.score, round(float(row["score"]), 1))
+        if row["reason"] not in hit.reasons:
+            hit.reasons.append(row["reason"])
+    ranked = sorted(found.items(), key=lambda item: item[1].order())[:RESULT_LIMIT]
+    # Only the customers shown are loaded (a check may hit dozens), in scope as the hits were.
+    customers = await _customers_by_id(
+        session, principal, [customer_id for customer_id, _ in ranked]
+    )
+    candidates = []
+    for customer_id, hit in ranked:
+        customer = customers.get(customer_id)
+        if customer is not None:  # deleted or moved out of scope since the hits were read
+            hit.reasons.sort(key=_REASON_ORDER.index)
+            candidates.append(Candidate(customer, hit.score, hit.reasons))
+    return candidates, hidden
+
+
+async def _customers_by_id(
+    session: AsyncSession, principal: Principal, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Customer]:
+    if not ids:
+        return {}
+    stmt = readable(select(Customer).where(Customer.id.in_(ids)), Customer, principal)
+    return {customer.id: customer for customer in (await session.scalars(stmt)).all()}
 
 
 # --- the report -------------------------------------------------------------------------------
