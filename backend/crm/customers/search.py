@@ -69,26 +69,27 @@ def _search_values(model: Any, needle: Needle, limit: int) -> dict[str, Any]:
     return values
 
 
-def _exact_clauses(model: Any, values: dict[str, Any]) -> list[ColumnElement[bool]]:
-    def bound(name: str, column: Any) -> Any:
-        return bindparam(name, values[name], type_=column.type)
+def _bound(values: dict[str, Any], name: str, column: Any) -> Any:
+    """The bind parameter ``name`` of the search statement, typed as ``column``."""
+    return bindparam(name, values[name], type_=column.type)
 
-    clauses: list[ColumnElement[bool]] = [model.name == bound("exact_name", model.name)]
+
+def _exact_clauses(model: Any, values: dict[str, Any]) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = [model.name == _bound(values, "exact_name", model.name)]
     if "exact_email" in values:
-        clauses.append(model.email == bound("exact_email", model.email))
+        clauses.append(model.email == _bound(values, "exact_email", model.email))
     if "exact_phone" in values:
-        clauses.append(model.phone_e164 == bound("exact_phone", model.phone_e164))
+        clauses.append(model.phone_e164 == _bound(values, "exact_phone", model.phone_e164))
     if "exact_tag" in values:
-        clauses.append(Customer.tags.contains(bound("exact_tag", Customer.tags)))
+        clauses.append(Customer.tags.contains(_bound(values, "exact_tag", Customer.tags)))
     return clauses
 
 
 def _partial_clauses(model: Any, values: dict[str, Any]) -> list[ColumnElement[bool]]:
-    pattern = bindparam("partial_text", values["partial_text"], type_=model.name.type)
+    pattern = _bound(values, "partial_text", model.name)
     clauses = [text_like(model.name, pattern), text_like(model.email, pattern)]
     if "partial_digits" in values:
-        digits = bindparam("partial_digits", values["partial_digits"], type_=model.phone_e164.type)
-        clauses.append(model.phone_e164.like(digits))
+        clauses.append(model.phone_e164.like(_bound(values, "partial_digits", model.phone_e164)))
     return clauses
 
 

@@ -115,30 +115,27 @@ def search_clause(q: str) -> Any:
     return _search_clause(search_values(q))
 
 
-# The equality filters of the customer list: bind name → column.
+# The equality filters of the customer list: CustomerFilters field → column (bound as "f_<field>").
 _EQUAL_FILTERS = {
-    "f_owner_id": Customer.owner_id,
-    "f_department_id": Customer.department_id,
-    "f_kind": Customer.kind,
-    "f_industry": Customer.industry,
-    "f_source": Customer.source,
-    "f_level": Customer.level,
+    "owner_id": Customer.owner_id,
+    "department_id": Customer.department_id,
+    "kind": Customer.kind,
+    "industry": Customer.industry,
+    "source": Customer.source,
+    "level": Customer.level,
 }
 
 
 def customer_filter_values(filters: CustomerFilters) -> dict[str, Any]:
     """The values a customer statement filtered by ``filters`` binds, by bind name; a filter
     not given has none. The names present are the statement's shape (see list_customers)."""
-    given = {
-        "f_owner_id": filters.owner_id,
-        "f_department_id": filters.department_id,
-        "f_kind": filters.kind,
-        "f_industry": filters.industry,
-        "f_source": filters.source,
-        "f_level": filters.level,
-        "f_tag": [filters.tag] if filters.tag is not None else None,
+    values = {
+        f"f_{field}": value
+        for field in _EQUAL_FILTERS
+        if (value := getattr(filters, field)) is not None
     }
-    values = {name: value for name, value in given.items() if value is not None}
+    if filters.tag is not None:
+        values["f_tag"] = [filters.tag]
     if filters.q:
         values.update(search_values(filters.q))
     return values
@@ -148,7 +145,8 @@ def _filtered(stmt: Select[Any], values: Mapping[str, Any]) -> Select[Any]:
     """``stmt`` narrowed by the filters :func:`customer_filter_values` gave values for."""
     if "q_text" in values:
         stmt = stmt.where(_search_clause(values))
-    for name, column in _EQUAL_FILTERS.items():
+    for field, column in _EQUAL_FILTERS.items():
+        name = f"f_{field}"
         if name in values:
             stmt = stmt.where(column == bindparam(name, values[name], type_=column.type))
     if "f_tag" in values:
@@ -214,9 +212,7 @@ async def list_customers(
         session,
         principal,
         key=("customers", *sorted(values)),
-        build=lambda: _filtered(
-            readable(select_columns(CustomerRead, Customer), Customer, principal), values
-        ),
+        build=lambda: customer_filter_statement(principal, filters),
         values=values,
         params=params,
         id_column=Customer.id,

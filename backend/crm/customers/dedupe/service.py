@@ -87,6 +87,15 @@ class _Hit:
         return (-self.score, -len(self.reasons), self.name)
 
 
+# The values a check statement is run with (see _Wanted.parameters); declared with a value
+# (None) so that the statement compiles without one (see crm.core.compiled).
+_PHONE = bindparam("dup_phone", None, type_=String)
+_EMAIL = bindparam("dup_email", None, type_=String)
+_NAME = bindparam("dup_name", None, type_=String)
+_EXCLUDE_ID = bindparam("dup_exclude_id", None, type_=UUID(as_uuid=True))
+_KEYS = (_PHONE.key, _EMAIL.key, _NAME.key, _EXCLUDE_ID.key)
+
+
 @dataclass(frozen=True)
 class _Wanted:
     """What a check looks for: the cleaned values (None where nothing usable was given)."""
@@ -110,22 +119,8 @@ class _Wanted:
 
     def parameters(self) -> dict[str, Any]:
         """The values given, by bind name: which names are present is the statement's shape."""
-        given = {
-            "dup_phone": self.phone,
-            "dup_email": self.email,
-            "dup_name": self.name,
-            "dup_exclude_id": self.exclude_id,
-        }
+        given = dict(zip(_KEYS, (self.phone, self.email, self.name, self.exclude_id), strict=True))
         return {key: value for key, value in given.items() if value is not None}
-
-
-# The values a check statement is run with (see _Wanted.parameters); declared with a value
-# (None) so that the statement compiles without one (see crm.core.compiled).
-_PHONE = bindparam("dup_phone", None, type_=String)
-_EMAIL = bindparam("dup_email", None, type_=String)
-_NAME = bindparam("dup_name", None, type_=String)
-_EXCLUDE_ID = bindparam("dup_exclude_id", None, type_=UUID(as_uuid=True))
-_KEYS = (_PHONE.key, _EMAIL.key, _NAME.key, _EXCLUDE_ID.key)
 
 
 def _branch(reason: str, score: Any, *where: Any) -> Select[Any]:
