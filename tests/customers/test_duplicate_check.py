@@ -106,6 +106,9 @@ async def test_exact_phone_and_email_in_any_format(admin: Any, factory: Any) -> 
     )
     assert _ids(result) == [target["id"]]
     assert result["candidates"][0]["reasons"] == ["phone", "email", "name"]
+    # The candidate is written straight from its row: exactly what reading the customer gives.
+    r = await admin.get(f"/api/v1/customers/{target['id']}")
+    assert result["candidates"][0]["customer"] == r.json()
 
 
 async def test_fuzzy_names_with_a_score(admin: Any, factory: Any) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from crm.core.deps import SessionDep
-from crm.core.pagination import Page, PageParamsDep
+from crm.core.pagination import Page, PageParamsDep, json_response
+from crm.customers import fields
 from crm.customers.dedupe import merge, service
 from crm.customers.dedupe.schemas import (
-    DuplicateCandidate,
     DuplicateCheck,
     DuplicateCheckResult,
     DuplicateGroupMember,
@@ -36,23 +36,28 @@ router = APIRouter(prefix="/api/v1")
 )
 async def check_duplicates(
     session: SessionDep, principal: CustomersRead, query: Annotated[DuplicateCheck, Query()]
-) -> DuplicateCheckResult:
+) -> Response:
     """Customers that look like the one described: same phone or e-mail, or a similar name.
     Only those in your data scope are listed; `hidden_matches` says others exist.
 
     A GET (it changes nothing, so it is safe to repeat on every pause in typing, and an
     auditor may run it); the customer form calls it before saving."""
     candidates, hidden = await service.check_duplicates(session, principal, data=query)
-    return DuplicateCheckResult(
-        candidates=[
-            DuplicateCandidate(
-                customer=CustomerRead.model_validate(c.customer),
-                score=c.score,
-                reasons=c.reasons,
-            )
-            for c in candidates
-        ],
-        hidden_matches=hidden,
+    completeness = await fields.completeness_of(session, "customer")
+    # Written straight to JSON, as the list is (core.pagination.json_response): the check runs
+    # on every pause in typing.
+    return json_response(
+        {
+            "candidates": [
+                {
+                    "customer": {**c.customer, **completeness(c.customer)},
+                    "score": c.score,
+                    "reasons": c.reasons,
+                }
+                for c in candidates
+            ],
+            "hidden_matches": hidden,
+        }
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import (
     Select,
     String,
+    any_,
     bindparam,
     exists,
     func,
@@ -27,14 +28,14 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import jobs
 from crm.core.changes import record_change
 from crm.core.compiled import CompiledQuery, compile_query
-from crm.core.pagination import PageParams, paginate
+from crm.core.pagination import PageParams, paginate, row_items, select_columns
 from crm.core.permissions import (
     Principal,
     built_for,
@@ -46,6 +47,7 @@ from crm.customers.cleaning import normalize_company_name, normalize_email, phon
 from crm.customers.dedupe.models import CustomerName, DuplicateGroup, DuplicateMember
 from crm.customers.dedupe.schemas import DuplicateCheck
 from crm.customers.models import Customer
+from crm.customers.schemas import CustomerRead
 
 # pg_trgm similarity a name must reach to be a candidate (0..1). At 0.5 "上海星辰科技开发"
 # finds "上海星辰科技" (0.6) and "上海星辰科技发展" (0.5), while a shared city prefix and one
@@ -66,7 +68,7 @@ SCAN_KIND = "customers.duplicate_scan"
 
 @dataclass
 class Candidate:
-    customer: Customer
+    customer: dict[str, Any]  # the CustomerRead fields its columns hold (see row_items)
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
 
@@ -261,9 +263,8 @@ async def check_duplicates(
             hit.reasons.append(row["reason"])
     ranked = sorted(found.items(), key=lambda item: item[1].order())[:RESULT_LIMIT]
     # Only the customers shown are loaded (a check may hit dozens), in scope as the hits were.
-    customers = await _customers_by_id(
-        session, principal, [customer_id for customer_id, _ in ranked]
-    )
+    shown = [customer_id for customer_id, _ in ranked]
+    customers = await _shown_customers(session, principal, shown) if shown else {}
     candidates = []
     for customer_id, hit in ranked:
         customer = customers.get(customer_id)
@@ -273,13 +274,23 @@ async def check_duplicates(
     return candidates, hidden
 
 
-async def _customers_by_id(
+_SHOWN_IDS = bindparam("shown_ids", None, type_=ARRAY(UUID(as_uuid=True)))
+
+
+async def _shown_customers(
     session: AsyncSession, principal: Principal, ids: list[uuid.UUID]
-) -> dict[uuid.UUID, Customer]:
-    if not ids:
-        return {}
-    stmt = readable(select(Customer).where(Customer.id.in_(ids)), Customer, principal)
-    return {customer.id: customer for customer in (await session.scalars(stmt)).all()}
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """The customers ``ids`` the principal may see, as CustomerRead items (one compiled
+    query per principal, see crm.core.compiled)."""
+
+    def build() -> CompiledQuery:
+        statement = readable(select_columns(CustomerRead, Customer), Customer, principal)
+        statement = statement.where(Customer.id == any_(_SHOWN_IDS))
+        return compile_query(statement, session.get_bind().dialect)
+
+    query = built_for(principal, "duplicate_check_shown", build)
+    rows = await query.fetch(session, {_SHOWN_IDS.key: ids})
+    return {item["id"]: item for item in row_items(rows, CustomerRead, Customer)}
 
 
 # --- the report -------------------------------------------------------------------------------
