@@ -48,6 +48,8 @@ from crm.system.router import router as system_router
 # Used only when no server is configured (e.g. `crm openapi`): nothing connects until a request.
 _PLACEHOLDER_DB_URL = "postgresql+asyncpg://localhost/crm"
 # dedupe_router before customers_router: /customers/duplicates is not a /customers/{id}.
+GC_YOUNG_THRESHOLD = 10_000
+
 ROUTERS: list[APIRouter] = [
     system_router,
     identity_router,
@@ -88,6 +90,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # allocate. Scanning it made each one a 60-80 ms pause, the API's p99 under load.
         gc.collect()
         gc.freeze()
+        # Requests free almost everything they allocate by reference counting, but the count
+        # of live container objects often passes the default 700 for a moment: a young
+        # collection every few requests, and every hundredth of those a full one (10-18 ms).
+        # At 10,000 a duplicate-check load collected 4 times in 30 s instead of ~1,600
+        # (13 ms in all instead of ~480 ms), with no full collection.
+        gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
         try:
             yield
         finally:
