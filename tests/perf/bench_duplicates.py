@@ -119,17 +119,16 @@ async def sample_payloads(
     return payloads
 
 
-def check_operation(client: httpx.AsyncClient, token: str, bodies: list[dict[str, Any]]) -> Any:
+def check_operation(client: load.LoadClient, token: str, bodies: list[dict[str, Any]]) -> Any:
     headers = {"Authorization": f"Bearer {token}"}
-    cycle = itertools.cycle(bodies)
+    path = "/api/v1/customers/duplicates/check"
+    cycle = itertools.cycle([(body, client.request_bytes(path, body, headers)) for body in bodies])
 
     async def op() -> None:
-        body = next(cycle)
-        response = await client.get(
-            "/api/v1/customers/duplicates/check", params=body, headers=headers
-        )
-        if response.status_code != 200:
-            raise load.RequestFailed(f"check {body} → {response.status_code}: {response.text}")
+        body, request = next(cycle)
+        status, answer = await client.send(request)
+        if status != 200:
+            raise load.RequestFailed(f"check {body} → {status}: {answer[:300]!r}")
 
     return op
 
@@ -157,6 +156,7 @@ async def measure(
     pool = await asyncpg.create_pool(plain, min_size=1, max_size=2, **kw)
     limits = httpx.Limits(max_connections=args.concurrency)
     client = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30, trust_env=False)
+    lean = load.LoadClient(base_url)
     results: list[tuple[str, str, load.Figures]] = []
     try:
         for role in run.ROLES:
@@ -173,7 +173,7 @@ async def measure(
                 if not bodies:
                     continue
                 figures = await load.run_load(
-                    check_operation(client, token, bodies),
+                    check_operation(lean, token, bodies),
                     requests=args.requests,
                     concurrency=args.concurrency,
                     warmup=args.warmup,
@@ -192,6 +192,7 @@ async def measure(
                     )
     finally:
         await client.aclose()
+        await lean.aclose()
         await pool.close()
     return results
 

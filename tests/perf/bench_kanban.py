@@ -178,19 +178,6 @@ class Cell:
     raw: load.Figures
 
 
-def board_operation(
-    client: httpx.AsyncClient, token: str, path: str, params: dict[str, Any]
-) -> Any:
-    headers = {"Authorization": f"Bearer {token}"}
-
-    async def op() -> None:
-        response = await client.get(path, params=params, headers=headers)
-        if response.status_code != 200:
-            raise load.RequestFailed(f"GET {path} {params} → {response.status_code}")
-
-    return op
-
-
 @dataclass(frozen=True)
 class RawBoard:
     """The board's two statements exactly as the service builds them (crm.sales.board), with
@@ -287,6 +274,7 @@ async def measure(args: argparse.Namespace, db_url: str, base_url: str) -> list[
     path = f"/api/v1/pipelines/{pipeline_id}/kanban"
     limits = httpx.Limits(max_connections=args.concurrency)
     client = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30, trust_env=False)
+    lean = load.LoadClient(base_url)
     cells: list[Cell] = []
     try:
         for role in run.ROLES:
@@ -312,7 +300,7 @@ async def measure(args: argparse.Namespace, db_url: str, base_url: str) -> list[
                 raw = raw_board(principal, pipeline_id, columns, params)
                 await check_same_cards(client, token, path, params, pool, raw)
                 api, baseline = await load.compare(
-                    board_operation(client, token, path, params),
+                    load.api_operation(lean, token, params, path),
                     raw_operation(pool, raw),
                     requests=args.requests,
                     concurrency=args.concurrency,
@@ -329,6 +317,7 @@ async def measure(args: argparse.Namespace, db_url: str, base_url: str) -> list[
                 cells.append(Cell(role.name, name, on_board, api, baseline))
     finally:
         await client.aclose()
+        await lean.aclose()
         await pool.close()
     return cells
 

@@ -6,7 +6,8 @@ var/bench/; Redis from CRM_BENCH_REDIS_URL / CRM_TEST_REDIS_URL, else the embedd
 Starts the real API (uvicorn, one process) on a free 127.0.0.1 port, logs in as a salesperson
 (scope `own`) and a sales manager (scope `department_tree`), and for each scenario measures
 
-  API  GET /api/v1/customers?limit=50&sort=-updated_at[&cursor=..|&q=..] over HTTP (httpx), and
+  API  GET /api/v1/customers?limit=50&sort=-updated_at[&cursor=..|&q=..] over HTTP (a lean
+       keep-alive client, load.LoadClient: httpx cost as much CPU as the API), and
   raw  the very SQL the service builds (captured from it), on a plain asyncpg pool, rows
        serialised to JSON with json.dumps, in this process,
 
@@ -288,6 +289,7 @@ async def measure(args: argparse.Namespace, db_url: str, base_url: str) -> list[
         max_connections=args.concurrency, max_keepalive_connections=args.concurrency
     )
     client = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30, trust_env=False)
+    lean = load.LoadClient(base_url)
     scenarios: list[Scenario] = []
     try:
         for role in ROLES:
@@ -297,7 +299,7 @@ async def measure(args: argparse.Namespace, db_url: str, base_url: str) -> list[
                 await explain(pool, scenario)
                 c = scenario.captured
                 scenario.api, scenario.raw = await load.compare(
-                    load.api_operation(client, token, scenario.params),
+                    load.api_operation(lean, token, scenario.params),
                     load.raw_operation(pool, c.sql, c.params, c.limit),
                     requests=args.requests,
                     concurrency=args.concurrency,
@@ -313,6 +315,7 @@ async def measure(args: argparse.Namespace, db_url: str, base_url: str) -> list[
                 scenarios.append(scenario)
     finally:
         await client.aclose()
+        await lean.aclose()
         await pool.close()
     return scenarios
 
@@ -334,6 +337,7 @@ async def measure_search(args: argparse.Namespace, base_url: str) -> list[Search
         max_connections=args.concurrency, max_keepalive_connections=args.concurrency
     )
     client = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30, trust_env=False)
+    lean = load.LoadClient(base_url)
     results = []
     try:
         for role in ROLES:
@@ -348,7 +352,7 @@ async def measure_search(args: argparse.Namespace, base_url: str) -> list[Search
                     raise load.RequestFailed(f"search {q}: {r.status_code} {r.text[:300]}")
                 scenario.hits = len(r.json()["items"])
                 scenario.figures = await load.run_load(
-                    load.api_operation(client, token, params, "/api/v1/search"),
+                    load.api_operation(lean, token, params, "/api/v1/search"),
                     requests=max(200, args.requests // 4),
                     concurrency=args.concurrency,
                     warmup=args.warmup // 2,
@@ -359,6 +363,7 @@ async def measure_search(args: argparse.Namespace, base_url: str) -> list[Search
                 results.append(scenario)
     finally:
         await client.aclose()
+        await lean.aclose()
     return results
 
 
