@@ -47,9 +47,9 @@ from crm.system.router import router as system_router
 
 # Used only when no server is configured (e.g. `crm openapi`): nothing connects until a request.
 _PLACEHOLDER_DB_URL = "postgresql+asyncpg://localhost/crm"
-# dedupe_router before customers_router: /customers/duplicates is not a /customers/{id}.
+# Young-generation threshold of the API's garbage collector (see lifespan below).
 GC_YOUNG_THRESHOLD = 10_000
-
+# dedupe_router before customers_router: /customers/duplicates is not a /customers/{id}.
 ROUTERS: list[APIRouter] = [
     system_router,
     identity_router,
