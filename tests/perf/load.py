@@ -119,6 +119,10 @@ class RequestFailed(RuntimeError):
     pass
 
 
+class _ClosedWhileIdle(Exception):
+    """The connection was closed before the request got an answer."""
+
+
 class LoadClient:
     """A lean HTTP/1.1 keep-alive client for the timed GETs (httpx still logs in and checks
     answers).
@@ -145,15 +149,31 @@ class LoadClient:
 
     async def send(self, request: bytes) -> tuple[int, bytes]:
         """(status, body) of one request, on an idle connection or a new one."""
-        if self._idle:
+        while self._idle:
             reader, writer = self._idle.pop()
-        else:
-            reader, writer = await asyncio.open_connection(self.host, self.port)
-        writer.write(request)
-        status_line = await reader.readline()
-        if not status_line:
+            try:
+                return await self._exchange(reader, writer, request)
+            except _ClosedWhileIdle:
+                # The server closes keep-alive connections idle for a while (uvicorn: 5 s,
+                # e.g. between scenarios): a GET is safe to send again on a new connection.
+                writer.close()
+        reader, writer = await asyncio.open_connection(self.host, self.port)
+        try:
+            return await self._exchange(reader, writer, request)
+        except _ClosedWhileIdle as exc:
             writer.close()
-            raise RequestFailed("the server closed the connection")
+            raise RequestFailed("the server closed a new connection without answering") from exc
+
+    async def _exchange(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+    ) -> tuple[int, bytes]:
+        try:
+            writer.write(request)
+            status_line = await reader.readline()
+        except ConnectionError as exc:
+            raise _ClosedWhileIdle from exc
+        if not status_line:
+            raise _ClosedWhileIdle
         status = int(status_line.split(b" ", 2)[1])
         length: int | None = None
         chunked, keep_alive = False, True
