@@ -7,13 +7,13 @@ on a customer list page that was about a quarter of the API's own CPU time. A
 bind parameters (``bindparam("f_owner_id", value)``); later requests of the same shape only
 supply those values by name and get asyncpg's records back.
 
-Build such a query once per principal and shape with :func:`crm.core.permissions.built_for`,
-so that what the statement took from the principal (its data scope) is compiled in with it.
+Build such a query with :func:`compiled_for`: once per principal and shape, so that what the
+statement took from the principal (its data scope) is compiled in with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,8 @@ import asyncpg
 from sqlalchemy import CompoundSelect, Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.core.permissions import Principal, built_for
 
 BindProcessor = Callable[[Any], Any] | None
 
@@ -68,3 +70,15 @@ def compile_query(statement: Select[Any] | CompoundSelect[Any], dialect: Dialect
         process = None if bind is None else bind.type.dialect_impl(dialect).bind_processor(dialect)
         slots.append((name, values[name], process))
     return CompiledQuery(sql=compiled.string, slots=tuple(slots))
+
+
+def compiled_for(
+    principal: Principal,
+    key: Hashable,
+    build: Callable[[], Select[Any] | CompoundSelect[Any]],
+    dialect: Dialect,
+) -> CompiledQuery:
+    """The statement ``build()`` makes, compiled for ``dialect`` once per principal and
+    ``key`` (which must tell apart every statement ``build`` can make; see
+    :func:`crm.core.permissions.built_for`)."""
+    return built_for(principal, key, lambda: compile_query(build(), dialect))

@@ -25,9 +25,9 @@ from pydantic.fields import FieldInfo
 from sqlalchemy import ColumnElement, Index, Select, bindparam, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.core.compiled import CompiledQuery, compile_query
+from crm.core.compiled import compiled_for
 from crm.core.errors import ProblemError, field_error
-from crm.core.permissions import Principal, built_for
+from crm.core.permissions import Principal
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 50
@@ -348,23 +348,21 @@ async def paginate_compiled(
     spec = resolve_sort(params.sort, sortable, default_sort)
     if params.with_total or isinstance(spec.column, SortExpression):
         # Rare shapes (a count, a custom field's sort) take the general path.
-        stmt = build()
         return await paginate(
             session,
-            stmt,
+            build(),
             params=params,
             id_column=id_column,
             sortable=sortable,
             default_sort=default_sort,
         )
     page_values, after = _page_values(params, spec)
-
-    def compile_page() -> CompiledQuery:
-        page = _page_statement(build(), spec, id_column, after, params.limit)
-        return compile_query(page, session.get_bind().dialect)
-
-    shape = ("page", key, spec.key, after is not None)
-    query = built_for(principal, shape, compile_page)
+    query = compiled_for(
+        principal,
+        ("page", key, spec.key, after is not None),
+        lambda: _page_statement(build(), spec, id_column, after, params.limit),
+        session.get_bind().dialect,
+    )
     rows = await query.fetch(session, {**values, **page_values})
     rows_on_page, next_cursor = _cut(rows, params, spec, id_column)
     return rows_on_page, next_cursor, None

@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from crm.core import search
-from crm.core.compiled import compile_query
+from crm.core.compiled import compiled_for
 from crm.core.pagination import contains_pattern, text_like
-from crm.core.permissions import Principal, built_for, readable
+from crm.core.permissions import Principal, readable
 from crm.customers.cleaning import phone_search_digits, phone_to_e164
 from crm.customers.models import Contact, Customer
 
@@ -146,12 +146,11 @@ async def _matching_rows(
     """The exact and the newest partial matches in scope, in one round trip: the statement is
     compiled once per principal and shape (see crm.core.compiled), a search binds its values."""
     values = _search_values(model, needle, limit)
-    query = built_for(
+    query = compiled_for(
         principal,
         ("global-search", model, *sorted(values)),
-        lambda: compile_query(
-            _matching_statement(stmt, model, principal, values), session.get_bind().dialect
-        ),
+        lambda: _matching_statement(stmt, model, principal, values),
+        session.get_bind().dialect,
     )
     rows = await query.fetch(session, values)
     return {row["id"]: row for row in rows}.values()

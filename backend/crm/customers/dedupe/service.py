@@ -34,11 +34,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import jobs
 from crm.core.changes import record_change
-from crm.core.compiled import CompiledQuery, compile_query
+from crm.core.compiled import CompiledQuery, compiled_for
 from crm.core.pagination import PageParams, paginate, row_items, select_columns
 from crm.core.permissions import (
     Principal,
-    built_for,
     owner_scope_clause,
     readable,
     scope_clause,
@@ -234,13 +233,12 @@ def check_query(
     if not (phone or email or name):
         return None
 
-    def build() -> CompiledQuery:
+    def build() -> Select[Any]:
         hits = _hits(principal, phone, email, name, exclude)
-        statement = select(hits.c.id, hits.c.name, hits.c.reason, hits.c.score)
-        return compile_query(statement, dialect)
+        return select(hits.c.id, hits.c.name, hits.c.reason, hits.c.score)
 
-    query = built_for(principal, ("duplicate_check", phone, email, name, exclude), build)
-    return query, parameters
+    key = ("duplicate_check", phone, email, name, exclude)
+    return compiled_for(principal, key, build, dialect), parameters
 
 
 async def check_duplicates(
@@ -283,12 +281,11 @@ async def _shown_customers(
     """The customers ``ids`` the principal may see, as CustomerRead items (one compiled
     query per principal, see crm.core.compiled)."""
 
-    def build() -> CompiledQuery:
+    def build() -> Select[Any]:
         statement = readable(select_columns(CustomerRead, Customer), Customer, principal)
-        statement = statement.where(Customer.id == any_(_SHOWN_IDS))
-        return compile_query(statement, session.get_bind().dialect)
+        return statement.where(Customer.id == any_(_SHOWN_IDS))
 
-    query = built_for(principal, "duplicate_check_shown", build)
+    query = compiled_for(principal, "duplicate_check_shown", build, session.get_bind().dialect)
     rows = await query.fetch(session, {_SHOWN_IDS.key: ids})
     return {item["id"]: item for item in row_items(rows, CustomerRead, Customer)}
 
