@@ -89,6 +89,15 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(default=512 * 1024 * 1024, ge=1024)
     import_max_rows: int = Field(default=5_000_000, ge=1)
     import_batch_size: int = Field(default=20_000, ge=1, le=1_000_000)
+    # Every other dimension of an import file, checked before it is parsed (a 10 MB file of
+    # one line is five million columns): the most columns, the longest CSV record (a line, or
+    # several inside quotes) and header row, the longest cell (Excel's 32,767 characters in
+    # UTF-8), and how large an Excel or ODS workbook may grow once unzipped.
+    import_max_columns: int = Field(default=1_000, ge=1)
+    import_max_line_bytes: int = Field(default=1024 * 1024, ge=1024)
+    import_max_header_bytes: int = Field(default=64 * 1024, ge=256)
+    import_max_cell_bytes: int = Field(default=128 * 1024, ge=256)
+    import_max_unpacked_bytes: int = Field(default=2 * 1024 * 1024 * 1024, ge=1024 * 1024)
 
     # Attachments: the largest file accepted (uploads only).
     attachment_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)

@@ -20,11 +20,29 @@ from crm.imports.reading import UnreadableFile
 
 
 def _read(path: Path, header_row: int | None = None) -> tuple[str, str | None, reading.Table]:
-    """What the upload does with a stored file."""
+    """What the preview reads of a stored file (all of it); the upload's read of its head
+    must find the same header, encoding and first rows."""
     with path.open("rb") as handle:
         fmt = reading.sniff_format(handle.read(4096))
     raw, encoding = reading.read_table(path, fmt)
-    return fmt, encoding, reading.to_table(raw, header_row)
+    table = reading.to_table(raw, header_row)
+    head_raw, head_encoding = reading.read_head(path, fmt, header_row)
+    head = reading.to_table(head_raw, header_row)
+    assert (head_encoding, head.header_row, head.headers, head.notes) == (
+        encoding,
+        table.header_row,
+        table.headers,
+        table.notes,
+    )
+    assert _blank_as_null(head.data.head(reading.SAMPLE_ROWS)) == _blank_as_null(
+        table.data.head(reading.SAMPLE_ROWS)
+    )
+    return fmt, encoding, table
+
+
+def _blank_as_null(frame: pl.DataFrame) -> list[tuple[Any, ...]]:
+    """The rows, a quoted empty value ("" to polars) as the empty value it is."""
+    return [tuple(v if v != "" else None for v in row) for row in frame.rows()]
 
 
 def _file(tmp_path: Path, data: bytes, name: str = "upload.bin") -> Path:

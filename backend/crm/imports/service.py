@@ -212,9 +212,11 @@ async def local_path(key: str) -> AsyncIterator[Path]:
 
 
 def _read_columns(path: Path, header_row: int | None) -> tuple[str, str | None, reading.Table]:
+    """The format, encoding, header and sample rows of a stored file, from its head only: the
+    worker's preview reads the rest."""
     with path.open("rb") as handle:
         fmt = reading.sniff_format(handle.read(4096))
-    raw, encoding = reading.read_table(path, fmt)
+    raw, encoding = reading.read_head(path, fmt, header_row)
     return fmt, encoding, reading.to_table(raw, header_row)
 
 
@@ -231,7 +233,8 @@ async def upload(
     source: BinaryIO,
     header_row: int | None,
 ) -> Import:
-    """Store the file and read its columns; 422 with the reason when it cannot be read."""
+    """Store the file and read its columns and sample rows from its head; 422 with the reason
+    when it cannot be read. Its rows are counted by the preview."""
     importable = find_importable(object_type)
     _check_may_import(principal, importable)
     import_id = uuid.uuid4()
@@ -245,14 +248,6 @@ async def upload(
     except reading.UnreadableFile as exc:
         await storage.delete(key)
         raise _unreadable(exc) from None
-    limit = get_settings().import_max_rows
-    if table.data.height > limit:
-        await storage.delete(key)
-        msg = (
-            f"The file has {table.data.height:,} data rows; an import takes at most "
-            f"{limit:,}. Split the file and import the parts one after another."
-        )
-        raise Unprocessable(msg, errors=[field_error("file", msg)])
     sample = table.data.head(reading.SAMPLE_ROWS).drop("_row").rows()
     item = Import(
         id=import_id,
@@ -267,7 +262,7 @@ async def upload(
         header_row=table.header_row,
         headers=table.headers,
         sample=[list(r) for r in sample],
-        total_rows=table.data.height,
+        total_rows=None,
         options={"header_notes": table.notes},
         created_by=principal.user_id,
     )

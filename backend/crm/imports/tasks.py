@@ -116,12 +116,20 @@ async def _clean(
     language = item.options.get("language") or "en"
     async with service.local_path(item.file_key) as path:
         raw, _ = await asyncio.to_thread(reading.read_table, path, item.format)
-    table = reading.to_table(raw, item.header_row)
+    table = reading.to_table(raw, item.header_row, width=len(item.headers))
     # The table holds its own copy of the data rows: let the raw read go before cleaning
     # makes more copies (at a million rows each copy is hundreds of MB of the worker's peak).
     del raw
     if table.headers != item.headers:
         raise ImportFailed("The file's header changed since it was uploaded; upload it again.")
+    limit = get_settings().import_max_rows
+    if table.data.height > limit:
+        raise ImportFailed(
+            f"The file has {table.data.height:,} data rows; an import takes at most "
+            f"{limit:,}. Split the file and import the parts one after another."
+        )
+    # The upload read only the file's head: the rows are counted here.
+    item.total_rows = table.data.height
     fields = await importable.all_fields(session)
     mapping = {int(i): k for i, k in (item.mapping or {}).items()}
     missing = [k for k in mapping.values() if k not in {f.key for f in fields}]
@@ -255,6 +263,7 @@ async def _preview(session: AsyncSession, job: jobs.Job, item: Import) -> None:
     importable = service.find_importable(item.object_type)
     principal = await _principal(session, item, importable)
     frame, table = await _clean(session, item, importable, principal)
+    jobs.mark_running(job, total=item.total_rows)
     # What the commit needs, cleaned once: the valid rows, streamed to the file rather than
     # copied in memory first (a million rows are several hundred MB in each copy).
     valid = frame.lazy().filter(pl.col("_errors").is_null())
