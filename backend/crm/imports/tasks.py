@@ -21,6 +21,7 @@ from crm.core.changes import record_change
 from crm.core.db import Database, utcnow
 from crm.core.importable import CleanOptions, Importable
 from crm.core.permissions import Principal
+from crm.customers.cleaning import DateOrder
 from crm.identity.repository import principal_for_user
 from crm.imports import engine, reading, service, staging
 from crm.imports.models import Import, ImportRow, ImportStatus
@@ -80,7 +81,11 @@ async def _principal(session: AsyncSession, item: Import, importable: Importable
 def _options(item: Import) -> CleanOptions:
     return CleanOptions(
         phone_region=item.options.get("phone_region") or get_settings().default_phone_region,
-        day_first=bool(item.options.get("day_first", True)),
+        day_first=item.options.get("day_first"),
+        date_orders={
+            int(index): order == DateOrder.DAY_FIRST
+            for index, order in item.options.get("date_orders", {}).items()
+        },
     )
 
 
@@ -128,10 +133,19 @@ async def _clean(
     if missing:
         raise ImportFailed(f"These fields no longer exist: {', '.join(missing)}. Preview again.")
     problems: list[dict[str, Any]] = []
+    date_columns: list[dict[str, Any]] = []
     frame = await asyncio.to_thread(
-        engine.clean_table, importable, table, mapping, fields, _options(item), language, problems
+        engine.clean_table,
+        importable,
+        table,
+        mapping,
+        fields,
+        _options(item),
+        language,
+        problems,
+        date_columns,
     )
-    item.options = {**item.options, "column_problems": problems}
+    item.options = {**item.options, "column_problems": problems, "date_columns": date_columns}
     frame = await engine.resolve_users(session, principal, importable, frame, fields, language)
     frame = await engine.resolve_references(session, principal, frame, fields, language)
     return engine.in_file_duplicates(frame, importable), table
@@ -282,6 +296,7 @@ def _summary(frame: pl.DataFrame, table: reading.Table, item: Import) -> dict[st
         "outcomes": _outcomes(new, kinds),
         "header_notes": table.notes,
         "column_problems": item.options.get("column_problems", []),
+        "date_columns": item.options.get("date_columns", []),
         "unmapped_columns": [
             h for i, h in enumerate(table.headers) if str(i) not in (item.mapping or {})
         ],
