@@ -8,11 +8,13 @@ import pytest
 
 from crm.customers.cleaning import (
     AddressParts,
+    DateOrder,
     excel_serial_to_date,
     normalize_company_name,
     normalize_email,
     parse_date,
     phone_to_e164,
+    slash_date_order,
     split_address,
 )
 
@@ -74,6 +76,28 @@ def test_dates_from_spreadsheet_forms(raw: str | float | date) -> None:
 
 def test_month_first_dates_on_request() -> None:
     assert parse_date("03/05/2024", day_first=False) == date(2024, 3, 5)
+
+
+def test_a_date_that_reads_two_ways_is_never_guessed_when_the_order_is_unknown() -> None:
+    with pytest.raises(ValueError, match="choose the column's date order"):
+        parse_date("3/11/2015", day_first=None)
+    assert parse_date("5/5/2015", day_first=None) == date(2015, 5, 5)  # one reading only
+    assert parse_date("2015-11-03", day_first=None) == date(2015, 11, 3)
+
+
+@pytest.mark.parametrize(
+    ("values", "order"),
+    [
+        (["3/11/2015", "17/08/2020"], DateOrder.DAY_FIRST),
+        (["3/11/2015", "8/17/2020"], DateOrder.MONTH_FIRST),
+        (["3/11/2015", "04.05.2016"], DateOrder.AMBIGUOUS),
+        (["13/01/2020", "01/13/2020"], DateOrder.CONFLICTING),
+        (["5/5/2015", "2015-11-03", "45356", "junk"], None),  # nothing reads two ways
+        ([], None),
+    ],
+)
+def test_a_columns_values_settle_its_date_order(values: list[str], order: DateOrder | None) -> None:
+    assert slash_date_order(values) == order
 
 
 @pytest.mark.parametrize("raw", ["2024-02-30", "2024/13/1", "next tuesday", "2024年3月", "0"])

@@ -58,7 +58,11 @@ ColumnCleaner = Callable[[pl.Series, "CleanOptions"], CleanedColumn]
 @dataclass(frozen=True)
 class CleanOptions:
     phone_region: str  # default region of national phone numbers
-    day_first: bool  # 05/03/2024 is 5 March (True) or May 3 (False)
+    # 05/03/2024 is 5 March (True), May 3 (False), or not known (None: each date column's
+    # values decide, and a date whose two readings differ is rejected until the user chooses).
+    day_first: bool | None
+    # Column index -> the order the user chose for that column, over ``day_first``.
+    date_orders: Mapping[int, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

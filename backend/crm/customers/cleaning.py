@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -93,13 +95,50 @@ def _checked(year: str, month: str, day: str, raw: object) -> date:
         raise ValueError(f"not a valid date: {raw!r}") from exc
 
 
-def parse_date(raw: str | float | date | None, *, day_first: bool = True) -> date | None:
+def _day_month_parts(text: str) -> tuple[int, int] | None:
+    """The first two numbers of a day/month/year or month/day/year date, else None."""
+    match = _DMY.match(unicodedata.normalize("NFKC", text).strip())
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+class DateOrder(StrEnum):
+    """How the ``05/03/2024`` dates of one column read, judged from all of them."""
+
+    DAY_FIRST = "day_first"  # some first part is over 12: it can only be the day
+    MONTH_FIRST = "month_first"  # some second part is over 12
+    AMBIGUOUS = "ambiguous"  # no part over 12: either reading gives a date
+    CONFLICTING = "conflicting"  # both: the column mixes the two orders (or holds typos)
+
+
+def slash_date_order(values: Iterable[str]) -> DateOrder | None:
+    """The order the values' ``05/03/2024`` dates settle, or None when the column has none
+    whose two readings differ (nothing to decide)."""
+    first_is_day = second_is_day = differ = False
+    for value in values:
+        parts = _day_month_parts(value)
+        if parts is None or parts[0] == parts[1]:
+            continue
+        differ = True
+        first_is_day |= parts[0] > 12
+        second_is_day |= parts[1] > 12
+    if first_is_day and second_is_day:
+        return DateOrder.CONFLICTING
+    if first_is_day:
+        return DateOrder.DAY_FIRST
+    if second_is_day:
+        return DateOrder.MONTH_FIRST
+    return DateOrder.AMBIGUOUS if differ else None
+
+
+def parse_date(raw: str | float | date | None, *, day_first: bool | None = True) -> date | None:
     """An ISO ``date`` from the forms spreadsheets hold.
 
     Accepted: ``2024-03-05``, ``2024/3/5``, ``2024.3.5``, ``2024年3月5日``, ``20240305``, an
     Excel serial number (``45356`` or the float a reader returns), a ``date``/``datetime``, a
-    date followed by a time, and ``05/03/2024`` (day first, as written in China and Europe;
-    ``day_first=False`` reads it the US way). Anything else raises ``ValueError``.
+    date followed by a time, and ``05/03/2024``: day first (as written in China and Europe),
+    month first with ``day_first=False`` (the US way), and with ``day_first=None`` (the order
+    is not known) only where both readings give the same date. Anything else raises
+    ``ValueError``.
     """
     if raw is None:
         return None
@@ -126,7 +165,13 @@ def parse_date(raw: str | float | date | None, *, day_first: bool = True) -> dat
         return _checked(year, month, day, raw)
     if match := _DMY.match(text):
         first, second, year = match.groups()
-        day, month = (first, second) if day_first else (second, first)
+        if day_first is None and int(first) != int(second):
+            # Never a guess: 3/11/2015 is 3 November or March 11 (see slash_date_order).
+            raise ValueError(
+                f"{raw!r}: the column's dates do not show whether they are day/month/year or "
+                "month/day/year; choose the column's date order."
+            )
+        day, month = (first, second) if day_first is not False else (second, first)
         return _checked(year, month, day, raw)
     if _SERIAL.match(text):
         return excel_serial_to_date(float(text))

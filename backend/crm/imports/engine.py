@@ -14,6 +14,7 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import polars as pl
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core.importable import CleanOptions, Importable, ImportField, Reference
 from crm.core.permissions import Principal, owner_scope_clause, readable
+from crm.customers.cleaning import DateOrder, slash_date_order
 from crm.identity.models import User
 from crm.imports.columns import merge_messages
 from crm.imports.reading import Table
@@ -72,20 +74,25 @@ def clean_table(
     options: CleanOptions,
     language: str,
     column_problems: list[dict[str, Any]] | None = None,
+    date_columns: list[dict[str, Any]] | None = None,
 ) -> pl.DataFrame:
     """The cleaned frame of ``table`` under ``mapping`` (already checked). Columns most of
-    whose values are invalid (mapped to the wrong field?) are noted in ``column_problems``."""
+    whose values are invalid (mapped to the wrong field?) are noted in ``column_problems``,
+    date columns whose ``05/03/2024`` dates need an order in ``date_columns``."""
     by_key = {f.key: f for f in fields}
     columns: dict[str, pl.Series] = {"_row": table.data["_row"]}
     errors: list[pl.Series | None] = []
     warnings: list[pl.Series | None] = []
     for index, key in sorted(mapping.items()):
         item = by_key[key]
-        cleaned = item.clean(table.data[f"c{index}"], options)
+        label = item.label(language)
+        column_options = options
+        if item.kind == "date":
+            column_options = _date_column_options(table, index, label, options, date_columns)
+        cleaned = item.clean(table.data[f"c{index}"], column_options)
         columns[key] = cleaned.values.alias(key)
         for suffix, series in cleaned.derived.items():
             columns[f"{key}_{suffix}"] = series.alias(f"{key}_{suffix}")
-        label = item.label(language)
         if column_problems is not None and cleaned.errors is not None:
             problem = _column_problem(table, index, label, cleaned.errors)
             if problem is not None:
@@ -99,6 +106,40 @@ def clean_table(
         _errors=merge_messages(errors) if any(e is not None for e in errors) else none,
         _warnings=merge_messages(warnings) if any(w is not None for w in warnings) else none,
     )
+
+
+def _date_column_options(
+    table: Table,
+    index: int,
+    label: str,
+    options: CleanOptions,
+    date_columns: list[dict[str, Any]] | None,
+) -> CleanOptions:
+    """The options a date column is cleaned with: the order the user chose (for this column,
+    else for the file), else the one the column's own values settle, else none (its dates
+    that read two ways are rejected: a silent guess swaps day and month). A column whose
+    values need an order is reported, with what they showed and the order applied."""
+    chosen = options.date_orders.get(index, options.day_first)
+    detected = slash_date_order(table.data[f"c{index}"].drop_nulls().unique().to_list())
+    if detected is None:  # no date that reads two ways
+        return options
+    settled = {DateOrder.DAY_FIRST: True, DateOrder.MONTH_FIRST: False}.get(detected)
+    day_first = settled if chosen is None else chosen
+    if date_columns is not None:
+        date_columns.append(
+            {
+                "column": index,
+                "header": table.headers[index],
+                "field": label,
+                "detected": detected.value,
+                "order": None if day_first is None else _ORDER_NAMES[day_first],
+                "needs_choice": day_first is None,
+            }
+        )
+    return replace(options, day_first=day_first)
+
+
+_ORDER_NAMES = {True: DateOrder.DAY_FIRST.value, False: DateOrder.MONTH_FIRST.value}
 
 
 # A column is suspicious when at least this share of its non-empty cells is invalid.

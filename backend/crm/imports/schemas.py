@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 DuplicateAction = Literal["skip", "update", "create"]
 FileDuplicateAction = Literal["skip", "create"]
 TemplateFormat = Literal["csv", "xlsx"]
+DateOrderChoice = Literal["day_first", "month_first"]
 
 
 class ImportFieldRead(BaseModel):
@@ -39,8 +40,19 @@ class ImportOptions(BaseModel):
         description="Region of phone numbers written without a country code (ISO 3166, e.g. "
         "CN); default: the server's CRM_DEFAULT_PHONE_REGION",
     )
-    day_first: bool = Field(
-        default=True, description="05/03/2024 is 5 March (true) or May 3 (false)"
+    day_first: bool | None = Field(
+        default=None,
+        description="How dates written 05/03/2024 read in every date column not named in "
+        "`date_orders`: 5 March (true) or May 3 (false). Default (null): each column's own "
+        "values decide (a first number over 12 means day first, a second one over 12 month "
+        "first); a column they do not settle is listed in the summary's `date_columns` with "
+        "`needs_choice`, and its dates that read two ways are rejected until you choose",
+    )
+    date_orders: dict[str, DateOrderChoice] = Field(
+        default_factory=dict,
+        max_length=500,
+        description="Column index (0-based, as a string, as in `mapping`) -> the order of "
+        "that column's 05/03/2024 dates, over `day_first`",
     )
 
 
@@ -102,7 +114,15 @@ class ImportRead(BaseModel):
     mapping: dict[str, str] | None
     options: dict[str, Any]
     total_rows: int | None
-    summary: dict[str, Any] | None
+    summary: dict[str, Any] | None = Field(
+        description="The preview's counts: `new` rows, duplicates of an existing record "
+        "(`duplicates_existing`, of which `duplicates_hidden` are outside your data scope; "
+        "a row that also repeats an earlier row counts here) and of an earlier row only "
+        "(`duplicates_in_file`); `outcomes`: the created / updated / skipped counts the "
+        "commit gives under each choice of `on_duplicate` and `on_file_duplicate`; "
+        "`date_columns`: date columns whose dates read day-first or month-first, as detected "
+        "and as applied (`needs_choice`: choose in the preview's `date_orders`)",
+    )
     result: dict[str, Any] | None
     error: str | None
     preview_job_id: uuid.UUID | None

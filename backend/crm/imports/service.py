@@ -14,7 +14,7 @@ import hashlib
 import io
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -490,6 +490,17 @@ def _mapping_errors(
     return chosen, errors
 
 
+def _date_order_errors(item: Import, date_orders: Mapping[str, str]) -> list[dict[str, Any]]:
+    return [
+        field_error(
+            f"options.date_orders.{raw_index}",
+            f"No column {raw_index}; the file has {len(item.headers)}.",
+        )
+        for raw_index in date_orders
+        if not raw_index.isdigit() or int(raw_index) >= len(item.headers)
+    ]
+
+
 async def start_preview(
     session: AsyncSession,
     principal: Principal,
@@ -505,6 +516,7 @@ async def start_preview(
     if item.status not in _RESTARTABLE:
         raise Conflict(f"The import is {item.status}; it cannot be previewed again.")
     chosen, errors = _mapping_errors(item, data.mapping, await importable.all_fields(session))
+    errors += _date_order_errors(item, data.options.date_orders)
     if errors:
         raise Unprocessable("The mapping is invalid; see `errors`.", errors=errors)
     item.mapping = {str(i): k for i, k in sorted(chosen.items())}
@@ -512,6 +524,7 @@ async def start_preview(
         **(item.options or {}),
         "phone_region": (data.options.phone_region or get_settings().default_phone_region).upper(),
         "day_first": data.options.day_first,
+        "date_orders": data.options.date_orders,
         "language": language,
     }
     item.status = ImportStatus.PREVIEWING

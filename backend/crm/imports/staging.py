@@ -168,6 +168,29 @@ async def match_existing(
             )
 
 
+# The kinds of rows a duplicate rule applies to, in the order a row is classed: a row that
+# repeats an existing record is an existing-record duplicate whatever else it repeats (an
+# earlier row of the file may repeat the same record), so the record rule decides it.
+HIDDEN = "hidden"  # repeats a record outside the importer's data scope
+EXISTING = "existing"  # repeats a record the importer can see
+IN_FILE = "in_file"  # repeats only an earlier row of the file
+DUPLICATE_KINDS = (HIDDEN, EXISTING, IN_FILE)
+DUPLICATE_CHOICES = ("skip", "update", "create")
+
+
+def duplicate_action(kind: str, choice: str) -> str:
+    """What becomes of a duplicate row of ``kind`` under ``choice`` (the row's own decision,
+    else the default of its kind): only a visible record is ever updated; an in-file repeat
+    has no record to update, and a hidden one may not be, so those are created or skipped."""
+    if kind == EXISTING:
+        return choice
+    return "create" if choice == "create" else "skip"
+
+
+def chosen_default(kind: str, *, on_duplicate: str, on_file_duplicate: str) -> str:
+    return on_file_duplicate if kind == IN_FILE else on_duplicate
+
+
 async def decide(
     session: AsyncSession,
     stage: Table,
@@ -176,8 +199,8 @@ async def decide(
     on_file_duplicate: str,
     decisions: Mapping[int, str],
 ) -> None:
-    """Each staged row's ``_action``: create, update or skip. A row's own decision wins over
-    the defaults; an existing record outside the scope is never updated (skip instead)."""
+    """Each staged row's ``_action``: create, update or skip, by :func:`duplicate_action`.
+    A row's own decision wins over the defaults."""
     if decisions:
         rows = list(decisions)
         actions = [decisions[r] for r in rows]
@@ -190,19 +213,24 @@ async def decide(
             {"rows": rows, "actions": actions},
         )
     c = stage.c
-    chosen_for_match = func_coalesce(c._decision, on_duplicate)
-    chosen_for_file = func_coalesce(c._decision, on_file_duplicate)
-    action = case(
-        (c._dup_row.is_not(None), case((chosen_for_file == "create", "create"), else_="skip")),
-        (c._match_hidden.is_(True), case((chosen_for_match == "create", "create"), else_="skip")),
-        else_=chosen_for_match,
-    )
+    kinds = {
+        HIDDEN: c._match_hidden.is_(True),
+        EXISTING: c._match_id.is_not(None),
+        IN_FILE: c._dup_row.is_not(None),
+    }
+
+    def action_of(kind: str) -> Any:
+        default = chosen_default(
+            kind, on_duplicate=on_duplicate, on_file_duplicate=on_file_duplicate
+        )
+        chosen = func_coalesce(c._decision, default)
+        return case(
+            *((chosen == choice, duplicate_action(kind, choice)) for choice in DUPLICATE_CHOICES)
+        )
+
+    action = case(*((kinds[kind], action_of(kind)) for kind in DUPLICATE_KINDS))
     # Rows that repeat nothing keep the stage's default action, create (and their key).
-    await session.execute(
-        update(stage)
-        .where(or_(c._dup_row.is_not(None), c._match_id.is_not(None)))
-        .values(_action=action)
-    )
+    await session.execute(update(stage).where(or_(*kinds.values())).values(_action=action))
 
 
 def func_coalesce(column: Any, default: str) -> Any:

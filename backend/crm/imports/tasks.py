@@ -21,6 +21,7 @@ from crm.core.changes import record_change
 from crm.core.db import Database, utcnow
 from crm.core.importable import CleanOptions, Importable
 from crm.core.permissions import Principal
+from crm.customers.cleaning import DateOrder
 from crm.identity.repository import principal_for_user
 from crm.imports import engine, reading, service, staging
 from crm.imports.models import Import, ImportRow, ImportStatus
@@ -80,7 +81,11 @@ async def _principal(session: AsyncSession, item: Import, importable: Importable
 def _options(item: Import) -> CleanOptions:
     return CleanOptions(
         phone_region=item.options.get("phone_region") or get_settings().default_phone_region,
-        day_first=bool(item.options.get("day_first", True)),
+        day_first=item.options.get("day_first"),
+        date_orders={
+            int(index): order == DateOrder.DAY_FIRST
+            for index, order in item.options.get("date_orders", {}).items()
+        },
     )
 
 
@@ -136,10 +141,19 @@ async def _clean(
     if missing:
         raise ImportFailed(f"These fields no longer exist: {', '.join(missing)}. Preview again.")
     problems: list[dict[str, Any]] = []
+    date_columns: list[dict[str, Any]] = []
     frame = await asyncio.to_thread(
-        engine.clean_table, importable, table, mapping, fields, _options(item), language, problems
+        engine.clean_table,
+        importable,
+        table,
+        mapping,
+        fields,
+        _options(item),
+        language,
+        problems,
+        date_columns,
     )
-    item.options = {**item.options, "column_problems": problems}
+    item.options = {**item.options, "column_problems": problems, "date_columns": date_columns}
     frame = await engine.resolve_users(session, principal, importable, frame, fields, language)
     frame = await engine.resolve_references(session, principal, frame, fields, language)
     return engine.in_file_duplicates(frame, importable), table
@@ -236,23 +250,61 @@ async def _copy_rows(session: AsyncSession, rows: pl.DataFrame) -> None:
     )
 
 
+def _duplicate_kinds(frame: pl.DataFrame) -> dict[str, pl.Series]:
+    """Per kind of duplicate (:data:`staging.DUPLICATE_KINDS`), which valid rows are of it,
+    classed as the commit classes them: a row repeating an existing record is of that kind
+    even when it also repeats an earlier row."""
+    valid = frame["_errors"].is_null()
+    matched = frame["_match_id"].is_not_null() & valid
+    hidden = matched & frame["_match_hidden"].fill_null(False)
+    return {
+        staging.HIDDEN: hidden,
+        staging.EXISTING: matched & ~hidden,
+        staging.IN_FILE: frame["_dup_row"].is_not_null() & valid & ~matched,
+    }
+
+
+def _outcomes(new: int, kinds: dict[str, int]) -> list[dict[str, Any]]:
+    """What the commit will do with the valid rows under each choice of its two defaults."""
+    outcomes = []
+    for on_duplicate in staging.DUPLICATE_CHOICES:
+        for on_file_duplicate in ("skip", "create"):
+            counts = {"create": new, "update": 0, "skip": 0}
+            for kind, rows in kinds.items():
+                choice = staging.chosen_default(
+                    kind, on_duplicate=on_duplicate, on_file_duplicate=on_file_duplicate
+                )
+                counts[staging.duplicate_action(kind, choice)] += rows
+            outcomes.append(
+                {
+                    "on_duplicate": on_duplicate,
+                    "on_file_duplicate": on_file_duplicate,
+                    "created": counts["create"],
+                    "updated": counts["update"],
+                    "skipped": counts["skip"],
+                }
+            )
+    return outcomes
+
+
 def _summary(frame: pl.DataFrame, table: reading.Table, item: Import) -> dict[str, Any]:
     errors = frame["_errors"].is_not_null()
     valid = ~errors
-    in_file = frame["_dup_row"].is_not_null() & valid
-    existing = frame["_match_id"].is_not_null() & valid & ~in_file
-    hidden = existing & frame["_match_hidden"].fill_null(False)
+    kinds = {kind: int(rows.sum()) for kind, rows in _duplicate_kinds(frame).items()}
+    new = int(valid.sum()) - sum(kinds.values())
     return {
         "rows": frame.height,
         "valid": int(valid.sum()),
         "errors": int(errors.sum()),
         "warnings": int((frame["_warnings"].is_not_null() & valid).sum()),
-        "duplicates_in_file": int(in_file.sum()),
-        "duplicates_existing": int(existing.sum()),
-        "duplicates_hidden": int(hidden.sum()),
-        "new": int((valid & ~in_file & ~existing).sum()),
+        "duplicates_in_file": kinds[staging.IN_FILE],
+        "duplicates_existing": kinds[staging.EXISTING] + kinds[staging.HIDDEN],
+        "duplicates_hidden": kinds[staging.HIDDEN],
+        "new": new,
+        "outcomes": _outcomes(new, kinds),
         "header_notes": table.notes,
         "column_problems": item.options.get("column_problems", []),
+        "date_columns": item.options.get("date_columns", []),
         "unmapped_columns": [
             h for i, h in enumerate(table.headers) if str(i) not in (item.mapping or {})
         ],
