@@ -39,15 +39,19 @@ def verify_password(password: str, password_hash: str | None) -> bool:
 @dataclass(frozen=True)
 class AccessClaims:
     user_id: uuid.UUID
+    # The login session (refresh-token family) the token was issued to: revoking the session
+    # (logout, refresh-token reuse, password change, deactivation) ends the token at once.
+    session_id: uuid.UUID
     issued_at: datetime
 
 
-def create_access_token(user_id: uuid.UUID) -> tuple[str, int]:
+def create_access_token(user_id: uuid.UUID, session_id: uuid.UUID) -> tuple[str, int]:
     settings = get_settings()
     now = datetime.now(UTC)
     ttl = settings.access_token_ttl_seconds
     claims = {
         "sub": str(user_id),
+        "sid": str(session_id),
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(seconds=ttl)).timestamp()),
         "typ": "access",
@@ -77,6 +81,7 @@ def _verified_claims(token: str, key: str) -> tuple[AccessClaims, int] | None:
         return (
             AccessClaims(
                 user_id=uuid.UUID(claims["sub"]),
+                session_id=uuid.UUID(claims["sid"]),
                 issued_at=datetime.fromtimestamp(int(claims["iat"]), UTC),
             ),
             int(claims["exp"]),
