@@ -279,6 +279,44 @@ async def test_bad_access_tokens_are_401(client: Any, admin: Any) -> None:
     assert_problem(r, 401)
 
 
+async def test_malformed_claims_signed_with_the_real_key_are_401_not_500(
+    client: Any, admin: Any
+) -> None:
+    now = int(time.time())
+    good_claims = {
+        "sub": admin.user_id,
+        "sid": _session_of(admin.token),
+        "iat": now,
+        "exp": now + 600,
+        "typ": "access",
+    }
+    assert (await Api(client, make_jwt(good_claims)).get("/api/v1/auth/me")).status_code == 200
+
+    malformed = {
+        "iat beyond datetime": {"iat": 10**20},
+        "iat far negative": {"iat": -(10**20)},
+        "iat in the future": {"iat": now + 3600, "exp": now + 4000},
+        "iat a string": {"iat": str(now)},
+        "iat NaN": {"iat": float("nan")},
+        "exp huge": {"exp": 10**30},
+        "exp infinite": {"exp": float("inf")},
+        "exp beyond the token lifetime": {"exp": now + 10 * 365 * 86400},
+        "exp a float": {"exp": now + 600.5},
+        "exp a boolean": {"exp": True},
+        "exp a list": {"exp": [now + 600]},
+        "nbf infinite": {"nbf": float("inf")},
+        "sub a number": {"sub": 12345},
+        "sub a list": {"sub": [admin.user_id]},
+        "sid an object": {"sid": {"id": 1}},
+        "sid a number": {"sid": 7},
+        "typ a list": {"typ": ["access"]},
+    }
+    for name, change in malformed.items():
+        r = await Api(client, make_jwt({**good_claims, **change})).get("/api/v1/auth/me")
+        assert r.status_code == 401, (name, r.status_code, r.text)
+        assert_problem(r, 401)
+
+
 async def test_me_returns_roles_permissions_and_scopes(factory: Any) -> None:
     dept = await factory.department("Sales")
     sales = await factory.user("sales", department_id=dept["id"])
