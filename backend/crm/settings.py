@@ -25,10 +25,11 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
-    # How long a process may reuse a user's loaded rights (see identity/principal_cache.py):
-    # changes apply at once on the process that made them, within this bound elsewhere.
-    principal_cache_seconds: float = Field(default=5.0, ge=0)
-    # The same bound for custom field definitions and completeness rules (customfields/config.py).
+    # How long a process may reuse a user's loaded rights and live sessions (see
+    # identity/principal_cache.py): changes and revocations apply at once on the process that
+    # made them, within this bound elsewhere.
+    principal_cache_seconds: float = Field(default=2.0, ge=0)
+    # A bound like it for custom field definitions and completeness rules (customfields/config.py).
     field_cache_seconds: float = Field(default=5.0, ge=0)
 
     # Login throttling: failures allowed per window, per account and per IP.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import time
 import uuid
 from datetime import timedelta
@@ -194,9 +196,9 @@ async def test_a_deactivated_user_is_locked_out_at_once(
     assert_problem(r, 401)
     assert_problem(await _login(client, user.info["email"]), 401)
 
-    # Re-activated, the old access token (still unexpired) works again, the refresh does not.
+    # Re-activated, neither the old access token nor the refresh token works again.
     await admin.patch(f"/api/v1/users/{user.user_id}", json={"is_active": True})
-    assert (await user.get("/api/v1/auth/me")).status_code == 200
+    assert_problem(await user.get("/api/v1/auth/me"), 401)
     r = await client.post("/api/v1/auth/refresh", json={"refresh_token": refresh_token})
     assert_problem(r, 401)
 
@@ -226,10 +228,23 @@ async def test_a_password_change_ends_existing_sessions(
     assert (await _login(client, user.info["email"], "a-new-password-1")).status_code == 200
 
 
+def _session_of(token: str) -> str:
+    """The login session (``sid``) a real access token is bound to."""
+    payload = token.split(".")[1]
+    return str(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sid"])
+
+
 async def test_bad_access_tokens_are_401(client: Any, admin: Any) -> None:
     now = int(time.time())
     user_id = admin.user_id
-    good_claims = {"sub": user_id, "iat": now, "exp": now + 600, "typ": "access", "jti": "x"}
+    good_claims = {
+        "sub": user_id,
+        "sid": _session_of(admin.token),
+        "iat": now,
+        "exp": now + 600,
+        "typ": "access",
+        "jti": "x",
+    }
     # Sanity: a hand-made token with the right key is accepted, so the refusals below are real.
     assert (await Api(client, make_jwt(good_claims)).get("/api/v1/auth/me")).status_code == 200
 
@@ -262,6 +277,44 @@ async def test_bad_access_tokens_are_401(client: Any, admin: Any) -> None:
     # Another scheme is not a bearer token.
     r = await client.get("/api/v1/auth/me", headers={"Authorization": f"Basic {admin.token}"})
     assert_problem(r, 401)
+
+
+async def test_malformed_claims_signed_with_the_real_key_are_401_not_500(
+    client: Any, admin: Any
+) -> None:
+    now = int(time.time())
+    good_claims = {
+        "sub": admin.user_id,
+        "sid": _session_of(admin.token),
+        "iat": now,
+        "exp": now + 600,
+        "typ": "access",
+    }
+    assert (await Api(client, make_jwt(good_claims)).get("/api/v1/auth/me")).status_code == 200
+
+    malformed = {
+        "iat beyond datetime": {"iat": 10**20},
+        "iat far negative": {"iat": -(10**20)},
+        "iat in the future": {"iat": now + 3600, "exp": now + 4000},
+        "iat a string": {"iat": str(now)},
+        "iat NaN": {"iat": float("nan")},
+        "exp huge": {"exp": 10**30},
+        "exp infinite": {"exp": float("inf")},
+        "exp beyond the token lifetime": {"exp": now + 10 * 365 * 86400},
+        "exp a float": {"exp": now + 600.5},
+        "exp a boolean": {"exp": True},
+        "exp a list": {"exp": [now + 600]},
+        "nbf infinite": {"nbf": float("inf")},
+        "sub a number": {"sub": 12345},
+        "sub a list": {"sub": [admin.user_id]},
+        "sid an object": {"sid": {"id": 1}},
+        "sid a number": {"sid": 7},
+        "typ a list": {"typ": ["access"]},
+    }
+    for name, change in malformed.items():
+        r = await Api(client, make_jwt({**good_claims, **change})).get("/api/v1/auth/me")
+        assert r.status_code == 401, (name, r.status_code, r.text)
+        assert_problem(r, 401)
 
 
 async def test_me_returns_roles_permissions_and_scopes(factory: Any) -> None:
@@ -334,7 +387,14 @@ async def test_an_access_token_stops_working_when_it_expires_after_first_use(
     """Signatures are verified once per token and remembered; the expiry must still be checked
     on every request."""
     now = int(time.time())
-    claims = {"sub": admin.user_id, "iat": now, "exp": now + 2, "typ": "access", "jti": "short"}
+    claims = {
+        "sub": admin.user_id,
+        "sid": _session_of(admin.token),
+        "iat": now,
+        "exp": now + 2,
+        "typ": "access",
+        "jti": "short",
+    }
     api = Api(client, make_jwt(claims))
     assert (await api.get("/api/v1/auth/me")).status_code == 200
     await asyncio.sleep(max(0.0, now + 2.05 - time.time()))

@@ -10,6 +10,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeGuard
 
 from jose import JWTError, jwt
 from pwdlib import PasswordHash
@@ -39,15 +40,19 @@ def verify_password(password: str, password_hash: str | None) -> bool:
 @dataclass(frozen=True)
 class AccessClaims:
     user_id: uuid.UUID
+    # The login session (refresh-token family) the token was issued to: revoking the session
+    # (logout, refresh-token reuse, password change, deactivation) ends the token at once.
+    session_id: uuid.UUID
     issued_at: datetime
 
 
-def create_access_token(user_id: uuid.UUID) -> tuple[str, int]:
+def create_access_token(user_id: uuid.UUID, session_id: uuid.UUID) -> tuple[str, int]:
     settings = get_settings()
     now = datetime.now(UTC)
     ttl = settings.access_token_ttl_seconds
     claims = {
         "sub": str(user_id),
+        "sid": str(session_id),
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(seconds=ttl)).timestamp()),
         "typ": "access",
@@ -72,16 +77,55 @@ def decode_access_token(token: str) -> AccessClaims | None:
 def _verified_claims(token: str, key: str) -> tuple[AccessClaims, int] | None:
     try:
         claims = jwt.decode(token, key, algorithms=[_ALGORITHM])
-        if claims.get("typ") != "access":
-            return None
-        return (
-            AccessClaims(
-                user_id=uuid.UUID(claims["sub"]),
-                issued_at=datetime.fromtimestamp(int(claims["iat"]), UTC),
-            ),
-            int(claims["exp"]),
-        )
-    except (JWTError, KeyError, ValueError, TypeError):
+    # python-jose's own time checks run int() on the claims: 1e400 or Infinity overflow.
+    except (JWTError, ArithmeticError, TypeError, ValueError):
+        return None
+    return _access_claims(claims)
+
+
+# A token is signed by us, so a claim of the wrong shape is a forgery or a bug: refused, never
+# parsed leniently (and never allowed to crash the request).
+_CLOCK_SKEW_SECONDS = 60
+_LATEST_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second datetime can hold
+
+
+def _access_claims(claims: dict[str, Any]) -> tuple[AccessClaims, int] | None:
+    issued_at, expires_at = claims.get("iat"), claims.get("exp")
+    user_id, session_id = _uuid(claims.get("sub")), _uuid(claims.get("sid"))
+    if (
+        claims.get("typ") != "access"
+        or user_id is None
+        or session_id is None
+        or not _is_timestamp(issued_at)
+        or not _is_timestamp(expires_at)
+    ):
+        return None
+    # No token we issue lives longer than the configured lifetime or was issued in the future.
+    lifetime = expires_at - issued_at
+    if not 0 < lifetime <= get_settings().access_token_ttl_seconds:
+        return None
+    if issued_at > time.time() + _CLOCK_SKEW_SECONDS:
+        return None
+    return (
+        AccessClaims(
+            user_id=user_id,
+            session_id=session_id,
+            issued_at=datetime.fromtimestamp(issued_at, UTC),
+        ),
+        expires_at,
+    )
+
+
+def _is_timestamp(value: object) -> TypeGuard[int]:
+    return type(value) is int and 0 <= value <= _LATEST_TIMESTAMP
+
+
+def _uuid(value: object) -> uuid.UUID | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
         return None
 
 

@@ -82,7 +82,7 @@ def _issue_refresh_token(session: AsyncSession, user_id: uuid.UUID, family_id: u
 
 
 def _token_pair(session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID) -> TokenPair:
-    access, ttl = security.create_access_token(user_id)
+    access, ttl = security.create_access_token(user_id, family_id)
     refresh = _issue_refresh_token(session, user_id, family_id)
     return TokenPair(access_token=access, refresh_token=refresh, expires_in=ttl)
 
@@ -180,6 +180,7 @@ async def revoke_user_sessions(session: AsyncSession, user_id: uuid.UUID) -> Non
 @dataclass(frozen=True)
 class _Credentials:
     user_id: uuid.UUID
+    session_id: uuid.UUID | None = None  # bearer tokens: the login session they belong to
     api_key: ApiKey | None = None
 
 
@@ -187,7 +188,7 @@ async def _credentials(session: AsyncSession, request: Request) -> _Credentials 
     auth = request.headers.get("authorization", "")
     if auth[:7].lower() == "bearer ":
         claims = security.decode_access_token(auth[7:].strip())
-        return _Credentials(claims.user_id) if claims else None
+        return _Credentials(claims.user_id, session_id=claims.session_id) if claims else None
     raw_key = request.headers.get("x-api-key")
     if not raw_key:
         return None
@@ -199,13 +200,15 @@ async def _credentials(session: AsyncSession, request: Request) -> _Credentials 
         return None
     if key.last_used_at is None or now - key.last_used_at > _API_KEY_TOUCH_INTERVAL:
         key.last_used_at = now
-    return _Credentials(key.user_id, key)
+    return _Credentials(key.user_id, api_key=key)
 
 
 async def load_principal(session: AsyncSession, request: Request) -> Principal | None:
     creds = await _credentials(session, request)
     if creds is None:
         return None
+    if creds.session_id is not None:
+        return await principal_cache.principal_for_session(session, creds.user_id, creds.session_id)
     principal = await principal_cache.principal_for_user(session, creds.user_id)
     if principal is None or creds.api_key is None:
         return principal

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core.permissions import DataScope, Principal, widest
-from crm.identity.models import Department, Role, User, user_roles
+from crm.identity.models import Department, RefreshToken, Role, User, user_roles
 
 
 async def roles_of(
@@ -81,3 +81,18 @@ async def principal_for_user(session: AsyncSession, user_id: uuid.UUID) -> Princ
         department_tree_ids=tree,
         role_keys=frozenset(r.key for r in roles),
     )
+
+
+async def live_session_ids(session: AsyncSession, user_id: uuid.UUID) -> frozenset[uuid.UUID]:
+    """The user's login sessions (refresh-token families) that may still be used.
+
+    A live family has exactly one unspent, unrevoked, unexpired token: its newest one. Logout,
+    reuse detection, a password change and deactivation revoke whole families.
+    """
+    stmt = select(RefreshToken.family_id).where(
+        RefreshToken.user_id == user_id,
+        RefreshToken.used_at.is_(None),
+        RefreshToken.revoked_at.is_(None),
+        RefreshToken.expires_at > func.now(),
+    )
+    return frozenset((await session.execute(stmt)).scalars())
