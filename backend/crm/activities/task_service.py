@@ -39,7 +39,19 @@ from crm.settings import get_settings
 TASK_SORTS = {"created_at": Task.created_at, "updated_at": Task.updated_at, "title": Task.title}
 MyView = Literal["today", "overdue", "upcoming"]
 
-recycle.register("task", Task, resource="tasks", restore_permission="tasks:write")
+
+def _assignee_in_scope(principal: Principal) -> ColumnElement[bool]:
+    """A task's owner is its assignee: a deleted task's bin entry follows its current one."""
+    return owner_scope_clause(principal, "tasks", Task.assignee_id, Task.department_id)
+
+
+recycle.register(
+    "task",
+    Task,
+    resource="tasks",
+    restore_permission="tasks:write",
+    owned_in_scope=_assignee_in_scope,
+)
 
 
 def _invalid(field: str, msg: str) -> Unprocessable:

@@ -157,27 +157,34 @@ def build_scope_clause(model: Any, principal: Principal) -> ColumnElement[bool]:
     ``__scope_parent__ = (fk_attribute_name, ParentModel)``, in which case it is visible exactly
     when its parent is. Soft-deleted rows are never visible.
     """
-    clauses: list[ColumnElement[bool]] = []
-    if hasattr(model, "deleted_at"):
-        clauses.append(model.deleted_at.is_(None))
+    live = [model.deleted_at.is_(None)] if hasattr(model, "deleted_at") else []
+    return and_(*live, _owned_in_scope(model, principal, parent_clause=scope_clause))
+
+
+def ownership_clause(model: Any, principal: Principal) -> ColumnElement[bool]:
+    """Whether ``principal``'s scope covers whoever owns ``model`` rows now (themselves or
+    through their parent), soft-deleted or not: the rule of the recycle bin, where a deleted
+    record is seen by whoever would see it were it alive, after any reassignment since."""
+    return _owned_in_scope(model, principal, parent_clause=ownership_clause)
+
+
+def _owned_in_scope(
+    model: Any,
+    principal: Principal,
+    *,
+    parent_clause: Callable[[Any, Principal], ColumnElement[bool]],
+) -> ColumnElement[bool]:
     parent = getattr(model, "__scope_parent__", None)
-    if parent is not None:
-        fk_name, parent_model = parent
-        clauses.append(
-            exists(
-                select(1).where(
-                    parent_model.id == getattr(model, fk_name),
-                    scope_clause(parent_model, principal),
-                )
-            )
+    if parent is None:
+        return owner_scope_clause(
+            principal, model.__scope_resource__, model.owner_id, model.department_id
         )
-    else:
-        clauses.append(
-            owner_scope_clause(
-                principal, model.__scope_resource__, model.owner_id, model.department_id
-            )
+    fk_name, parent_model = parent
+    return exists(
+        select(1).where(
+            parent_model.id == getattr(model, fk_name), parent_clause(parent_model, principal)
         )
-    return and_(*clauses)
+    )
 
 
 T = TypeVar("T", bound=Any)

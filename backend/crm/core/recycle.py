@@ -1,18 +1,22 @@
 """Soft delete and the recycle bin.
 
-Deleting a record stamps ``deleted_at`` on it and files an entry here (with the owner and
-department it had, so the bin is scoped like the record was). Restoring clears both; purging
-removes the record for good. Domains register their deletable models with :func:`register`.
+Deleting a record stamps ``deleted_at`` on it and files an entry here (noting the owner and
+department it had then). Who sees an entry, and may restore or purge it, follows the record's
+*current* owner (or its parent's), through the data-scope rule in core/permissions.py: a
+customer reassigned after its contact was deleted takes the contact's entry along to its new
+owner. Restoring clears both; purging removes the record for good. Domains register their
+deletable models with :func:`register`.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Index, String, and_, delete, exists, or_, select
+from sqlalchemy import ColumnElement, DateTime, Index, String, and_, delete, exists, or_, select
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -21,7 +25,7 @@ from crm.core import audit
 from crm.core.changes import record_change
 from crm.core.db import Base, IdMixin, utcnow
 from crm.core.errors import Forbidden, NotFound
-from crm.core.permissions import Principal, owner_scope_clause
+from crm.core.permissions import Principal, ownership_clause
 
 
 @dataclass(frozen=True)
@@ -30,13 +34,32 @@ class Deletable:
     model: Any
     resource: str  # the data-scope resource its visibility follows, e.g. "customers"
     restore_permission: str  # e.g. "contacts:delete"
+    # A condition on ``model`` rows: the principal's scope covers the record's current owner.
+    owned_in_scope: Callable[[Principal], ColumnElement[bool]]
 
 
 _registry: dict[str, Deletable] = {}
 
 
-def register(object_type: str, model: Any, *, resource: str, restore_permission: str) -> None:
-    _registry[object_type] = Deletable(object_type, model, resource, restore_permission)
+def register(
+    object_type: str,
+    model: Any,
+    *,
+    resource: str,
+    restore_permission: str,
+    owned_in_scope: Callable[[Principal], ColumnElement[bool]] | None = None,
+) -> None:
+    """File ``model`` as deletable. Its bin entries are seen by whoever's scope covers the
+    record's owner now: by default as the model's data scope says (its own owner, or its
+    parent's when it declares ``__scope_parent__``: a contact or an activity follows its
+    customer's current owner); ``owned_in_scope`` replaces that for a model scoped otherwise."""
+
+    def by_data_scope(principal: Principal) -> ColumnElement[bool]:
+        return ownership_clause(model, principal)
+
+    _registry[object_type] = Deletable(
+        object_type, model, resource, restore_permission, owned_in_scope or by_data_scope
+    )
 
 
 def registered() -> dict[str, Deletable]:
@@ -98,17 +121,21 @@ async def soft_delete(
 
 
 def visible_entries(principal: Principal) -> Any:
-    """Bin entries the principal could see if the records were alive (the data-scope rule)."""
-    per_resource = [
+    """Bin entries the principal could see if the records were alive: judged on the records as
+    they are now, not on the owner noted at deletion, which a reassignment makes stale."""
+    per_type = [
         and_(
-            DeletedRecord.resource == resource,
-            owner_scope_clause(
-                principal, resource, DeletedRecord.owner_id, DeletedRecord.department_id
+            DeletedRecord.object_type == deletable.object_type,
+            exists(
+                select(1).where(
+                    deletable.model.id == DeletedRecord.object_id,
+                    deletable.owned_in_scope(principal),
+                )
             ),
         )
-        for resource in {d.resource for d in _registry.values()}
+        for deletable in _registry.values()
     ]
-    return or_(*per_resource) if per_resource else False
+    return or_(*per_type) if per_type else False
 
 
 async def _get_entry(
