@@ -209,3 +209,39 @@ async def test_delete_moves_a_task_to_the_bin(sales_team: dict[str, Any]) -> Non
     r = await a.post(f"/api/v1/recycle-bin/task/{task['id']}/restore")
     assert r.status_code == 200, r.text
     assert (await a.get(f"/api/v1/tasks/{task['id']}")).status_code == 200
+
+
+async def test_rules_outside_rfc_5545_ranges_are_refused(admin: Any) -> None:
+    # dateutil builds these without complaint: a rule that never occurs (BYMONTH=13), one that
+    # hangs the request (INTERVAL=0) and one that fails only on completion (+60MO).
+    for rule in (
+        "FREQ=YEARLY;BYMONTH=13",
+        "FREQ=MONTHLY;BYMONTHDAY=32",
+        "FREQ=DAILY;INTERVAL=0",
+        "FREQ=DAILY;COUNT=0",
+        "FREQ=MONTHLY;BYDAY=+60MO",
+        "FREQ=YEARLY;BYWEEKNO=54",
+    ):
+        r = await admin.post(
+            "/api/v1/tasks",
+            json={"title": "x", "due_at": "2026-05-01T10:00:00Z", "recurrence": rule},
+        )
+        body = assert_problem(r, 422)
+        assert ["body", "recurrence"] in error_locs(body), (rule, body)
+    task = await _task(
+        admin, due_at="2026-05-01T10:00:00Z", recurrence="FREQ=MONTHLY;BYDAY=-1FR;BYMONTH=12"
+    )
+    assert task["recurrence"] == "FREQ=MONTHLY;BYDAY=-1FR;BYMONTH=12"
+
+
+async def test_a_series_at_the_calendars_edges_ends_instead_of_failing(admin: Any) -> None:
+    # The configured zone (Asia/Shanghai) is ahead of UTC: 9999-12-31T23:00Z is already in
+    # year 10000 there, and the driver reads 0001-01-01T00:00Z back as a naive datetime.min.
+    for due_at in ("9999-12-31T23:00:00Z", "9999-12-31T00:00:00Z", "0001-01-01T00:00:00Z"):
+        task = await _task(admin, due_at=due_at, recurrence="FREQ=DAILY")
+        r = await admin.post(f"/api/v1/tasks/{task['id']}/complete")
+        assert r.status_code == 200, r.text
+        assert r.json()["task"]["status"] == "done" and r.json()["next"] is None
+    ordinary = await _task(admin, due_at="9999-12-30T00:00:00Z", recurrence="FREQ=DAILY")
+    r = await admin.post(f"/api/v1/tasks/{ordinary['id']}/complete")
+    assert r.json()["next"]["due_at"] == "9999-12-31T00:00:00Z"
