@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -189,48 +190,89 @@ def worker() -> None:
     run_worker(WorkerSettings)  # type: ignore[arg-type]
 
 
+@app.command(hidden=True)
+def serve() -> None:
+    """Serve the API and the SPA on the configured servers (what `crm run` runs as a child)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "crm.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        proxy_headers=False,
+    )
+
+
+def _child(command: str) -> subprocess.Popen[bytes]:
+    """`crm <command>` as a child that the kernel stops if this process dies, however."""
+    from crm.core import embedded
+
+    return subprocess.Popen(  # noqa: S603 - this very program, one of its own commands
+        [sys.executable, "-m", "crm.cli", command],
+        env=os.environ.copy(),
+        preexec_fn=embedded.die_with_parent,
+    )
+
+
+def _stop(children: dict[str, subprocess.Popen[bytes]]) -> None:
+    for child in children.values():
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children.values():
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM (a service manager's stop) unwinds like Ctrl-C: children and servers stop."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 @app.command()
 def run(
     with_worker: Annotated[bool, typer.Option("--worker/--no-worker")] = True,
 ) -> None:
-    """Start everything: servers (embedded unless configured), migrations, API, worker, SPA."""
-    import uvicorn
+    """Start everything: servers (embedded unless configured), migrations, API, worker, SPA.
 
+    This process supervises: it owns the embedded servers and runs the API and the worker as
+    children. When one of them exits (a crash, a kill), or this process is stopped, it stops
+    the others and the servers: nothing is left running. The children die with it even when
+    it is killed outright; servers left that way are reused by the next start."""
     from crm import migrate as migrations
     from crm.core import embedded
 
+    _exit_on_sigterm()
     settings = _servers(get_settings())
+    children: dict[str, subprocess.Popen[bytes]] = {}
     try:
         migrations.upgrade(_database_url(settings))
         asyncio.run(_prepare(settings))
-        worker_process = None
-        if with_worker:
-            worker_process = subprocess.Popen(
-                [sys.executable, "-m", "crm.cli", "worker"], env=os.environ.copy()
-            )
+        for command in ("serve", "worker") if with_worker else ("serve",):
+            children[command] = _child(command)
         typer.secho(
             f"CRM is running on http://{settings.host}:{settings.port}  (Ctrl-C stops it)",
             fg=typer.colors.GREEN,
             bold=True,
         )
-        try:
-            uvicorn.run(
-                "crm.app:create_app",
-                factory=True,
-                host=settings.host,
-                port=settings.port,
-                log_config=None,
-                proxy_headers=False,
-            )
-        finally:
-            if worker_process is not None:
-                worker_process.send_signal(signal.SIGINT)
-                try:
-                    worker_process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    worker_process.kill()
+        while all(child.poll() is None for child in children.values()):
+            time.sleep(0.5)
+        name, exited = next((n, c) for n, c in children.items() if c.poll() is not None)
+        typer.secho(
+            f"The {'API' if name == 'serve' else name} exited ({exited.returncode}); "
+            "stopping everything.",
+            fg=typer.colors.RED,
+            err=True,
+        )
     finally:
+        _stop(children)
         embedded.stop_all()
+    raise typer.Exit(1)
 
 
 def main() -> None:

@@ -232,7 +232,12 @@ def _issue_rows(frame: pl.DataFrame, table: reading.Table, import_id: uuid.UUID)
         pl.col("_errors").alias("errors"),
         pl.col("_warnings").alias("warnings"),
         pl.col("_dup_row").alias("duplicate_of_row"),
-        pl.col("_match_id").alias("match_id"),
+        # A record outside the importer's scope is a hidden duplicate: that it exists is all
+        # the importer learns, so its id is never stored (the commit matches it again).
+        pl.when(pl.col("_match_hidden").fill_null(False))
+        .then(None)
+        .otherwise(pl.col("_match_id"))
+        .alias("match_id"),
         pl.col("_match_reason").alias("match_reason"),
         pl.col("_match_hidden").alias("match_hidden"),
         "cells",
