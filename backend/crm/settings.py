@@ -6,7 +6,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, IPvAnyNetwork
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,10 +32,17 @@ class Settings(BaseSettings):
     # A bound like it for custom field definitions and completeness rules (customfields/config.py).
     field_cache_seconds: float = Field(default=5.0, ge=0)
 
-    # Login throttling: failures allowed per window, per account and per IP.
-    login_max_failures_per_account: int = 5
-    login_max_failures_per_ip: int = 20
-    login_failure_window_seconds: int = 900
+    # Login throttling (identity/auth.py), per account from one address and per address:
+    # failures allowed before each further attempt waits, from the base delay doubling up to the
+    # cap; a counter is forgotten this window after its last failure.
+    login_max_failures_per_account_address: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=20, ge=1)
+    login_throttle_base_delay_seconds: int = Field(default=15, ge=1)
+    login_throttle_max_delay_seconds: int = Field(default=900, ge=1)
+    login_failure_window_seconds: int = Field(default=900, ge=1)
+    # Reverse proxies (addresses or networks, as a JSON list) whose X-Forwarded-For names the
+    # client's address; empty: the connection's peer is the client.
+    trusted_proxies: list[IPvAnyNetwork] = []
 
     max_body_bytes: int = 1_048_576
     idempotency_ttl_seconds: int = 24 * 3600

@@ -4,11 +4,13 @@ logout, and turning a request's credentials into a :class:`Principal`."""
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from fastapi import Request
+from pydantic import IPvAnyNetwork
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,40 +31,100 @@ _API_KEY_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 # --- throttling -------------------------------------------------------------------------------
+# Failures are counted per account from one address and per address (OWASP): wrong passwords
+# sent from elsewhere never lock the account's owner out, while each address that keeps failing
+# waits longer and longer (doubling up to a cap) before it may try again. A counter is forgotten
+# a window after its last failure.
 
 
-def _throttle_keys(email: str, ip: str | None) -> list[tuple[str, int]]:
+@dataclass(frozen=True)
+class _Throttle:
+    key: str  # the failure counter; "<key>:wait" exists while the next attempt must wait
+    free_failures: int
+
+
+def client_address(request: Request) -> str | None:
+    """The address the request came from. X-Forwarded-For is believed only from the proxies
+    in ``trusted_proxies``: walking it from the nearest hop, the first address that is not one
+    of them is the client (anything further left is the client's own say-so)."""
+    peer = request.client.host if request.client else None
+    trusted = get_settings().trusted_proxies
+    if peer is None or not _is_trusted(peer, trusted):
+        return peer
+    forwarded = ",".join(request.headers.getlist("x-forwarded-for")).split(",")
+    address = peer
+    for hop in reversed([h.strip() for h in forwarded if h.strip()]):
+        if not _is_ip(hop):
+            break  # not written by a proxy of ours: keep the last address one of them vouched for
+        address = hop
+        if not _is_trusted(hop, trusted):
+            break
+    return address
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_trusted(address: str, trusted: list[IPvAnyNetwork]) -> bool:
+    if not trusted or not _is_ip(address):
+        return False
+    ip = ipaddress.ip_address(address)
+    return any(ip in network for network in trusted)
+
+
+def _throttles(email: str, ip: str | None) -> list[_Throttle]:
     s = get_settings()
-    keys = [(f"login-fail:acct:{email.lower()}", s.login_max_failures_per_account)]
-    if ip:
-        keys.append((f"login-fail:ip:{ip}", s.login_max_failures_per_ip))
-    return keys
+    address = ip or "unknown"
+    return [
+        _Throttle(
+            f"login-fail:acct-ip:{email}:{address}", s.login_max_failures_per_account_address
+        ),
+        _Throttle(f"login-fail:ip:{address}", s.login_max_failures_per_address),
+    ]
+
+
+def _delay_after(failures: int, free_failures: int) -> int:
+    """Seconds the next attempt waits after ``failures`` (0 while within the free ones)."""
+    s = get_settings()
+    excess = failures - free_failures
+    if excess < 0:
+        return 0
+    doublings = min(excess, 32)  # the cap is reached long before; keeps the number small
+    return min(s.login_throttle_max_delay_seconds, s.login_throttle_base_delay_seconds << doublings)
 
 
 async def ensure_not_throttled(email: str, ip: str | None) -> None:
     client = redis.client()
-    for key, limit in _throttle_keys(email, ip):
-        count = await client.get(key)
-        if count is not None and int(count) >= limit:
-            retry = max(1, int(await client.ttl(key)))
-            raise TooManyRequests(
-                "Too many failed sign-in attempts. Try again later.",
-                headers={"Retry-After": str(retry)},
-            )
+    waits = [await client.pttl(f"{t.key}:wait") for t in _throttles(email, ip)]
+    wait_ms = max(waits)
+    if wait_ms > 0:
+        raise TooManyRequests(
+            "Too many failed sign-in attempts. Try again later.",
+            headers={"Retry-After": str(-(-wait_ms // 1000))},  # whole seconds, rounded up
+        )
 
 
 async def _count_failure(email: str, ip: str | None) -> None:
     client = redis.client()
     window = get_settings().login_failure_window_seconds
-    for key, _ in _throttle_keys(email, ip):
+    for throttle in _throttles(email, ip):
         async with client.pipeline(transaction=True) as pipe:
-            pipe.incr(key)
-            pipe.expire(key, window, nx=True)
-            await pipe.execute()
+            pipe.incr(throttle.key)
+            pipe.expire(throttle.key, window)
+            failures, _ = await pipe.execute()
+        delay = _delay_after(int(failures), throttle.free_failures)
+        if delay:
+            await client.set(f"{throttle.key}:wait", 1, ex=delay)
 
 
-async def _clear_account_failures(email: str) -> None:
-    await redis.client().delete(f"login-fail:acct:{email.lower()}")
+async def _clear_account_failures(email: str, ip: str | None) -> None:
+    account_address = _throttles(email, ip)[0].key
+    await redis.client().delete(account_address, f"{account_address}:wait")
 
 
 # --- tokens -----------------------------------------------------------------------------------
@@ -114,7 +176,7 @@ async def login(
             )
         )
         return None
-    await _clear_account_failures(email)
+    await _clear_account_failures(email, ip)
     # A statement, not an ORM change: a sign-in is no edit and must not bump the version an
     # administrator's pending change to this user was made against (that would be a false 412).
     await session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))

@@ -70,7 +70,7 @@ def _user_read(user: User, roles: list[Role]) -> UserRead:
 async def login(
     request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
 ) -> TokenPair | JSONResponse:
-    ip = request.client.host if request.client else None
+    ip = auth.client_address(request)
     tokens = await auth.login(session, email=form.username, password=form.password, ip=ip)
     if tokens is None:
         # Returned, not raised: the login history row must still commit.
