@@ -1,4 +1,4 @@
-"""Every documented filter of the main lists narrows the result.
+"""Every documented filter of the lists below narrows the result.
 
 One world holds two records per list, a "hit" and a "miss", that differ in every filtered
 attribute; a table names, per list route, each filter with a value that selects exactly one of
@@ -193,7 +193,70 @@ async def _world(admin: Api, factory: Factory) -> dict[str, dict[str, Any]]:
             },
         ),
     }
+    await _more_of_the_world(admin, w)
     return w
+
+
+async def _more_of_the_world(admin: Api, w: dict[str, dict[str, Any]]) -> None:
+    """Tasks, departments, bin entries and users (the second user deactivated last: the
+    records above needed an active owner)."""
+    user, customers = w["user"], w["customer"]
+    w["task"] = {
+        "hit": await _post(
+            admin,
+            "/api/v1/tasks",
+            {
+                "title": "Alpha task",
+                "assignee_id": user["hit"],
+                "priority": "high",
+                "related_type": "customer",
+                "related_id": customers["hit"]["id"],
+                "due_at": "2026-01-10T09:00:00Z",
+            },
+        ),
+        "miss": await _post(
+            admin,
+            "/api/v1/tasks",
+            {
+                "title": "Beta task",
+                "assignee_id": user["miss"],
+                "priority": "low",
+                "due_at": "2026-06-10T09:00:00Z",
+            },
+        ),
+    }
+    await _post(admin, f"/api/v1/tasks/{w['task']['miss']['id']}/complete", {})
+    w["department_tree"] = {
+        "hit": await _post(
+            admin,
+            "/api/v1/departments",
+            {
+                "name": "Filters A child",
+                "parent_id": w["department"]["hit"],
+            },
+        ),
+        "miss": {"id": w["department"]["miss"]},
+    }
+
+    doomed_contact = await _post(
+        admin,
+        "/api/v1/contacts",
+        {
+            "customer_id": customers["hit"]["id"],
+            "name": "Gone Alpha",
+        },
+    )
+    doomed_lead = await _post(admin, "/api/v1/leads", {"company_name": "Gone Beta"})
+    for path in (f"/api/v1/contacts/{doomed_contact['id']}", f"/api/v1/leads/{doomed_lead['id']}"):
+        assert (await admin.delete(path)).status_code == 204
+    entries = (await admin.get("/api/v1/recycle-bin", params={"limit": 200})).json()["items"]
+    entry_of = {e["object_id"]: e for e in entries}
+    w["recycle_bin"] = {"hit": entry_of[doomed_contact["id"]], "miss": entry_of[doomed_lead["id"]]}
+
+    r = await admin.patch(f"/api/v1/users/{user['miss']}", json={"is_active": False})
+    assert r.status_code == 200, r.text
+    w["users"] = {"hit": {"id": user["hit"]}, "miss": {"id": user["miss"]}}
+    w["user_email"] = {"miss": r.json()["email"]}
 
 
 def _cases(w: dict[str, dict[str, Any]]) -> list[Case]:
@@ -239,6 +302,21 @@ def _cases(w: dict[str, dict[str, Any]]) -> list[Case]:
         Case("/api/v1/leads", {"owner_id": user["hit"]}, "hit"),
         Case("/api/v1/leads", {"product_line": "Valves"}, "miss"),
         Case("/api/v1/leads", {"q": "alpha"}, "hit"),
+        Case("/api/v1/tasks", {"assignee_id": user["miss"]}, "miss"),
+        Case("/api/v1/tasks", {"status": "open"}, "hit"),
+        Case("/api/v1/tasks", {"priority": "low"}, "miss"),
+        Case("/api/v1/tasks", {"related_type": "customer"}, "hit"),
+        Case("/api/v1/tasks", {"related_id": customer["hit"]}, "hit"),
+        Case("/api/v1/tasks", {"due_from": "2026-03-01T00:00:00Z"}, "miss"),
+        Case("/api/v1/tasks", {"due_to": "2026-03-01T00:00:00Z"}, "hit"),
+        Case("/api/v1/tasks", {"q": "beta"}, "miss"),
+        Case("/api/v1/departments", {"parent_id": dept["hit"]}, "hit"),
+        Case("/api/v1/departments", {"q": "child"}, "hit"),
+        Case("/api/v1/recycle-bin", {"object_type": "lead"}, "miss"),
+        Case("/api/v1/recycle-bin", {"q": "gone alpha"}, "hit"),
+        Case("/api/v1/users", {"department_id": dept["miss"]}, "miss"),
+        Case("/api/v1/users", {"is_active": "true"}, "hit"),
+        Case("/api/v1/users", {"q": w["user_email"]["miss"].split("@")[0]}, "miss"),
     ]
     for path in ("/api/v1/customers", "/api/v1/contacts"):
         cases += [Case(path, c.params, c.keeps) for c in custom]
@@ -251,6 +329,10 @@ RECORD_OF = {
     "/api/v1/deals": "deal",
     "/api/v1/activities": "activity",
     "/api/v1/leads": "lead",
+    "/api/v1/tasks": "task",
+    "/api/v1/departments": "department_tree",
+    "/api/v1/recycle-bin": "recycle_bin",
+    "/api/v1/users": "users",
 }
 
 
