@@ -172,7 +172,8 @@ async def _delete_deal(w: World, caller: Actor, owner: Actor) -> Call:
 @route("POST", "/api/v1/deals/{deal_id}/move", requires="deals:write", record=DEALS, expect=SELLERS)
 async def _move_deal(w: World, caller: Actor, owner: Actor) -> Call:
     deal = await w.deal(owner)
-    return Call("POST", f"/api/v1/deals/{deal['id']}/move", json={"stage_key": "proposal"})
+    # The first stage has no gate: the move succeeds for whoever may make it.
+    return Call("POST", f"/api/v1/deals/{deal['id']}/move", json={"stage_key": "needs_confirmed"})
 
 
 @route(

@@ -30,6 +30,14 @@ async def move(api: Api, deal_id: str, key: str, **body: Any) -> Any:
     return await api.post(f"/api/v1/deals/{deal_id}/move", json={"stage_key": key, **body})
 
 
+async def meet_default_gate(api: Api, deal_id: str) -> None:
+    """Attach what the default pipeline's "needs confirmed" gate asks for, so that the deal may
+    move forward past that stage."""
+    for category in ("needs_document", "competitor_analysis"):
+        r = await attach(api, "deal", deal_id, category)
+        assert r.status_code == 201, r.text
+
+
 async def attach(
     api: Api, object_type: str, object_id: str, category: str, content: bytes = PDF
 ) -> Any:

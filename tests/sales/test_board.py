@@ -8,7 +8,7 @@ from typing import Any
 
 from conftest import Api, Factory
 from platform_helpers import assert_problem
-from sales.helpers import deal, default_pipeline, move, stage
+from sales.helpers import deal, default_pipeline, meet_default_gate, move, stage
 
 
 def _column(board: dict[str, Any], key: str) -> dict[str, Any]:
@@ -29,8 +29,10 @@ async def test_kanban_totals_scope_and_paging(
     await deal(a, customer_a["id"], amount="50.00", currency="USD")
     await deal(b, customer_b["id"], amount="1000.00")
     moved = await deal(b, customer_b["id"], amount="7.00")
+    await meet_default_gate(b, moved["id"])
     assert (await move(b, moved["id"], "proposal")).status_code == 200
     won = await deal(a, customer_a["id"], amount="9999.00")
+    await meet_default_gate(a, won["id"])
     assert (await move(a, won["id"], "won")).status_code == 200  # closed: not on the board
 
     path = f"/api/v1/pipelines/{pipeline['id']}/kanban"
@@ -97,8 +99,10 @@ async def test_forecast_weighted_exact(
     # initial_contact 10 %, proposal 50 %, negotiation 75 %.
     await deal(a, customer_a["id"], amount="333.33", expected_close_date="2027-01-05")
     p = await deal(a, customer_a["id"], amount="0.01", expected_close_date="2027-01-31")
+    await meet_default_gate(a, p["id"])
     assert (await move(a, p["id"], "proposal")).status_code == 200
     n = await deal(b, customer_b["id"], amount="1000.01", expected_close_date="2027-02-01")
+    await meet_default_gate(b, n["id"])
     assert (await move(b, n["id"], "negotiation")).status_code == 200
     await deal(b, customer_b["id"], amount="5.00", expected_close_date="2028-01-01")
     await deal(b, customer_b["id"], amount="5.00")  # no close date: not forecast

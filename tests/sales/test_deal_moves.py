@@ -1,5 +1,6 @@
-"""Moving deals between stages: gates of the stage being left, lost reasons, status, history,
-events, and the stage triggers run by the worker (legal review tasks, exactly once)."""
+"""Moving deals between stages: gates of the stage being left and of every stage jumped over,
+skippable stages, lost reasons, status, history, events, and the stage triggers run by the
+worker (legal review tasks, exactly once)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from crm.sales import triggers  # importing it subscribes the stage triggers, as
 from crm.sales.models import Deal, DealStageChange, DealTriggerRun
 from customfields.helpers import define
 from platform_helpers import assert_problem, count, rows
-from sales.helpers import attach, deal, default_pipeline, move, stage
+from sales.helpers import attach, deal, default_pipeline, meet_default_gate, move, stage
 
 
 async def _at_needs_confirmed(api: Api, factory: Factory, **fields: Any) -> dict[str, Any]:
@@ -120,7 +121,8 @@ async def test_lost_needs_a_reason_and_sets_status(admin: Api, factory: Factory,
 async def test_won_emits_events_and_audits(admin: Api, factory: Factory, db: Any) -> None:
     customer = await factory.customer(admin)
     created = await deal(admin, customer["id"], amount="1000.00")
-    r = await move(admin, created["id"], "won")  # initial_contact has no gate
+    await meet_default_gate(admin, created["id"])
+    r = await move(admin, created["id"], "won")
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "won"
     [changed] = await rows(db, OutboxEvent, OutboxEvent.event_type == "deal.stage_changed")
@@ -164,6 +166,7 @@ async def test_move_refusals(admin: Api, factory: Factory) -> None:
 async def test_stage_history_durations(admin: Api, factory: Factory, db: Any) -> None:
     customer = await factory.customer(admin)
     created = await deal(admin, customer["id"])
+    await meet_default_gate(admin, created["id"])
     assert (await move(admin, created["id"], "proposal")).status_code == 200
     # Pretend the deal sat in "proposal" for an hour.
     async with db.sessionmaker() as session:
@@ -212,6 +215,7 @@ async def test_legal_review_tasks_created_once_per_reviewer(
     assert r.status_code == 200, r.text
     customer = await factory.customer(admin)
     created = await deal(admin, customer["id"], name="Big rollout")
+    await meet_default_gate(admin, created["id"])
     assert (await move(admin, created["id"], "negotiation")).status_code == 200
 
     await events.drain(db.sessionmaker)
@@ -242,6 +246,7 @@ async def test_legal_review_tasks_created_once_per_reviewer(
 async def test_legal_review_falls_back_to_admins(admin: Api, factory: Factory, db: Any) -> None:
     customer = await factory.customer(admin)
     created = await deal(admin, customer["id"], name="Small")
+    await meet_default_gate(admin, created["id"])
     assert (await move(admin, created["id"], "negotiation")).status_code == 200
     await events.drain(db.sessionmaker)
     tasks = await rows(db, Task, Task.title == "Legal review: Small")
@@ -259,6 +264,7 @@ async def test_unknown_trigger_type_is_a_no_op(admin: Api, factory: Factory, db:
     assert r.json()["triggers"] == [{"type": "send_fireworks", "colour": "red"}]
     customer = await factory.customer(admin)
     created = await deal(admin, customer["id"])
+    await meet_default_gate(admin, created["id"])
     assert (await move(admin, created["id"], "proposal")).status_code == 200
     await events.drain(db.sessionmaker)
     [event] = await rows(db, OutboxEvent, OutboxEvent.event_type == "deal.stage_changed")

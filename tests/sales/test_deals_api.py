@@ -9,7 +9,7 @@ from conftest import Api, Factory
 from crm.core.audit import AuditLog
 from customfields.helpers import define
 from platform_helpers import assert_problem, count
-from sales.helpers import attach, deal, default_pipeline, move
+from sales.helpers import attach, deal, default_pipeline, meet_default_gate, move
 
 
 async def test_create_read_update_delete_restore(admin: Api, factory: Factory, db: Any) -> None:
@@ -146,6 +146,7 @@ async def test_list_filters_and_paging(admin: Api, factory: Factory) -> None:
     first = await deal(admin, customer["id"], name="Alpha", expected_close_date="2027-01-10")
     await deal(admin, customer["id"], name="Beta", expected_close_date="2027-02-10")
     await deal(admin, other["id"], name="Gamma")
+    await meet_default_gate(admin, first["id"])
     assert (await move(admin, first["id"], "won")).status_code == 200
 
     async def names(**params: Any) -> list[str]:

@@ -32,7 +32,7 @@ from crm.core.permissions import Principal, ownership_clause
 class Deletable:
     object_type: str  # e.g. "contact"
     model: Any
-    resource: str  # the data-scope resource its visibility follows, e.g. "customers"
+    resource: str  # its records' data-scope resource, e.g. "customers" (noted on each entry)
     restore_permission: str  # e.g. "contacts:delete"
     # A condition on ``model`` rows: the principal's scope covers the record's current owner.
     owned_in_scope: Callable[[Principal], ColumnElement[bool]]

@@ -429,7 +429,7 @@ async def list_contacts(
         stmt = stmt.where(clause)
     return await paginate(
         session,
-        contact_filter_statement(principal, filters),
+        stmt,
         params=params,
         id_column=Contact.id,
         sortable=await fields.sortable(session, Contact, "contact", CONTACT_SORTS, params.sort),

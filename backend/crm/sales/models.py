@@ -60,8 +60,11 @@ class Stage(IdMixin, TimestampMixin, VersionMixin, Base):
     position: Mapped[int] = mapped_column(Integer)
     probability: Mapped[int] = mapped_column(Integer)  # win probability, percent 0-100
     kind: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
-    # Leaving this stage requires: {"required_fields": [...], "required_attachments": [...]}.
+    # Leaving this stage, or moving forward past it, requires:
+    # {"required_fields": [...], "required_attachments": [...]}.
     gate: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    # A deal may jump over a skippable stage without meeting its gate (leaving it still needs it).
+    skippable: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     # Run on entering this stage: [{"type": "recommend_contract_template"}, ...].
     triggers: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")
 

@@ -97,6 +97,7 @@ def _stage_values(data: StageIn) -> dict[str, Any]:
         "probability": data.probability,
         "kind": data.kind,
         "gate": gate,
+        "skippable": data.skippable,
         "triggers": [t.model_dump() for t in data.triggers],
     }
 
@@ -257,6 +258,8 @@ async def update_stage(
     if data.gate is not None:
         _check_gate_fields(data.gate.model_dump(), "gate")
         stage.gate = data.gate.model_dump()
+    if data.skippable is not None:
+        stage.skippable = data.skippable
     if data.triggers is not None:
         stage.triggers = [t.model_dump() for t in data.triggers]
     if data.position is not None:

@@ -35,7 +35,8 @@ class _Read(BaseModel):
 
 
 class Gate(_Write):
-    """What a deal needs before it may LEAVE the stage."""
+    """What a deal needs before it may LEAVE the stage or move forward past it (unless the
+    stage is skippable)."""
 
     required_fields: list[Annotated[str, StringConstraints(max_length=100)]] = Field(
         default_factory=list,
@@ -65,6 +66,9 @@ class StageIn(_Write):
     probability: int = Field(ge=0, le=100)
     kind: StageKind = "open"
     gate: Gate = Field(default_factory=Gate)
+    skippable: bool = Field(
+        default=False, description="Deals may jump over this stage without meeting its gate."
+    )
     triggers: list[Trigger] = Field(default_factory=list, max_length=20)
 
 
@@ -73,6 +77,7 @@ class StageUpdate(_Write):
     probability: int | None = Field(default=None, ge=0, le=100)
     kind: StageKind | None = None
     gate: Gate | None = None
+    skippable: bool | None = None
     triggers: list[Trigger] | None = Field(default=None, max_length=20)
     position: int | None = Field(default=None, ge=1, description="1-based; the others shift")
     version: int | None = None
@@ -104,6 +109,7 @@ class StageRead(_Read):
     probability: int
     kind: StageKind
     gate: dict[str, Any]
+    skippable: bool
     triggers: list[dict[str, Any]]
     version: int
 

@@ -28,6 +28,7 @@ from crm.customers.models import Contact
 from crm.identity import service as identity_service
 from crm.identity.models import User
 from crm.sales import fields as _deal_fields  # noqa: F401  (registers deals' custom fields)
+from crm.sales import pipelines
 from crm.sales.models import Deal, DealStageChange, Pipeline, Stage
 from crm.sales.schemas import (
     DealCreate,
@@ -342,20 +343,25 @@ def _field_value(deal: Deal, name: str) -> Any:
     return getattr(deal, name, None)
 
 
-async def gate_problems(session: AsyncSession, deal: Deal, stage: Stage) -> list[dict[str, Any]]:
-    """Everything ``deal`` lacks to leave ``stage``: one machine-readable entry per missing
-    field (``type: missing_field``, ``field``) and per missing attachment category
-    (``type: missing_attachment``, ``category``)."""
+async def gate_problems(
+    session: AsyncSession, deal: Deal, stage: Stage, *, leaving: bool
+) -> list[dict[str, Any]]:
+    """Everything ``deal`` lacks to leave ``stage`` (``leaving``) or to move forward past it:
+    one machine-readable entry per missing field (``type: missing_field``, ``field``) and per
+    missing attachment category (``type: missing_attachment``, ``category``), each naming the
+    gated stage (``stage``: its key)."""
     gate = stage.gate or {}
+    passing = f"leaves '{stage.name}'" if leaving else f"moves past '{stage.name}'"
     problems: list[dict[str, Any]] = []
     for name in gate.get("required_fields", []):
         if _is_empty(_field_value(deal, name)):
             problems.append(
                 {
                     "loc": ["deal", name],
-                    "msg": f"The deal's {name} must be filled in before it leaves '{stage.name}'.",
+                    "msg": f"The deal's {name} must be filled in before it {passing}.",
                     "type": "missing_field",
                     "field": name,
+                    "stage": stage.key,
                 }
             )
     categories = list(gate.get("required_attachments", []))
@@ -367,13 +373,56 @@ async def gate_problems(session: AsyncSession, deal: Deal, stage: Stage) -> list
             problems.append(
                 {
                     "loc": ["attachments", category],
-                    "msg": f"Attach a file of category '{category}' before the deal leaves "
-                    f"'{stage.name}'.",
+                    "msg": f"Attach a file of category '{category}' before the deal {passing}.",
                     "type": "missing_attachment",
                     "category": category,
+                    "stage": stage.key,
                 }
             )
     return problems
+
+
+def gated_stages_on_the_way(stages: Sequence[Stage], current: Stage, target: Stage) -> list[Stage]:
+    """The stages (of the deal's pipeline, ``stages``) whose gates a move from ``current`` to
+    ``target`` must meet: the stage left and every stage jumped over on a move forward, but
+    not a skippable stage jumped over. Moving backwards and giving a deal up (a lost stage)
+    are free. A deal reopened from its lost stage re-enters the line at ``target``, so it
+    meets the gates of every stage before it: nothing it skipped on the way to losing."""
+    if target.kind == "lost":
+        return []
+    start = 0 if current.kind == "lost" else current.position
+    return [
+        stage
+        for stage in stages
+        if start <= stage.position < target.position
+        and stage.kind != "lost"
+        and (stage.id == current.id or not stage.skippable)
+    ]
+
+
+async def check_stage_move(
+    session: AsyncSession, deal: Deal, current: Stage, target: Stage, *, lost_reason: str | None
+) -> None:
+    """THE check every change of a deal's stage goes through: the gates on the way (see
+    :func:`gated_stages_on_the_way`) and a reason for entering a lost stage. A 422 names every
+    missing item and the stages that require them."""
+    problems: list[dict[str, Any]] = []
+    unmet: list[str] = []
+    stages = await pipelines.stages_of(session, deal.pipeline_id)
+    for stage in gated_stages_on_the_way(stages, current, target):
+        missing = await gate_problems(session, deal, stage, leaving=stage.id == current.id)
+        if missing:
+            unmet.append(f"'{stage.name}'")
+            problems += missing
+    if target.kind == "lost" and not lost_reason:
+        problems.append(field_error("lost_reason", "Say why the deal was lost.", "missing"))
+    if problems:
+        required_by = f", required by {', '.join(unmet)}" if unmet else ""
+        raise Unprocessable(
+            f"The deal cannot move to '{target.name}' yet: {len(problems)} item(s) missing"
+            f"{required_by}.",
+            errors=problems,
+        )
 
 
 async def _target_stage(session: AsyncSession, deal: Deal, data: DealMove) -> Stage:
@@ -406,8 +455,8 @@ async def move_deal(
 ) -> Deal:
     """Move a deal to another stage of its pipeline (any order, backwards too).
 
-    Refused with 422 and nothing written when the stage being left has an unmet gate (every
-    missing item named) or a lost stage is entered without a reason."""
+    Refused with 422 and nothing written when a gate on the way forward is unmet (every
+    missing item named, with its stage) or a lost stage is entered without a reason."""
     deal = await get_deal(session, principal, deal_id, for_update=True)
     check_version(deal, if_match, data.version)
     target = await _target_stage(session, deal, data)
@@ -415,14 +464,7 @@ async def move_deal(
         raise Conflict("The deal is already in that stage.")
     current = await session.get(Stage, deal.stage_id)
     assert current is not None  # a foreign key with ON DELETE RESTRICT
-    problems = await gate_problems(session, deal, current)
-    if target.kind == "lost" and not data.lost_reason:
-        problems.append(field_error("lost_reason", "Say why the deal was lost.", "missing"))
-    if problems:
-        raise Unprocessable(
-            f"The deal cannot move to '{target.name}' yet: {len(problems)} item(s) missing.",
-            errors=problems,
-        )
+    await check_stage_move(session, deal, current, target, lost_reason=data.lost_reason)
     before = audit.snapshot(deal)
     now = utcnow()
     seconds = max(int((now - deal.stage_entered_at).total_seconds()), 0)
