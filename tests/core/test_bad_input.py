@@ -40,3 +40,28 @@ async def test_nul_in_a_json_body_form_or_path_is_422_naming_it(
     assert error_locs(assert_problem(r, 422)) == [["body", "username"]]
     r = await admin.get("/api/v1/customers/%00abc")
     assert error_locs(assert_problem(r, 422)) == [["path", "customer_id"]]
+
+
+async def test_numbers_are_not_dates(admin: Any, factory: Any) -> None:
+    for params in ({"as_of": "0"}, {"as_of": "1700000000"}):
+        r = await admin.get("/api/v1/reports/receivables", params=params)
+        assert error_locs(assert_problem(r, 422)) == [["query", "as_of"]], r.text
+    assert (
+        await admin.get("/api/v1/reports/receivables", params={"as_of": "2026-01-31"})
+    ).is_success
+
+    for value in (0, 20260101, "0", 1.5):
+        r = await admin.post("/api/v1/holidays", json={"date": value, "name": "Spring"})
+        assert error_locs(assert_problem(r, 422)) == [["body", "date"]], (value, r.text)
+    r = await admin.post("/api/v1/holidays", json={"date": "2026-02-17", "name": "Spring"})
+    assert r.status_code == 201 and r.json()["date"] == "2026-02-17"
+
+    r = await admin.post("/api/v1/tasks", json={"title": "x", "due_at": 1767225600})
+    assert error_locs(assert_problem(r, 422)) == [["body", "due_at"]]
+    r = await admin.get("/api/v1/tasks", params={"due_from": "0"})
+    assert error_locs(assert_problem(r, 422)) == [["query", "due_from"]]
+    customer = await factory.customer(admin)
+    r = await admin.post(
+        "/api/v1/contacts", json={"customer_id": customer["id"], "name": "Li", "birthday": 0}
+    )
+    assert error_locs(assert_problem(r, 422)) == [["body", "birthday"]]
