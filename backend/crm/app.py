@@ -26,7 +26,11 @@ from crm.core.errors import PROBLEM_RESPONSES, NotFound, install_error_handlers
 from crm.core.idempotency import IdempotencyMiddleware
 from crm.core.logging import configure as configure_logging
 from crm.core.metrics import METRICS_PATH, MetricsMiddleware, metrics_endpoint
-from crm.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from crm.core.middleware import (
+    BodySizeLimitMiddleware,
+    NulCharacterMiddleware,
+    RequestContextMiddleware,
+)
 from crm.core.permissions import register_principal_loader
 from crm.customers.dedupe.router import router as dedupe_router
 from crm.customers.pool.router import router as pool_router
@@ -123,11 +127,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_route(METRICS_PATH, metrics_endpoint, include_in_schema=False)
     # Added innermost first: the request context wraps everything, idempotency sees the
-    # already size-checked body.
+    # already size-checked body, free of NUL characters.
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(
         IdempotencyMiddleware, database=database, ttl_seconds=settings.idempotency_ttl_seconds
     )
+    app.add_middleware(NulCharacterMiddleware)
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,

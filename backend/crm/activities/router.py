@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -36,6 +35,7 @@ from crm.activities.schemas import (
     TimelinePage,
 )
 from crm.core.concurrency import IfMatchVersion, set_etag
+from crm.core.dates import StrictDatetime
 from crm.core.deps import SessionDep
 from crm.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageParamsDep, to_page
 from crm.settings import get_settings
@@ -61,10 +61,10 @@ async def list_activities(
     kind: ActivityKind | None = None,
     owner_id: uuid.UUID | None = None,
     occurred_from: Annotated[
-        datetime | None, Query(alias="from", description="occurred_at on or after")
+        StrictDatetime | None, Query(alias="from", description="occurred_at on or after")
     ] = None,
     occurred_to: Annotated[
-        datetime | None, Query(alias="to", description="occurred_at before")
+        StrictDatetime | None, Query(alias="to", description="occurred_at before")
     ] = None,
 ) -> Page[ActivityRead]:
     """Activities of the customers the caller may see; ``q`` searches subject and body."""
@@ -190,8 +190,8 @@ async def list_tasks(
     priority: TaskPriority | None = None,
     related_type: Literal["customer"] | None = None,
     related_id: uuid.UUID | None = None,
-    due_from: datetime | None = None,
-    due_to: datetime | None = None,
+    due_from: StrictDatetime | None = None,
+    due_to: StrictDatetime | None = None,
 ) -> Page[TaskRead]:
     """Tasks the caller may see: assigned within their tasks data scope, created by them, or
     about a customer they may see. ``q`` searches the title."""

@@ -9,12 +9,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
 )
+
+from crm.core.dates import StrictAwareDatetime, StrictDate, StrictDatetime
 
 ActivityKind = Literal["call", "visit", "meeting", "email", "note"]
 TaskPriority = Literal["low", "normal", "high", "urgent"]
@@ -31,7 +32,7 @@ Minutes = Annotated[int, Field(ge=0, le=24 * 60 * 7)]
 Rrule = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Ids = Annotated[list[uuid.UUID], Field(max_length=100)]
 # Any zone in, UTC out: the API's timestamps are UTC.
-Instant = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
+Instant = Annotated[StrictAwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
 
 
 class _Write(BaseModel):
@@ -190,7 +191,7 @@ class TaskCompletion(BaseModel):
 
 
 class HolidayCreate(_Write):
-    date: dt.date
+    date: StrictDate
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     remind_days_before: Annotated[int, Field(ge=0, le=60)] = 1
 
@@ -240,5 +241,5 @@ class ActivityFilters(BaseModel):
     contact_id: uuid.UUID | None = None
     kind: ActivityKind | None = None
     owner_id: uuid.UUID | None = None
-    occurred_from: datetime | None = None
-    occurred_to: datetime | None = None
+    occurred_from: StrictDatetime | None = None
+    occurred_to: StrictDatetime | None = None

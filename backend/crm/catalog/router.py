@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -23,6 +22,7 @@ from crm.catalog.schemas import (
     ProductUpdate,
 )
 from crm.core.concurrency import IfMatchVersion, set_etag
+from crm.core.dates import StrictDate
 from crm.core.db import utcnow
 from crm.core.deps import SessionDep
 from crm.core.pagination import Page, PageParamsDep, to_page
@@ -98,7 +98,7 @@ async def list_price_books(
     currency: Currency | None = None,
     customer_group: Annotated[str | None, Query(max_length=50)] = None,
     active: bool | None = None,
-    effective_on: date | None = None,
+    effective_on: StrictDate | None = None,
 ) -> Page[PriceBookRead]:
     return to_page(
         PriceBookRead,
@@ -213,7 +213,7 @@ async def price_lookup(
     product_id: uuid.UUID,
     currency: Currency,
     customer_group: Annotated[str | None, Query(max_length=50)] = None,
-    on: Annotated[date | None, Query(description="Default: today (UTC)")] = None,
+    on: Annotated[StrictDate | None, Query(description="Default: today (UTC)")] = None,
 ) -> PriceQuote:
     """The product's list price: the customer group's book first, then the general one."""
     return await service.lookup(

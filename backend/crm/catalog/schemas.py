@@ -9,6 +9,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from crm.core.dates import StrictDate
+
 Sku = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -77,16 +79,16 @@ class PriceBookCreate(_Range):
     name: Name
     currency: Currency
     customer_group: Group | None = Field(default=None, description="None: every customer")
-    effective_from: date
-    effective_to: date | None = Field(default=None, description="Inclusive; None: open-ended")
+    effective_from: StrictDate
+    effective_to: StrictDate | None = Field(default=None, description="Inclusive; None: open-ended")
     active: bool = True
 
 
 class PriceBookUpdate(_Range):
     name: Name | None = None
     customer_group: Group | None = None
-    effective_from: date | None = None
-    effective_to: date | None = None
+    effective_from: StrictDate | None = None
+    effective_to: StrictDate | None = None
     active: bool | None = None
     version: Version = None
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from crm.contracts.lines import Amount, LineIn, LineRead
+from crm.core.dates import StrictDate
 
 ContractStatus = Literal["draft", "in_review", "signed", "expired", "terminated"]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -88,8 +89,8 @@ class ContractCreate(_Write):
     customer_id: uuid.UUID
     title: Name | None = None
     template_id: uuid.UUID | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: StrictDate | None = None
+    end_date: StrictDate | None = None
     currency: Currency = "CNY"
     lines: Lines = Field(default_factory=list)
     terms: Body | None = Field(
@@ -108,8 +109,8 @@ class ContractUpdate(_Write):
     """Only a draft's content may change; signing freezes it."""
 
     title: Name | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: StrictDate | None = None
+    end_date: StrictDate | None = None
     currency: Currency | None = None
     lines: Lines | None = None
     terms: Body | None = None
@@ -123,10 +124,10 @@ class ContractTransition(_Write):
 
 
 class ContractRenew(_Write):
-    start_date: date | None = Field(
+    start_date: StrictDate | None = Field(
         default=None, description="Default: the day after the renewed contract's end"
     )
-    end_date: date | None = Field(
+    end_date: StrictDate | None = Field(
         default=None, description="Default: as long after the start as the renewed one ran"
     )
 

@@ -20,6 +20,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy import CompoundSelect, Select
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core.permissions import Principal, built_for
@@ -51,7 +52,13 @@ class CompiledQuery:
         connection = await session.connection()
         raw = await connection.get_raw_connection()
         driver: asyncpg.Connection = raw.driver_connection
-        return await driver.fetch(self.sql, *self.arguments(values))
+        try:
+            return await driver.fetch(self.sql, *self.arguments(values))
+        except asyncpg.PostgresError as exc:
+            # Wrapped as SQLAlchemy wraps it, so that the error handlers answer bad input the
+            # driver refuses (class 22: a NUL character, a number out of range) with a 422
+            # as on every other query, not with a 500.
+            raise DBAPIError(self.sql, None, exc) from exc
 
 
 def compile_query(statement: Select[Any] | CompoundSelect[Any], dialect: Dialect) -> CompiledQuery:

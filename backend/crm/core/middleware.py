@@ -1,9 +1,13 @@
-"""ASGI middleware: request id + structured access log, and the request body size limit."""
+"""ASGI middleware: request id + structured access log, the request body size limit, and the
+refusal of NUL characters in parameters."""
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
+from typing import Any
+from urllib.parse import parse_qsl
 
 import structlog
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -11,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crm.core import context
 from crm.core.errors import problem_response
+from crm.core.routes import route_table
 
 log = structlog.get_logger("crm.http")
 
@@ -123,3 +128,121 @@ class BodySizeLimitMiddleware:
             instance=scope["path"],
         )
         await response(scope, receive, send)
+
+
+_NUL = "\x00"
+_NUL_BODY_TYPES = (b"application/json", b"application/x-www-form-urlencoded")
+
+
+def _nul_in_query(query_string: bytes) -> list[str] | None:
+    if b"%00" not in query_string and b"\x00" not in query_string:
+        return None
+    for name, value in parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True):
+        if _NUL in name or _NUL in value:
+            return ["query", name.replace(_NUL, "")]
+    return None
+
+
+def _nul_in_path(scope: Scope) -> list[str] | None:
+    """The path parameter holding a NUL, found by matching the app's routes."""
+    if _NUL not in scope["path"]:
+        return None
+    for _, params in route_table(scope["app"]).matches(scope["path"]):
+        for name, value in params.items():
+            if _NUL in value:
+                return ["path", name]
+    return ["path"]
+
+
+def _nul_in_json(value: Any, loc: list[str]) -> list[str] | None:
+    if isinstance(value, str):
+        return loc if _NUL in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = (
+                [*loc, key.replace(_NUL, "")] if _NUL in key else _nul_in_json(item, [*loc, key])
+            )
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_in_json(item, [*loc, str(index)])
+            if found:
+                return found
+    return None
+
+
+def _nul_in_body(content_type: bytes, body: bytes) -> list[str] | None:
+    if content_type.startswith(b"application/json"):
+        # JSON can only carry NUL escaped; parse only when the escape appears at all.
+        if b"\\u0000" not in body:
+            return None
+        try:
+            return _nul_in_json(json.loads(body), ["body"])
+        except ValueError:
+            return None  # malformed JSON: the framework answers 400
+    form = _nul_in_query(body)
+    return ["body", form[1]] if form else None
+
+
+class NulCharacterMiddleware:
+    """Refuses a NUL character (U+0000) in a query or path parameter, a JSON body or a form
+    with a 422 naming the parameter. PostgreSQL text cannot hold it: caught here once, it can
+    reach no query, including those that bypass the framework's validation and error handling.
+    Multipart bodies pass through (uploaded files hold NUL bytes); the database error handlers
+    turn a NUL in one of their text fields into a 422."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        loc = _nul_in_path(scope) or _nul_in_query(scope.get("query_string", b""))
+        if loc is not None:
+            await self._reject(scope, receive, send, loc)
+            return
+        content_type = (_header(scope, b"content-type") or "").lower().encode("latin-1")
+        if not content_type.startswith(_NUL_BODY_TYPES):
+            await self.app(scope, receive, send)
+            return
+        body, more = await _read_body(receive)
+        loc = _nul_in_body(content_type, body)
+        if loc is not None:
+            await self._reject(scope, receive, send, loc)
+            return
+        await self.app(scope, _replay(body, more, receive), send)
+
+    async def _reject(self, scope: Scope, receive: Receive, send: Send, loc: list[str]) -> None:
+        name = loc[-1] if len(loc) > 1 else loc[0]
+        msg = f"`{name}` contains a NUL character (U+0000), which cannot be stored."
+        response = problem_response(
+            422,
+            msg,
+            title="Validation failed",
+            errors=[{"loc": loc, "msg": msg, "type": "string_nul_character"}],
+            instance=scope["path"],
+        )
+        await response(scope, receive, send)
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:
+    """The whole body, and any other message (a disconnect) received while reading it."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), [message]
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks), []
+
+
+def _replay(body: bytes, pending: list[Message], receive: Receive) -> Receive:
+    queue: list[Message] = [{"type": "http.request", "body": body, "more_body": False}, *pending]
+
+    async def replay_receive() -> Message:
+        return queue.pop(0) if queue else await receive()
+
+    return replay_receive

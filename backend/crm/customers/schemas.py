@@ -17,6 +17,7 @@ from pydantic import (
     field_validator,
 )
 
+from crm.core.dates import StrictDate
 from crm.customers.cleaning import phone_to_e164
 from crm.customfields.completeness import Completeness
 
@@ -218,7 +219,7 @@ class ContactCreate(_Write):
     email: EmailStr | None = None
     is_primary: bool = False
     notes: Text | None = None
-    birthday: date | None = None
+    birthday: StrictDate | None = None
     custom_fields: dict[str, Any] = _custom_in("contact")
 
 
@@ -229,7 +230,7 @@ class ContactUpdate(_Write):
     email: EmailStr | None = None
     is_primary: bool | None = None
     notes: Text | None = None
-    birthday: date | None = None
+    birthday: StrictDate | None = None
     version: int | None = None
     custom_fields: dict[str, Any] | None = _custom_patch("contact")
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, IPvAnyAddress, StringConstraints
 
+from crm.core.dates import StrictDatetime
 from crm.core.permissions import DataScope
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -163,7 +164,7 @@ class ApiKeyCreate(WriteModel):
     name: Name
     user_id: uuid.UUID | None = None  # acts as this user; default: the caller
     permissions: list[str] = Field(min_length=1, max_length=500)
-    expires_at: datetime | None = None
+    expires_at: StrictDatetime | None = None
 
 
 class ApiKeyRead(ReadModel):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 
+from crm.core.dates import StrictDate
 from crm.customers.schemas import (
     CustomerCreate,
     Name,
@@ -212,7 +213,7 @@ class ConvertContact(_Write):
     email: EmailStr | None = None
     is_primary: bool = True
     notes: Text | None = None
-    birthday: date | None = None
+    birthday: StrictDate | None = None
 
 
 class ConvertDeal(BaseModel):
@@ -221,7 +222,7 @@ class ConvertDeal(BaseModel):
     name: Name
     amount: Decimal = Field(default=Decimal("0"), ge=0, max_digits=18, decimal_places=2)
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
-    expected_close_date: date | None = None
+    expected_close_date: StrictDate | None = None
     pipeline_id: uuid.UUID | None = Field(default=None, description="Default: the default one")
 
 

@@ -4,13 +4,13 @@ receivables report."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from crm.contracts.deps import ContractsRead, ContractsWrite
 from crm.core.concurrency import IfMatchVersion, set_etag
+from crm.core.dates import StrictDate
 from crm.core.deps import SessionDep
 from crm.core.pagination import Page, PageParamsDep, page_response
 from crm.customers import service as customer_service
@@ -254,7 +254,7 @@ async def portal_get_order(
 async def receivables_report(
     session: SessionDep,
     principal: ContractsRead,
-    as_of: Annotated[date | None, Query(description="Default: today")] = None,
+    as_of: Annotated[StrictDate | None, Query(description="Default: today")] = None,
     customer_id: uuid.UUID | None = None,
     owner_id: uuid.UUID | None = None,
 ) -> ReceivablesReport:

@@ -10,7 +10,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -18,13 +17,14 @@ from pydantic import (
 )
 
 from crm.contracts.lines import LineIn, LineRead
+from crm.core.dates import StrictAwareDatetime, StrictDate
 
 OrderStatus = Literal["pending_payment", "paid", "shipped", "completed", "cancelled"]
 InstalmentKind = Literal["prepayment", "instalment", "final"]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Notes = Annotated[str, StringConstraints(max_length=20_000)]
 PositiveAmount = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
-Instant = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
+Instant = Annotated[StrictAwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
 
 
 class _Write(BaseModel):
@@ -37,7 +37,7 @@ class _Read(BaseModel):
 
 class InstalmentIn(_Write):
     kind: InstalmentKind
-    due_date: date
+    due_date: StrictDate
     amount: PositiveAmount
 
 

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from crm.core.dates import StrictDate
+
 QuoteStatus = Literal[
     "draft", "pending_approval", "approved", "rejected", "sent", "accepted", "superseded"
 ]
@@ -42,7 +44,7 @@ class QuoteCreate(_Write):
         description="Default: per line, the customer group's book in the deal's currency, "
         "then the general one, effective today",
     )
-    valid_until: date | None = None
+    valid_until: StrictDate | None = None
     discount_percent: Percent = Decimal("0")
     tax_rate_percent: Percent = Decimal("0")
     notes: Notes | None = None
@@ -54,7 +56,7 @@ class QuoteUpdate(_Write):
     revision (a new quote id, same number); earlier revisions are read-only."""
 
     price_book_id: uuid.UUID | None = None
-    valid_until: date | None = None
+    valid_until: StrictDate | None = None
     discount_percent: Percent | None = None
     tax_rate_percent: Percent | None = None
     notes: Notes | None = None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
 from crm.core.concurrency import IfMatchVersion, set_etag
+from crm.core.dates import StrictDate
 from crm.core.deps import SessionDep
 from crm.core.pagination import Page, PageParamsDep, page_response
 from crm.customers import service as customer_service
@@ -221,8 +221,10 @@ async def list_deals(
     status: DealStatus | None = None,
     owner_id: uuid.UUID | None = None,
     customer_id: uuid.UUID | None = None,
-    close_from: Annotated[date | None, Query(description="Expected close on or after")] = None,
-    close_to: Annotated[date | None, Query(description="Expected close on or before")] = None,
+    close_from: Annotated[
+        StrictDate | None, Query(description="Expected close on or after")
+    ] = None,
+    close_to: Annotated[StrictDate | None, Query(description="Expected close on or before")] = None,
 ) -> Response:
     filters = service.DealFilters(
         pipeline_id=pipeline_id,
@@ -259,8 +261,8 @@ async def forecast(
     session: SessionDep,
     principal: DealsRead,
     pipeline_id: uuid.UUID | None = None,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    date_from: Annotated[StrictDate | None, Query(alias="from")] = None,
+    date_to: Annotated[StrictDate | None, Query(alias="to")] = None,
     group_by: Literal["owner", "department"] = "owner",
 ) -> Forecast:
     """Weighted pipeline of the open deals you see (amount x stage probability / 100) per

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from crm.core.dates import StrictDate
 from crm.customers.schemas import _custom_in, _custom_out, _custom_patch
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -135,7 +136,7 @@ class DealCreate(_Write):
     pipeline_id: uuid.UUID | None = Field(default=None, description="Default: the default one")
     amount: Money = Decimal("0")
     currency: Currency = "CNY"
-    expected_close_date: date | None = None
+    expected_close_date: StrictDate | None = None
     product_line: Short | None = None
     notes: LongText | None = None
     owner_id: uuid.UUID | None = Field(default=None, description="Default: you")
@@ -149,7 +150,7 @@ class DealUpdate(_Write):
     contact_id: uuid.UUID | None = None
     amount: Money | None = None
     currency: Currency | None = None
-    expected_close_date: date | None = None
+    expected_close_date: StrictDate | None = None
     product_line: Short | None = None
     notes: LongText | None = None
     owner_id: uuid.UUID | None = None

@@ -18,6 +18,7 @@ from crm.attachments import service as attachment_service
 from crm.core import audit, events, recycle
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
+from crm.core.dates import StrictDate
 from crm.core.db import utcnow
 from crm.core.errors import Conflict, NotFound, Unprocessable, field_error, invalid_field
 from crm.core.pagination import PageParams, paginate, select_columns, text_contains
@@ -167,8 +168,8 @@ class DealFilters:
     status: str | None = None
     owner_id: uuid.UUID | None = None
     customer_id: uuid.UUID | None = None
-    close_from: date | None = None
-    close_to: date | None = None
+    close_from: StrictDate | None = None
+    close_to: StrictDate | None = None
     q: str | None = None
 
 
