@@ -6,7 +6,7 @@ over it without meeting its gate (leaving it from within still needs it). Existi
 not skippable.
 
 Revision ID: 5b1e9c3d7a20
-Revises: 8d2f6a41c9b3
+Revises: 4b7e1d9a2c60
 Create Date: 2026-12-07 18:30:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5b1e9c3d7a20"
-down_revision: str | None = "8d2f6a41c9b3"
+down_revision: str | None = "4b7e1d9a2c60"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
