@@ -483,3 +483,16 @@ def test_the_head_of_a_workbook_is_read_without_the_rest(tmp_path: Path) -> None
     raw, _ = reading.read_head(path, "xlsx", None)
     assert raw.height == rows
     assert raw.row(1) == ("公司1", "13800130001", "2024-01-02 00:00:00")
+
+
+def test_a_workbook_part_that_unpacks_to_more_than_it_says_is_refused(tmp_path: Path) -> None:
+    data = bytearray(_workbook(tmp_path / "honest.xlsx").read_bytes())
+    # Make every part's recorded unpacked size (local and central headers) a lie: 10 bytes.
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = data.find(signature)
+        while at >= 0:
+            data[at + offset : at + offset + 4] = (10).to_bytes(4, "little")
+            at = data.find(signature, at + 4)
+    path = _file(tmp_path, bytes(data), "lying.xlsx")
+    with pytest.raises(UnreadableFile, match=r"^The XLSX workbook cannot be read \(a damaged"):
+        reading.read_table(path, "xlsx")

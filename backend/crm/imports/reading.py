@@ -375,11 +375,13 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _check_workbook(path: Path, fmt: str, limits: ReadLimits) -> None:
+def _check_workbook(path: Path, fmt: str, limits: ReadLimits, *, checksums: bool) -> None:
     """A zipped workbook (xlsx, ods) within the limits before a reader unpacks it: its unpacked
-    size (a small zip can unpack to gigabytes) and the columns its sheets declare."""
+    size (a small zip can unpack to gigabytes) and the columns its sheets declare; with
+    ``checksums``, every part unpacked once to check it holds no more than it says (needed
+    before calamine unpacks the file itself)."""
     try:
-        damaged = _damaged_part(path, fmt, limits)
+        damaged = _damaged_part(path, fmt, limits, checksums=checksums)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
         damaged = type(exc).__name__
     if damaged is not None:
@@ -389,7 +391,7 @@ def _check_workbook(path: Path, fmt: str, limits: ReadLimits) -> None:
         )
 
 
-def _damaged_part(path: Path, fmt: str, limits: ReadLimits) -> str | None:
+def _damaged_part(path: Path, fmt: str, limits: ReadLimits, *, checksums: bool) -> str | None:
     with zipfile.ZipFile(path) as archive:
         members = archive.infolist()
         unpacked = sum(member.file_size for member in members)
@@ -401,7 +403,7 @@ def _damaged_part(path: Path, fmt: str, limits: ReadLimits) -> str | None:
             )
         # The sizes above are the archive's own word: a part that unpacks to more than it
         # says fails its checksum here, a chunk at a time, before the reader trusts it.
-        damaged = archive.testzip()
+        damaged = archive.testzip() if checksums else None
         if damaged is not None:
             return damaged
         for member in members:
@@ -514,8 +516,12 @@ def _write_xlsx_head(source: Path, target: Path, rows: int, limits: ReadLimits) 
                 xml = re.sub(rb'\s(?:count|uniqueCount)="[0-9]+"', b"", xml, count=2)
                 head.writestr(strings, xml + (closing or b""))
             for member in archive.infolist():
-                if member.filename not in (sheet, strings) and not _SHEET_PART.match(
-                    member.filename
+                # The workbook's small parts (styles for dates, relationships); not the other
+                # sheets, nor anything large (images).
+                if (
+                    member.filename not in (sheet, strings)
+                    and not _SHEET_PART.match(member.filename)
+                    and member.file_size <= budget
                 ):
                     head.writestr(member, archive.read(member))
     return True
@@ -534,13 +540,15 @@ def read_excel(
     """The first ``rows`` (default: every) row of the workbook's first sheet as strings
     (formula cells give their computed value; dates come as ISO text)."""
     limits = limits or ReadLimits.from_settings()
-    if fmt in ("xlsx", "ods"):
-        _check_workbook(path, fmt, limits)
     if fmt == "xlsx" and rows is not None:
+        # The head copy is written here, within its budget: its sizes need no checking.
+        _check_workbook(path, fmt, limits, checksums=False)
         with tempfile.TemporaryDirectory(prefix="crm-import-head-") as tmp:
             head = Path(tmp) / "head.xlsx"
             if _write_xlsx_head(path, head, rows, limits):
                 return _load_sheet(head, fmt, limits, rows)
+    if fmt in ("xlsx", "ods"):
+        _check_workbook(path, fmt, limits, checksums=True)
     return _load_sheet(path, fmt, limits, rows)
 
 
