@@ -456,3 +456,43 @@ def test_a_truncated_workbook(tmp_path: Path) -> None:
     whole = _workbook(tmp_path / "whole.xlsx").read_bytes()
     path = _file(tmp_path, whole[: len(whole) // 2], "half.xlsx")
     assert _unreadable(path).startswith("The XLSX workbook cannot be read (")
+
+
+def test_the_head_of_a_workbook_is_read_without_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "large.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("客户")
+    sheet.write_row(0, 0, ["客户名称", "电话", "签约日期"])
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    for row in range(1, 5001):
+        sheet.write_row(row, 0, [f"公司{row}", f"1380013{row:04d}"])
+        sheet.write_datetime(row, 2, datetime(2024, 1, 1 + row % 28), day)
+    book.add_worksheet("其他").write_row(0, 0, ["not read"])
+    book.close()
+    _, _, table = _read(path)  # the head read agrees with the full one
+    assert table.data.height == 5000
+    rows = reading.HEADER_SEARCH_ROWS + reading.SAMPLE_ROWS
+    head = tmp_path / "head.xlsx"
+    assert reading._write_xlsx_head(path, head, rows, reading.ReadLimits.from_settings())
+    with zipfile.ZipFile(head) as archive:
+        sizes = {m.filename: m.file_size for m in archive.infolist()}
+    # Only the rows the upload shows, and the strings they use, are left for calamine.
+    assert sizes["xl/worksheets/sheet1.xml"] < 10_000
+    assert "xl/worksheets/sheet2.xml" not in sizes
+    assert sizes["xl/sharedStrings.xml"] < 2_000
+    raw, _ = reading.read_head(path, "xlsx", None)
+    assert raw.height == rows
+    assert raw.row(1) == ("公司1", "13800130001", "2024-01-02 00:00:00")
+
+
+def test_a_workbook_part_that_unpacks_to_more_than_it_says_is_refused(tmp_path: Path) -> None:
+    data = bytearray(_workbook(tmp_path / "honest.xlsx").read_bytes())
+    # Make every part's recorded unpacked size (local and central headers) a lie: 10 bytes.
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = data.find(signature)
+        while at >= 0:
+            data[at + offset : at + offset + 4] = (10).to_bytes(4, "little")
+            at = data.find(signature, at + 4)
+    path = _file(tmp_path, bytes(data), "lying.xlsx")
+    with pytest.raises(UnreadableFile, match=r"^The XLSX workbook cannot be read \(a damaged"):
+        reading.read_table(path, "xlsx")

@@ -11,12 +11,14 @@ import csv
 import io
 import itertools
 import re
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any, TextIO
+from xml.parsers import expat
 
 import fastexcel
 import polars as pl
@@ -373,11 +375,13 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _check_workbook(path: Path, fmt: str, limits: ReadLimits) -> None:
+def _check_workbook(path: Path, fmt: str, limits: ReadLimits, *, checksums: bool) -> None:
     """A zipped workbook (xlsx, ods) within the limits before a reader unpacks it: its unpacked
-    size (a small zip can unpack to gigabytes) and the columns its sheets declare."""
+    size (a small zip can unpack to gigabytes) and the columns its sheets declare; with
+    ``checksums``, every part unpacked once to check it holds no more than it says (needed
+    before calamine unpacks the file itself)."""
     try:
-        damaged = _damaged_part(path, fmt, limits)
+        damaged = _damaged_part(path, fmt, limits, checksums=checksums)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
         damaged = type(exc).__name__
     if damaged is not None:
@@ -387,7 +391,7 @@ def _check_workbook(path: Path, fmt: str, limits: ReadLimits) -> None:
         )
 
 
-def _damaged_part(path: Path, fmt: str, limits: ReadLimits) -> str | None:
+def _damaged_part(path: Path, fmt: str, limits: ReadLimits, *, checksums: bool) -> str | None:
     with zipfile.ZipFile(path) as archive:
         members = archive.infolist()
         unpacked = sum(member.file_size for member in members)
@@ -399,7 +403,7 @@ def _damaged_part(path: Path, fmt: str, limits: ReadLimits) -> str | None:
             )
         # The sizes above are the archive's own word: a part that unpacks to more than it
         # says fails its checksum here, a chunk at a time, before the reader trusts it.
-        damaged = archive.testzip()
+        damaged = archive.testzip() if checksums else None
         if damaged is not None:
             return damaged
         for member in members:
@@ -409,6 +413,118 @@ def _damaged_part(path: Path, fmt: str, limits: ReadLimits) -> str | None:
                 if found and _column_number(found[1]) > limits.columns:
                     raise _too_wide(_column_number(found[1]), limits)
     return None
+
+
+class _HeadEnd(Exception):
+    """The parser reached the last element the head needs."""
+
+
+def _xml_head(
+    part: IO[bytes], element: str, count: int, budget: int, on_start: Any = None
+) -> tuple[bytes, bytes | None]:
+    """(the XML of ``part`` up to the end of its ``count``-th ``element``, streamed; the
+    closing tags to append, or None when the part ended before). Past ``budget`` bytes the
+    head is refused rather than held."""
+    parser = expat.ParserCreate()
+    parser.buffer_text = True  # a text in one piece, not split where a chunk ends
+    ends: list[tuple[int, str]] = []
+    stack: list[str] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        stack.append(name)
+        if on_start is not None:
+            on_start(parser, name.rpartition(":")[2], attrs)
+
+    def end(name: str) -> None:
+        stack.pop()
+        if name.rpartition(":")[2] == element:
+            ends.append((parser.CurrentByteIndex + len(name) + 3, name))
+            if len(ends) == count:
+                raise _HeadEnd
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    head = bytearray()
+    try:
+        for chunk in iter(lambda: part.read(64 * 1024), b""):
+            head += chunk
+            if len(head) > budget:
+                raise UnreadableFile(
+                    f"The first rows of the sheet take more than {budget:,} bytes. Remove the "
+                    "columns you do not import, or save the sheet as CSV."
+                )
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _HeadEnd:
+        end_at = ends[-1][0]
+        return bytes(head[:end_at]), b"".join(f"</{name}>".encode() for name in stack[::-1])
+    except expat.ExpatError as exc:
+        raise UnreadableFile(
+            f"The XLSX workbook cannot be read (ExpatError): {exc}. Open it in a spreadsheet "
+            "and save it again."
+        ) from None
+    return bytes(head), None
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str | None:
+    """The part holding the workbook's first sheet, from its workbook and relationships."""
+    try:
+        workbook = archive.read("xl/workbook.xml")
+        relationships = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    found = re.search(rb'<(?:\w+:)?sheet\b[^>]*?\s(?:\w+:)?id="([^"]+)"', workbook)
+    if found is None:
+        return None
+    for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", relationships):
+        rel_id = re.search(rb'\sId="([^"]+)"', tag)
+        target = re.search(rb'\sTarget="([^"]+)"', tag)
+        if rel_id and target and rel_id[1] == found[1]:
+            path = target[1].decode()
+            return path.lstrip("/") if path.startswith("/") else f"xl/{path}"
+    return None
+
+
+def _write_xlsx_head(source: Path, target: Path, rows: int, limits: ReadLimits) -> bool:
+    """A copy of the workbook at ``source`` whose first sheet holds only its first ``rows``
+    rows, and its shared strings only those they use: what calamine reads of it then is the
+    head, not the whole sheet. False when the workbook's layout is not the usual one."""
+    budget = rows * limits.line_bytes + _CHUNK
+    with zipfile.ZipFile(source) as archive:
+        sheet = _first_sheet(archive)
+        if sheet is None or sheet not in archive.namelist():
+            return False
+        shared: list[int] = []
+
+        def cell(parser: Any, name: str, attrs: dict[str, str]) -> None:
+            if name == "c" and attrs.get("t") == "s":
+                parser.CharacterDataHandler = lambda text: (
+                    shared.append(int(text)) if text.strip().isdigit() else None
+                )
+            elif name != "v":
+                parser.CharacterDataHandler = None
+
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as head:
+            with archive.open(sheet) as part:
+                xml, closing = _xml_head(part, "row", rows, budget, cell)
+            head.writestr(sheet, xml + (closing or b""))
+            strings = "xl/sharedStrings.xml"
+            if strings in archive.namelist():
+                with archive.open(strings) as part:
+                    xml, closing = _xml_head(part, "si", max(shared, default=0) + 1, budget)
+                # The counts announce every string: the reader would make room for them all.
+                xml = re.sub(rb'\s(?:count|uniqueCount)="[0-9]+"', b"", xml, count=2)
+                head.writestr(strings, xml + (closing or b""))
+            for member in archive.infolist():
+                # The workbook's small parts (styles for dates, relationships); not the other
+                # sheets, nor anything large (images).
+                if (
+                    member.filename not in (sheet, strings)
+                    and not _SHEET_PART.match(member.filename)
+                    and member.file_size <= budget
+                ):
+                    head.writestr(member, archive.read(member))
+    return True
 
 
 def _too_wide(columns: int, limits: ReadLimits) -> UnreadableFile:
@@ -424,8 +540,19 @@ def read_excel(
     """The first ``rows`` (default: every) row of the workbook's first sheet as strings
     (formula cells give their computed value; dates come as ISO text)."""
     limits = limits or ReadLimits.from_settings()
+    if fmt == "xlsx" and rows is not None:
+        # The head copy is written here, within its budget: its sizes need no checking.
+        _check_workbook(path, fmt, limits, checksums=False)
+        with tempfile.TemporaryDirectory(prefix="crm-import-head-") as tmp:
+            head = Path(tmp) / "head.xlsx"
+            if _write_xlsx_head(path, head, rows, limits):
+                return _load_sheet(head, fmt, limits, rows)
     if fmt in ("xlsx", "ods"):
-        _check_workbook(path, fmt, limits)
+        _check_workbook(path, fmt, limits, checksums=True)
+    return _load_sheet(path, fmt, limits, rows)
+
+
+def _load_sheet(path: Path, fmt: str, limits: ReadLimits, rows: int | None) -> pl.DataFrame:
     try:
         reader = fastexcel.read_excel(path)
         if not reader.sheet_names:
