@@ -76,6 +76,7 @@ openapi: $(PY_STAMP)
 bench: $(PY_STAMP)
 	$(BIN)/python tests/perf/run.py
 	$(BIN)/python tests/perf/bench_duplicates.py
+	$(BIN)/python tests/perf/bench_dedupe_quality.py
 	$(BIN)/python tests/perf/bench_import.py
 	$(BIN)/python tests/perf/bench_kanban.py
 	$(BIN)/python tests/perf/bench_leads.py

@@ -8,12 +8,16 @@ import pytest
 
 from crm.customers.cleaning import (
     AddressParts,
+    CompanyKey,
     DateOrder,
+    company_name_key,
     excel_serial_to_date,
     normalize_company_name,
     normalize_email,
     parse_date,
+    phone_key,
     phone_to_e164,
+    regions_compatible,
     slash_date_order,
     split_address,
 )
@@ -142,6 +146,29 @@ def test_chinese_addresses_split(
     assert split_address(raw) == AddressParts(*expected)
 
 
+_MUNICIPALITY_DISTRICTS = {
+    "北京市": ("海淀区", "密云县"),
+    "上海市": ("徐汇区", "崇明县"),
+    "天津市": ("和平区", "蓟县"),
+    "重庆市": ("渝中区", "巫山县"),
+}
+
+
+@pytest.mark.parametrize("municipality", sorted(_MUNICIPALITY_DISTRICTS))
+@pytest.mark.parametrize("repeat", ["", "{full}", "{short}"])
+@pytest.mark.parametrize("first", ["{full}", "{short}"])
+@pytest.mark.parametrize("level", [0, 1])
+def test_municipality_addresses_keep_their_district(
+    municipality: str, repeat: str, first: str, level: int
+) -> None:
+    """A municipality is its own city: typed once or twice, with or without 市, the district
+    (区 or 县) after it is the district, never the repeated municipality."""
+    short = municipality.removesuffix("市")
+    district = _MUNICIPALITY_DISTRICTS[municipality][level]
+    raw = (first + repeat).format(full=municipality, short=short) + district + "1号"
+    assert split_address(raw) == AddressParts(municipality, municipality, district, "1号")
+
+
 def test_empty_address() -> None:
     assert split_address(None) is None
     assert split_address("   ") is None
@@ -150,12 +177,12 @@ def test_empty_address() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("上海星辰科技有限公司", "上海星辰科技"),
-        ("上海星辰科技股份有限公司", "上海星辰科技"),
-        ("上海星辰科技集团有限公司", "上海星辰科技"),
-        ("上海星辰科技有限责任公司", "上海星辰科技"),
-        (" 上海 星辰科技 ", "上海星辰科技"),
-        ("星辰科技\uff08上海\uff09有限公司", "星辰科技上海"),  # full-width brackets
+        ("上海星辰科技有限公司", "星辰科技"),
+        ("上海星辰科技股份有限公司", "星辰科技"),
+        ("上海星辰科技集团有限公司", "星辰科技"),
+        ("上海星辰科技有限责任公司", "星辰科技"),
+        (" 上海 星辰科技 ", "星辰科技"),
+        ("星辰科技\uff08上海\uff09有限公司", "星辰科技"),  # full-width brackets
         ("\uff21\uff23\uff2d\uff25 Co., Ltd.", "acme"),  # full-width letters
         ("Acme Co. Ltd", "acme"),
         ("ACME Inc.", "acme"),
@@ -172,3 +199,50 @@ def test_empty_address() -> None:
 )
 def test_company_names_normalise_for_matching(raw: str, expected: str) -> None:
     assert normalize_company_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "core", "region"),
+    [
+        ("深圳华强科技有限公司", "华强科技", "深圳"),
+        ("深圳市华强科技", "华强科技", "深圳"),
+        ("华强科技", "华强科技", None),
+        ("华强科技（深圳）有限公司", "华强科技", "深圳"),
+        ("广东省深圳市南山区华强科技有限公司", "华强科技", "深圳"),
+        ("广东华强科技有限公司", "华强科技", "广东"),
+        ("上海市上海市星辰科技", "星辰科技", "上海"),
+        ("中山市华联超市", "华联超市", "中山"),
+        ("华联超市", "华联超市", None),  # "...超市" is no city
+        ("Shanghai Tyrell Foods Co., Ltd.", "tyrell foods", "上海"),
+        ("Tyrell Foods (Shenzhen) Ltd", "tyrell foods", "深圳"),
+        ("Acme (China) Co., Ltd.", "acme", None),
+        ("上海", "上海", None),  # nothing but a region: kept as the core
+    ],
+)
+def test_company_name_key_takes_the_region_apart(raw: str, core: str, region: str | None) -> None:
+    assert company_name_key(raw) == CompanyKey(core, region)
+
+
+def test_regions_compatible() -> None:
+    assert regions_compatible("深圳", "深圳")
+    assert regions_compatible("深圳", None)
+    assert regions_compatible("深圳", "广东")  # a city and its province
+    assert not regions_compatible("深圳", "上海")
+    assert not regions_compatible("北京", "上海")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["16350006734", "(+86)16350006734", "+86 163-5000-6734", "0086 163 5000 6734", "163 5000 6734"],
+)
+def test_phone_key_links_numbers_the_library_rejects(raw: str) -> None:
+    assert phone_to_e164(raw) is None  # a range the library's metadata does not know
+    assert phone_key(raw) == "8616350006734"
+
+
+def test_phone_key_of_valid_and_junk_numbers() -> None:
+    assert phone_key("138 0013 8000") == "8613800138000"  # the E.164 without "+"
+    assert phone_key("+1 650 253 0000") == "16502530000"
+    assert phone_key("12") is None
+    assert phone_key("n/a") is None
+    assert phone_key(None) is None

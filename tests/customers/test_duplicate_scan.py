@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from crm.core import jobs
-from crm.customers.dedupe import scan
+from crm.customers.cleaning import phone_key
 from crm.customers.dedupe.scan import ScanRow, find_groups
 from crm.customers.dedupe.tasks import scan_customer_duplicates
 from platform_helpers import assert_problem
@@ -16,21 +16,29 @@ REPORT = "/api/v1/customers/duplicates"
 
 
 def _row(
-    name: str, phone: str | None = None, email: str | None = None, kind: str = "company"
+    name: str,
+    phone: str | None = None,
+    email: str | None = None,
+    kind: str = "company",
+    address: str | None = None,
 ) -> ScanRow:
-    return ScanRow(uuid.uuid4(), kind, name, phone, email)
+    return ScanRow(uuid.uuid4(), kind, name, phone_key(phone), email, address)
+
+
+def _groups(rows: list[ScanRow]) -> list[set[uuid.UUID]]:
+    return [set(group.member_ids) for group in find_groups(rows)]
 
 
 # --- the grouping -----------------------------------------------------------------------------
 
 
 def test_groups_link_by_phone_email_and_names() -> None:
-    a = _row("northwind traders", phone="+8613800138000")
-    b = _row("something else", phone="+8613800138000", email="x@n.cn")
-    c = _row("third name", email="x@n.cn")  # joins a and b through b's e-mail
-    d = _row("上海星辰科技")
-    e = _row("上海星辰科技")  # same normalised name
-    f = _row("上海星辰科技发")  # similar name
+    a = _row("Northwind Traders Ltd", phone="138 0013 8000")
+    b = _row("NORTHWIND TRADERS INC", phone="+86 138-0013-8000", email="x@n.cn")
+    c = _row("Northwind Traders", email="x@n.cn")
+    d = _row("上海星辰科技有限公司")
+    e = _row("星辰科技（上海）股份有限公司")  # the same core, its region in brackets
+    f = _row("上海市星辰科技")
     g = _row("王伟", kind="person")
     h = _row("王伟", kind="person")  # two people of one name are not duplicates
     alone = _row("lonely widgets")
@@ -41,25 +49,46 @@ def test_groups_link_by_phone_email_and_names() -> None:
     assert {d.id, e.id, f.id} in as_sets
     assert len(groups) == 2
     contact_group = next(g for g in groups if a.id in g.member_ids)
-    assert contact_group.reasons == ["phone", "email"]
-    assert contact_group.member_reasons[b.id] == ["phone", "email"]
-    assert contact_group.member_reasons[c.id] == ["email"]
+    assert contact_group.reasons == ["phone", "email", "name"]
+    assert contact_group.score == 100
     name_group = next(g for g in groups if d.id in g.member_ids)
-    assert name_group.score == 100
-    assert scan.NAME_CUTOFF <= name_group.member_scores[f.id] < 100
+    assert name_group.reasons == ["name"]
+    assert 50 <= name_group.score < 100  # a name alone is good evidence, not certainty
 
 
-def test_big_blocks_are_split_so_work_stays_sub_quadratic(monkeypatch: Any) -> None:
-    """Names sharing a prefix beyond MAX_BLOCK are compared in finer blocks; similar names
-    (sharing a longer prefix) still meet."""
-    monkeypatch.setattr(scan, "MAX_BLOCK", 10)
-    names = [f"acme {i:03d} industrial" for i in range(200)]
-    names += ["acme 007 industrials"]
-    compared: list[int] = []
-    pairs = list(scan.similar_name_pairs(names, on_block=compared.append))
-    assert ("acme 007 industrial", "acme 007 industrials") in {(p[0], p[1]) for p in pairs}
-    assert max(compared) <= 10
-    assert sum(n * n for n in compared) < len(names) ** 2 / 10
+def test_phones_the_library_rejects_still_link() -> None:
+    a = _row("Tyrell Foods", phone="16350006734")
+    b = _row("Tyrell Foods Co., Ltd.", phone="(+86)16350006734")
+    groups = find_groups([a, b])
+    assert [set(g.member_ids) for g in groups] == [{a.id, b.id}]
+    assert groups[0].reasons == ["phone", "name"]
+
+
+def test_look_alike_companies_stay_apart() -> None:
+    """Names of one pattern differing in their digits, short Chinese cores a character or two
+    apart, one core in two cities: different companies, however alike the names look."""
+    rows = [_row(f"Tyrell{n} Foods") for n in (636, 5658, 19659, 77, 780)]
+    rows += [_row("上海业顺嘉生物科技有限公司"), _row("上海业汇顺生物科技有限公司")]
+    rows += [_row("上海星辰贸易有限公司"), _row("上海星晨贸易有限公司")]
+    rows += [_row("华强科技（深圳）有限公司"), _row("北京华强科技有限公司")]
+    assert find_groups(rows) == []
+
+
+def test_groups_do_not_chain() -> None:
+    """A~B and B~C do not put A and C together: every member matches its representative."""
+    a = _row("Acme Foods", phone="138 0013 8000", address="上海市徐汇区1号")
+    b = _row("Acme Foods Ltd", phone="13800138000", email="b@acme.cn")  # a's phone
+    c = _row("Globex Trading", email="b@acme.cn", address="北京市海淀区2号")  # b's e-mail
+    groups = _groups([a, b, c])
+    assert {a.id, b.id} in groups
+    assert all(not (a.id in g and c.id in g) for g in groups)
+
+
+def test_a_typo_with_the_same_phone_is_the_same_company() -> None:
+    a = _row("深圳华强电子有限公司", phone="139 0013 9000")
+    b = _row("深圳华强电了", phone="13900139000")  # one character mistyped
+    c = _row("深圳华强电了")  # the typo alone: a short core one character off is no match
+    assert _groups([a, b, c]) == [{a.id, b.id}]
 
 
 # --- the job and the report -------------------------------------------------------------------
@@ -83,9 +112,9 @@ async def test_scan_job_and_scoped_report(
     a, b, manager, outsider = t["sales_a"], t["sales_b"], t["manager"], t["outsider"]
     a1 = await factory.customer(a, name="Blue Harbor Foods Ltd.", phone="138 0013 8200")
     a2 = await factory.customer(a, name="Blue Harbor Foods Co., Ltd.")
-    b1 = await factory.customer(b, name="Other Thing", phone="+86 138-0013-8200")
+    b1 = await factory.customer(b, name="BLUE HARBOR FOODS INC", phone="+86 138-0013-8200")
     o1 = await factory.customer(outsider, name="云帆物流有限公司", email="ops@yunfan.cn")
-    o2 = await factory.customer(outsider, name="Yunfan", email="OPS@yunfan.cn")
+    o2 = await factory.customer(outsider, name="云帆物流股份有限公司", email="OPS@yunfan.cn")
     a3 = await factory.customer(a, name="云帆物流集团", email="sales@yunfan.cn")
     await factory.customer(a, name="Unique Widgets")
 

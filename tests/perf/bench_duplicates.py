@@ -9,7 +9,7 @@ customers sampled out of the data set, as the customer form sends them while som
             full-width here and there (exact on name_normalized),
   similar   that name with a word added ("...发展有限公司"): no exact match, so the trigram
             index looks for similar names,
-  phone     an existing number in another format (exact on phone_e164),
+  phone     an existing number in another format (exact on phone_key),
   email     an existing address in upper case (exact on email),
   all       name + phone + e-mail of one customer,
   new       a name, number and address nobody has (the common case: no candidates).

@@ -171,6 +171,7 @@ def generate(path: Path, rows: int, existing: list[tuple[str, str]], owner: seed
                         name,
                         phone,
                         f"+86{national}",
+                        f"86{national}",  # the phone key (cleaning.phone_key)
                         email or None,
                         province,
                         city,
@@ -194,6 +195,7 @@ _CLEAN_COLUMNS = [
     "name",
     "phone",
     "phone_e164",
+    "phone_key",
     "email",
     "province",
     "city",

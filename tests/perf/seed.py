@@ -83,7 +83,7 @@ _TAGS = ["vip", "new", "key-account", "reseller", "dormant", "overseas"]
 _COLUMNS = [
     "id", "kind", "name", "phone", "phone_e164", "email", "province", "city", "district",
     "address", "industry", "source", "tags", "notes", "owner_id", "department_id",
-    "created_at", "updated_at", "version", "deleted_at", "name_normalized",
+    "created_at", "updated_at", "version", "deleted_at", "name_normalized", "phone_key",
 ]  # fmt: skip
 
 
@@ -258,6 +258,7 @@ def customer_rows(
             1 + int(rng.random() ** 3 * 6),
             updated if rng.random() < 0.01 else None,  # a few in the recycle bin
             normalized(name),  # as every customer write stores it
+            "86" + national if has_phone else None,  # cleaning.phone_key of a valid number
         )
 
 

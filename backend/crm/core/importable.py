@@ -104,6 +104,19 @@ class MatchKey:
     skip_when: tuple[str, str] | None = None
 
 
+@dataclass(frozen=True)
+class Matcher:
+    """Duplicates decided from all the evidence of a pair of records, instead of one equal key
+    (customers: crm.customers.dedupe.scoring). The match keys then only find the candidates."""
+
+    columns: tuple[str, ...]  # what it compares: columns of the cleaned rows and of the model
+    # Rows in file order -> {index of a duplicate row: (index of the earlier row it repeats,
+    # reason)}; every duplicate must repeat that row itself, not a chain of rows.
+    link_rows: Callable[[Sequence[Mapping[str, Any]]], Mapping[int, tuple[int, str]]]
+    # (a staged row, an existing record) -> (weight, reason) when they are one, else None.
+    compare: Callable[[Mapping[str, Any], Mapping[str, Any]], tuple[float, str] | None]
+
+
 FieldProvider = Callable[[AsyncSession], Awaitable[Sequence[ImportField]]]
 # Adds the stored columns derived from the cleaned fields (E.164 phone, normalised name ...).
 Deriver = Callable[[pl.DataFrame, CleanOptions], pl.DataFrame]
@@ -127,6 +140,7 @@ class Importable:
     # non-empty for it to (a derived column follows its source: phone_e164 follows phone).
     updatable: Mapping[str, str]
     derive: Deriver = _no_derived_columns
+    matcher: Matcher | None = None
     # Rows without an owner column value belong to the importer (True), or to nobody (False:
     # leads go to the pool, where the assignment rules pick them up).
     importer_owns: bool = True

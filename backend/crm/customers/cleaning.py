@@ -39,6 +39,29 @@ def phone_to_e164(raw: str | None, region: str | None = None) -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+_MIN_KEY_DIGITS = 7  # fewer digits than any subscriber number: junk, not a phone
+
+
+def phone_key(raw: str | None, region: str | None = None) -> str | None:
+    """The number's digits as duplicate matching compares them: country code + national number,
+    formatting stripped, valid or not.
+
+    The phone library rejects numbers on ranges its metadata does not know (yet), such as
+    ``16350006734``; they keep no E.164 form, but ``(+86)16350006734`` and ``163 5000 6734``
+    are still one number: both key ``8616350006734``. For a valid number the key is its E.164
+    without the "+". None for an empty value or one with too few digits to be a number.
+    """
+    if not raw or not raw.strip():
+        return None
+    text = unicodedata.normalize("NFKC", raw)
+    try:
+        parsed = phonenumbers.parse(text, region or get_settings().default_phone_region)
+    except phonenumbers.NumberParseException:
+        return None
+    key = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
+    return key if len(key) >= _MIN_KEY_DIGITS and key.isdigit() else None
+
+
 def phone_search_digits(q: str) -> str | None:
     """The digits to look for in E.164 numbers when ``q`` looks like (part of) a phone number."""
     digits = _PHONE_PUNCTUATION.sub("", q)
@@ -226,25 +249,43 @@ class AddressParts:
     rest: str  # what follows the recognised parts (street, number, building)
 
 
+# One alternation each, longest first: duplicate matching keys every name of a database.
+_PROVINCE_START = re.compile("|".join(re.escape(prefix) for prefix, _ in _PROVINCE_PREFIXES))
+_PROVINCE_OF_PREFIX = dict(_PROVINCE_PREFIXES)
+_CITY_START = re.compile("|".join(sorted(map(re.escape, _CITY_PROVINCE), key=len, reverse=True)))
+
+
 def _take_province(text: str) -> tuple[str | None, str]:
-    for prefix, full in _PROVINCE_PREFIXES:
-        if text.startswith(prefix):
-            rest = text[len(prefix) :]
-            # "北京海淀区" and "北京市海淀区" alike; "广东省" already ate its 省.
-            if prefix != full and rest[:1] in ("省", "市") and full.endswith(rest[:1]):
-                rest = rest[1:]
-            return full, rest
-    return None, text
+    match = _PROVINCE_START.match(text)
+    if match is None:
+        return None, text
+    prefix = match.group(0)
+    full = _PROVINCE_OF_PREFIX[prefix]
+    rest = text[len(prefix) :]
+    # "北京海淀区" and "北京市海淀区" alike; "广东省" already ate its 省.
+    if prefix != full and rest[:1] in ("省", "市") and full.endswith(rest[:1]):
+        rest = rest[1:]
+    return full, rest
+
+
+def _after_repeated_municipality(text: str, municipality: str) -> str:
+    """``text`` without a repeat of the municipality's name, as people type the city level of
+    "上海市上海市徐汇区" or "北京北京市海淀区" (the municipality is its own city)."""
+    for repeat in (municipality, municipality.removesuffix("市")):
+        if text.startswith(repeat):
+            text = text[len(repeat) :]
+            break
+    return text.removeprefix("市辖区")  # the old official name of its city level
 
 
 def _take_city(text: str, province: str | None) -> tuple[str | None, str, str | None]:
     """(city, rest, province implied by a well-known city)."""
     if province in _MUNICIPALITIES:
-        return province, text, None
-    for name, its_province in _CITY_PROVINCE.items():
-        if text.startswith(name):
-            rest = text[len(name) :]
-            return name + "市", rest[1:] if rest.startswith("市") else rest, its_province
+        return province, _after_repeated_municipality(text, province), None
+    if known := _CITY_START.match(text):
+        name = known.group(0)
+        rest = text[len(name) :]
+        return name + "市", rest[1:] if rest.startswith("市") else rest, _CITY_PROVINCE[name]
     # Without a province, a "...市" prefix could be a shop's name ("中山路超市"): trust only the
     # well-known cities above.
     match = _CITY.match(text) if province is not None else None
@@ -292,26 +333,133 @@ _SUFFIX_AT_END = re.compile(
 _DROPPED = re.compile(r"[.'\u2019`]")  # "A.B.C." is "abc", "O'Neil" is "oneil"
 _SEPARATORS = re.compile(r"[^\w\s]")  # other punctuation separates words
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_BRACKETED = re.compile(r"[(\[【\u3014]([^()\[\]【】\u3014\u3015]*)[)\]】\u3015]")
+# Romanised region names written before or after Latin company names ("Shanghai Tyrell Foods",
+# "Tyrell Foods (Shenzhen)"), mapped to the Chinese short name the region part of a key uses.
+_LATIN_REGIONS = {
+    "beijing": "北京", "shanghai": "上海", "tianjin": "天津", "chongqing": "重庆",
+    "guangdong": "广东", "jiangsu": "江苏", "zhejiang": "浙江", "shandong": "山东",
+    "sichuan": "四川", "hubei": "湖北", "hunan": "湖南", "fujian": "福建", "hebei": "河北",
+    "henan": "河南", "anhui": "安徽", "liaoning": "辽宁", "shenzhen": "深圳",
+    "guangzhou": "广州", "hangzhou": "杭州", "nanjing": "南京", "suzhou": "苏州",
+    "wuhan": "武汉", "chengdu": "成都", "xiamen": "厦门", "qingdao": "青岛", "dalian": "大连",
+    "ningbo": "宁波", "xian": "西安", "dongguan": "东莞", "foshan": "佛山", "hong kong": "香港",
+    "hongkong": "香港", "macau": "澳门",
+}  # fmt: skip
+# A country in brackets ("Acme (China) Ltd.") says nothing about which company it is.
+_COUNTRIES = frozenset({"中国", "china", "prc"})
+# Short provincial names by their full ones, and each well-known city's province (short).
+_PROVINCE_SHORT = dict(_PROVINCES)
+_CITY_PROVINCE_SHORT = {city: _PROVINCE_SHORT[full] for city, full in _CITY_PROVINCE.items()}
+# A two-character prefecture-level city written with 市 ("中山市..."): most city names are
+# two characters, and 2 + 市 rarely begins a company's own name (unlike "...超市").
+_GENERIC_CITY = re.compile(r"^([\u4e00-\u9fff]{2})市")
+# A county-level unit right after a city ("深圳市南山区...").
+_NAME_DISTRICT = re.compile(r"^[\u4e00-\u9fff]{1,3}?(?:新区|区|县)")
+_MIN_CORE = 2  # characters a name keeps after its region is taken off
 
 
-def normalize_company_name(raw: str | None) -> str:
-    """The form company names are compared in: NFKC (full-width → half-width), lower-case,
-    punctuation and legal suffixes dropped, spaces collapsed (and none between CJK characters).
+@dataclass(frozen=True)
+class CompanyKey:
+    """A company name as duplicate detection compares it: the core (what names must agree on)
+    and the region written before it or in brackets (evidence for or against, never the key).
 
-    ``"上海星辰科技有限公司"`` → ``"上海星辰科技"``; ``"ACME Co., Ltd."`` → ``"acme"``, typed
-    full-width or not.
-    A name that is nothing but a legal form keeps it, so no name normalises to "".
+    ``深圳华强科技有限公司``, ``深圳市华强科技``, ``华强科技`` and ``华强科技（深圳）有限公司``
+    all have the core ``华强科技``; all but the third have the region ``深圳``.
     """
-    if not raw:
-        return ""
-    text = unicodedata.normalize("NFKC", raw).casefold()
-    text = _DROPPED.sub("", text)
-    text = _SEPARATORS.sub(" ", text)
-    text = _CJK_SPACE.sub("", _SPACES.sub(" ", text).strip())
+
+    core: str
+    region: str | None
+
+
+def region_name(text: str) -> str | None:
+    """The short name of a province or well-known city ``text`` is (with or without its 省/市,
+    or romanised), else None."""
+    text = text.strip()
+    if text in _LATIN_REGIONS:
+        return _LATIN_REGIONS[text]
+    for full, short in _PROVINCES:
+        if text in (full, short):
+            return short
+    bare = text.removesuffix("市")
+    if bare in _CITY_PROVINCE or _GENERIC_CITY.fullmatch(text):
+        return bare
+    return None
+
+
+def _take_name_region(text: str) -> tuple[str | None, str]:
+    """(region, rest) of a name that starts with a province, a city and/or a district."""
+    region = None
+    province, rest = _take_province(text)
+    if province is not None:
+        if province in _MUNICIPALITIES:
+            rest = _after_repeated_municipality(rest, province)
+        region, text = _PROVINCE_SHORT[province], rest
+    known = _CITY_START.match(text)
+    city = known.group(0) if known else None
+    if city is not None:
+        region, text = city, text[len(city) :].removeprefix("市")
+    elif match := _GENERIC_CITY.match(text):
+        city, text = match.group(1), text[match.end() :]
+        region = city
+    if city is not None and (match := _NAME_DISTRICT.match(text)):
+        text = text[match.end() :]
+    return region, text
+
+
+def _strip_legal_suffixes(text: str) -> str:
     stem = text
     while True:
         shorter = _SUFFIX_AT_END.sub("", stem).strip()
         if shorter == stem or not shorter:
-            break
+            return stem
         stem = shorter
-    return stem or text
+
+
+def _plain(text: str) -> str:
+    text = _DROPPED.sub("", text)
+    text = _SEPARATORS.sub(" ", text)
+    return _CJK_SPACE.sub("", _SPACES.sub(" ", text).strip())
+
+
+def company_name_key(raw: str | None) -> CompanyKey:
+    """The :class:`CompanyKey` of a name: NFKC (full-width → half-width), lower-case,
+    punctuation and legal suffixes dropped, spaces collapsed (none between CJK characters), and
+    a leading or bracketed province / city / district (with or without 省/市/区, or romanised)
+    taken off into the region. A name that is nothing but a legal form or a region keeps it, so
+    no core is "".
+    """
+    if not raw:
+        return CompanyKey("", None)
+    text = unicodedata.normalize("NFKC", raw).casefold()
+    region = None
+    for match in list(_BRACKETED.finditer(text)):
+        inside = match.group(1).strip()
+        if (named := region_name(inside)) is not None or inside in _COUNTRIES:
+            region = region or named
+            text = text.replace(match.group(0), " ")
+    whole = _plain(text)
+    stem = _strip_legal_suffixes(whole) or whole
+    leading, core = _take_name_region(stem)
+    words = stem.split(" ", 1)
+    if leading is None and len(words) == 2 and words[0] in _LATIN_REGIONS:
+        leading, core = _LATIN_REGIONS[words[0]], words[1]
+    if leading is not None and len(core.strip()) >= _MIN_CORE:
+        return CompanyKey(_strip_legal_suffixes(core.strip()), region or leading)
+    return CompanyKey(stem or whole, region)
+
+
+def normalize_company_name(raw: str | None) -> str:
+    """The core of the name (see :func:`company_name_key`): the form company names are
+    matched on. ``"上海星辰科技有限公司"`` → ``"星辰科技"``; ``"ACME Co., Ltd."`` → ``"acme"``,
+    typed full-width or not.
+    """
+    return company_name_key(raw).core
+
+
+def regions_compatible(first: str | None, second: str | None) -> bool:
+    """Whether two region parts can name the same place: equal, unknown on either side, or a
+    well-known city and its province (深圳 and 广东)."""
+    if first is None or second is None or first == second:
+        return True
+    return _CITY_PROVINCE_SHORT.get(first) == second or _CITY_PROVINCE_SHORT.get(second) == first

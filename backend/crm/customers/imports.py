@@ -4,18 +4,23 @@ feature at start-up (every ``crm/<domain>/imports.py`` is)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import polars as pl
 
 from crm.core.importable import (
     CleanOptions,
     Importable,
+    Matcher,
     MatchKey,
     Reference,
     add_field_provider,
     labels,
     register,
 )
-from crm.customers.cleaning import normalize_company_name, split_address
+from crm.customers.cleaning import normalize_company_name, phone_key, split_address
+from crm.customers.dedupe import scoring
 from crm.customers.models import Contact, Customer
 from crm.customfields.importing import import_fields
 from crm.imports import columns as clean
@@ -64,8 +69,58 @@ def _split_addresses(frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
+def _phone_keys(frame: pl.DataFrame, options: CleanOptions) -> pl.Series:
+    """The digits key of each phone (cleaning.phone_key): a valid number's E.164 without "+",
+    and the library's parse of the others (kept as typed), once per distinct number."""
+    e164 = frame["phone_e164"] if "phone_e164" in frame.columns else None
+    typed = frame["phone"]
+    if e164 is not None:
+        typed = pl.select(pl.when(e164.is_null()).then(typed)).to_series()
+    keys, _ = clean.map_distinct(typed, lambda raw: phone_key(raw, options.phone_region), pl.String)
+    if e164 is None:
+        return keys
+    return e164.str.strip_chars_start("+").fill_null(keys)
+
+
+def _scored(row: Mapping[str, Any]) -> scoring.Record:
+    return scoring.Record.of(
+        name=row.get("name"),
+        kind=row.get("kind"),
+        phone_key=row.get("phone_key"),
+        email=row.get("email"),
+        address=row.get("address"),
+    )
+
+
+def _reason(result: scoring.Score) -> str:
+    return result.reasons[0] if result.reasons else "name"
+
+
+def _link_rows(rows: Sequence[Mapping[str, Any]]) -> dict[int, tuple[int, str]]:
+    """Rows in file order: each duplicate and the earliest row of its group, which it matches
+    itself (scoring.cluster with the file's order)."""
+    links = scoring.cluster([_scored(row) for row in rows], order=lambda index: index)
+    return {i: (link.representative, _reason(link.score)) for i, link in links.items()}
+
+
+def _compare(row: Mapping[str, Any], record: Mapping[str, Any]) -> tuple[float, str] | None:
+    result = scoring.score(_scored(row), _scored(record))
+    return (result.weight, _reason(result)) if result.is_match else None
+
+
+# What import duplicates are decided on (with the match keys as the blocking).
+MATCHER = Matcher(
+    columns=("kind", "name", "phone_key", "email", "address"),
+    link_rows=_link_rows,
+    compare=_compare,
+)
+
+
 def derive(frame: pl.DataFrame, options: CleanOptions) -> pl.DataFrame:
-    """The stored forms every customer write has: the normalised name, and the address split."""
+    """The stored forms every customer write has: the normalised name, the phone's digits key,
+    and the address split."""
+    if "phone" in frame.columns:
+        frame = frame.with_columns(_phone_keys(frame, options).alias("phone_key"))
     if "name" in frame.columns:
         frame = frame.with_columns(clean.company_names(frame["name"]).alias("name_normalized"))
     if "address" in frame.columns:
@@ -175,7 +230,7 @@ register(
             notes_field(),
         ),
         match_keys=(
-            MatchKey("phone", "phone_e164"),
+            MatchKey("phone", "phone_key"),
             MatchKey("email", "email"),
             # A person's name is no evidence: two people share names all the time.
             MatchKey("name", "name_normalized", skip_when=("kind", "person")),
@@ -186,6 +241,7 @@ register(
             "kind": "kind",
             "phone": "phone",
             "phone_e164": "phone",
+            "phone_key": "phone",
             "email": "email",
             "province": "province",
             "city": "city",
@@ -198,6 +254,7 @@ register(
             "tags": "tags",
         },
         derive=derive,
+        matcher=MATCHER,
     )
 )
 add_field_provider("customers", import_fields("customer"))

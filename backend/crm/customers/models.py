@@ -86,6 +86,7 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
         ),
         Index("ix_customers_phone_e164_live", "phone_e164", postgresql_where="deleted_at IS NULL"),
         Index("ix_customers_email_live", "email", postgresql_where="deleted_at IS NULL"),
+        Index("ix_customers_phone_key_live", "phone_key", postgresql_where="deleted_at IS NULL"),
         # Custom field filters are containment (@>) queries: cf.<key>=value.
         Index(
             "ix_customers_custom",
@@ -114,6 +115,8 @@ class Customer(IdMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, OwnedMixi
     name: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(50))  # as typed
     phone_e164: Mapped[str | None] = mapped_column(String(20))
+    # The digits duplicate matching compares, valid number or not (cleaning.phone_key).
+    phone_key: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(320))
     province: Mapped[str | None] = mapped_column(String(100))
     city: Mapped[str | None] = mapped_column(String(100))

@@ -29,6 +29,7 @@ from crm.core.permissions import Principal, readable
 from crm.customers import fields
 from crm.customers.cleaning import (
     normalize_company_name,
+    phone_key,
     phone_search_digits,
     phone_to_e164,
     split_address,
@@ -259,6 +260,7 @@ def apply_cleaning(customer: Customer, *, address_changed: bool) -> None:
     detection compares it, and province / city / district split from an address that came
     without them (never overwriting ones the caller gave)."""
     customer.phone_e164 = phone_to_e164(customer.phone)
+    customer.phone_key = phone_key(customer.phone)
     customer.name_normalized = normalize_company_name(customer.name)
     if not address_changed or customer.province or customer.city or customer.district:
         return

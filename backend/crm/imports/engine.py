@@ -21,7 +21,7 @@ import polars as pl
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.core.importable import CleanOptions, Importable, ImportField, Reference
+from crm.core.importable import CleanOptions, Importable, ImportField, Matcher, Reference
 from crm.core.permissions import Principal, owner_scope_clause, readable
 from crm.customers.cleaning import DateOrder, slash_date_order
 from crm.identity.models import User
@@ -174,9 +174,39 @@ def add_errors(frame: pl.DataFrame, messages: pl.Series) -> pl.DataFrame:
     return frame.with_columns(_errors=merged)
 
 
+def _matched_in_file(frame: pl.DataFrame, importable: Importable, matcher: Matcher) -> pl.DataFrame:
+    """``_dup_row`` / ``_dup_reason`` decided by the importable's matcher. Only the valid rows
+    sharing a match key value with another one are compared (the blocking): a file of new
+    records costs one pass of polars."""
+    valid = pl.col("_errors").is_null()
+    keys = [k.column for k in importable.match_keys if k.column in frame.columns]
+    shared = [pl.col(c).is_not_null() & pl.col(c).is_duplicated() for c in keys]
+    columns = [c for c in matcher.columns if c in frame.columns]
+    candidates = (
+        frame.filter(valid)
+        .filter(pl.any_horizontal(shared) if shared else pl.lit(False))
+        .select("_row", *columns)
+        .sort("_row")
+    )
+    rows = candidates.to_dicts()
+    links = matcher.link_rows(rows)
+    found = pl.DataFrame(
+        {
+            "_row": [rows[i]["_row"] for i in links],
+            "_dup_row": [rows[first]["_row"] for first, _ in links.values()],
+            "_dup_reason": [reason for _, reason in links.values()],
+        },
+        schema={"_row": frame.schema["_row"], "_dup_row": pl.Int64, "_dup_reason": pl.String},
+    )
+    return frame.join(found, on="_row", how="left", maintain_order="left")
+
+
 def in_file_duplicates(frame: pl.DataFrame, importable: Importable) -> pl.DataFrame:
     """``_dup_row`` / ``_dup_reason``: the earlier row of the file a valid row repeats (same
-    value of a match key), null for first occurrences."""
+    value of a match key, or as the importable's matcher decides), null for first
+    occurrences."""
+    if importable.matcher is not None:
+        return _matched_in_file(frame, importable, importable.matcher)
     valid = pl.col("_errors").is_null()
     dup_row = pl.lit(None, dtype=pl.Int64)
     reason = pl.lit(None, dtype=pl.String)

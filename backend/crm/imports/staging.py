@@ -25,13 +25,14 @@ from sqlalchemy import (
     literal,
     not_,
     or_,
+    select,
     text,
     update,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from crm.core.importable import Importable
+from crm.core.importable import Importable, Matcher
 from crm.core.permissions import Principal, scope_clause
 
 STAGE = "import_stage"
@@ -142,8 +143,9 @@ async def match_existing(
     session: AsyncSession, stage: Table, importable: Importable, principal: Principal
 ) -> None:
     """Set ``_match_id`` / ``_match_reason`` / ``_match_hidden`` of staged rows that repeat a
-    live record on a match key: records in the principal's data scope first (they can be shown
-    and updated), then the rest (reported as hidden, never shown nor updated)."""
+    live record on a match key (or, with a matcher, that its match keys find and it accepts):
+    records in the principal's data scope first (they can be shown and updated), then the rest
+    (reported as hidden, never shown nor updated)."""
     model = importable.model
     table = model.__table__
     visible = scope_clause(model, principal)
@@ -161,6 +163,9 @@ async def match_existing(
             if key.skip_when is not None and key.skip_when[0] in stage.c:
                 column, value = key.skip_when
                 conditions.append(stage.c[column].is_distinct_from(value))
+            if importable.matcher is not None:
+                await _match_compared(session, stage, table, importable.matcher, conditions, hidden)
+                continue
             await session.execute(
                 update(stage)
                 .where(*conditions)
@@ -189,6 +194,51 @@ def duplicate_action(kind: str, choice: str) -> str:
 
 def chosen_default(kind: str, *, on_duplicate: str, on_file_duplicate: str) -> str:
     return on_file_duplicate if kind == IN_FILE else on_duplicate
+
+
+async def _match_compared(
+    session: AsyncSession,
+    stage: Table,
+    record: Any,
+    matcher: Matcher,
+    conditions: list[Any],
+    hidden: bool,
+) -> None:
+    """The candidates ``conditions`` find (staged row x record of the ``record`` table), each
+    pair judged by the matcher; every row matches its best accepted candidate."""
+    compared = [c for c in matcher.columns if c in stage.c and c in record.c]
+    found = await session.execute(
+        select(
+            stage.c._row,
+            record.c.id,
+            *[stage.c[c].label(f"row_{c}") for c in compared],
+            *[record.c[c].label(f"record_{c}") for c in compared],
+        ).where(*conditions)
+    )
+    best: dict[int, tuple[float, Any, str]] = {}
+    for pair in found.mappings():
+        row = {c: pair[f"row_{c}"] for c in compared}
+        existing = {c: pair[f"record_{c}"] for c in compared}
+        verdict = matcher.compare(row, existing)
+        if verdict is not None and verdict[0] > best.get(pair["_row"], (float("-inf"),))[0]:
+            best[pair["_row"]] = (verdict[0], pair["id"], verdict[1])
+    if not best:
+        return
+    rows = list(best)
+    await session.execute(
+        text(
+            f"UPDATE {STAGE} s SET _match_id = m.id, _match_reason = m.reason, "
+            "_match_hidden = :hidden FROM unnest(CAST(:rows AS bigint[]), "
+            "CAST(:ids AS uuid[]), CAST(:reasons AS text[])) AS m(row, id, reason) "
+            "WHERE s._row = m.row"
+        ),
+        {
+            "rows": rows,
+            "ids": [best[r][1] for r in rows],
+            "reasons": [best[r][2] for r in rows],
+            "hidden": hidden,
+        },
+    )
 
 
 async def decide(

@@ -165,7 +165,8 @@ async def _existing_matches(
     """(_row, _match_id, _match_reason, _match_hidden) of the valid rows that repeat a record."""
     keys = [k.column for k in importable.match_keys if k.column in frame.columns]
     skip = [k.skip_when[0] for k in importable.match_keys if k.skip_when]
-    wanted = [*_MATCH_COLUMNS, *keys, *[c for c in skip if c in frame.columns]]
+    compared = importable.matcher.columns if importable.matcher is not None else ()
+    wanted = [*_MATCH_COLUMNS, *keys, *[c for c in (*skip, *compared) if c in frame.columns]]
     valid = frame.filter(pl.col("_errors").is_null()).select(list(dict.fromkeys(wanted)))
     conn = await session.connection()
     stage = await staging.create_stage(conn, valid, drop_on_commit=True)

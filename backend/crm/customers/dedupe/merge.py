@@ -62,6 +62,7 @@ _NOT_CHOSEN = frozenset(
         "merged_into_id",
         "name_normalized",
         "phone_e164",
+        "phone_key",
         "department_id",
     }
 )

@@ -1,10 +1,14 @@
 """Duplicate detection: the online check before a save, and the report of the last scan.
 
-The check runs on every keystroke pause of the customer form, so it is one statement driven by
-indexes, each branch capped: exact phone, e-mail and normalised name by btree, similar names by
-the trigram index on the distinct names (``customer_names``), then by name. Candidates come
-from the caller's data scope only; one more branch looks for an exact match outside it, so
-``hidden_matches`` can say a colleague already has this customer without showing it.
+The check runs on every keystroke pause of the customer form, so its candidates come from one
+statement driven by indexes, each branch capped: exact phone key, e-mail and name core by
+btree, similar names by the trigram index on the distinct names (``customer_names``), then by
+name. That is the blocking; each candidate found by name only is then scored with the scan's
+scorer (:mod:`crm.customers.dedupe.scoring`) and shown only when it matches, so a similar name
+alone (a look-alike company) is no suggestion. Exact phone and e-mail matches are always shown.
+Candidates come from the caller's data scope only; one more branch looks for an exact match
+outside it, so ``hidden_matches`` can say a colleague already has this customer without
+showing it.
 """
 
 from __future__ import annotations
@@ -42,7 +46,8 @@ from crm.core.permissions import (
     readable,
     scope_clause,
 )
-from crm.customers.cleaning import normalize_company_name, normalize_email, phone_to_e164
+from crm.customers.cleaning import normalize_company_name, normalize_email, phone_key
+from crm.customers.dedupe import scoring
 from crm.customers.dedupe.models import CustomerName, DuplicateGroup, DuplicateMember
 from crm.customers.dedupe.schemas import DuplicateCheck
 from crm.customers.models import Customer
@@ -101,14 +106,14 @@ _KEYS = (_PHONE.key, _EMAIL.key, _NAME.key, _EXCLUDE_ID.key)
 class _Wanted:
     """What a check looks for: the cleaned values (None where nothing usable was given)."""
 
-    phone: str | None  # E.164
+    phone: str | None  # the digits key (cleaning.phone_key)
     email: str | None
     name: str | None  # normalised company name
     exclude_id: uuid.UUID | None
 
     @classmethod
     def of(cls, data: DuplicateCheck) -> _Wanted:
-        phone = phone_to_e164(data.phone) if data.phone else None
+        phone = phone_key(data.phone) if data.phone else None
         try:
             email = normalize_email(data.email)
         except ValueError:
@@ -123,10 +128,23 @@ class _Wanted:
         given = dict(zip(_KEYS, (self.phone, self.email, self.name, self.exclude_id), strict=True))
         return {key: value for key, value in given.items() if value is not None}
 
+    def record(self, data: DuplicateCheck) -> scoring.Record:
+        return scoring.Record.of(
+            name=data.name, kind=data.kind, phone_key=self.phone, email=self.email
+        )
+
+
+# What the scorer compares of each candidate, read in the same statement.
+_SCORED_COLUMNS = (Customer.kind, Customer.phone_key, Customer.email, Customer.address)
+
 
 def _branch(reason: str, score: Any, *where: Any) -> Select[Any]:
     return select(
-        Customer.id, Customer.name, literal(reason).label("reason"), score.label("score")
+        Customer.id,
+        Customer.name,
+        literal(reason).label("reason"),
+        score.label("score"),
+        *_SCORED_COLUMNS,
     ).where(Customer.deleted_at.is_(None), *where)
 
 
@@ -163,7 +181,7 @@ def _similar_names(scope: Any, others: list[Any]) -> Select[Any]:
     )
     names = _names_like()
     holders = (
-        select(Customer.id, Customer.name)
+        select(Customer.id, Customer.name, *_SCORED_COLUMNS)
         .where(
             Customer.name_normalized == names.c.name,
             Customer.deleted_at.is_(None),
@@ -173,8 +191,11 @@ def _similar_names(scope: Any, others: list[Any]) -> Select[Any]:
         .limit(BRANCH_LIMIT)
         .lateral("holders")
     )
+    scored = [holders.c[column.key] for column in _SCORED_COLUMNS]
     return (
-        select(holders.c.id, holders.c.name, literal("name").label("reason"), names.c.score)
+        select(
+            holders.c.id, holders.c.name, literal("name").label("reason"), names.c.score, *scored
+        )
         .select_from(names.join(holders, true()))
         .where(~same_name)
         .order_by(names.c.score.desc())
@@ -197,7 +218,7 @@ def _hits(principal: Principal, phone: bool, email: bool, name: bool, exclude: b
     exact = {
         reason: clause
         for reason, clause, given in (
-            ("phone", Customer.phone_e164 == _PHONE, phone),
+            ("phone", Customer.phone_key == _PHONE, phone),
             ("email", Customer.email == _EMAIL, email),
             ("name", Customer.name_normalized == _NAME, name),
         )
@@ -235,7 +256,7 @@ def check_query(
 
     def build() -> Select[Any]:
         hits = _hits(principal, phone, email, name, exclude)
-        return select(hits.c.id, hits.c.name, hits.c.reason, hits.c.score)
+        return select(*hits.c)
 
     key = ("duplicate_check", phone, email, name, exclude)
     return compiled_for(principal, key, build, dialect), parameters
@@ -249,6 +270,7 @@ async def check_duplicates(
     if check is None:
         return [], False
     query, parameters = check
+    wanted = _Wanted.of(data).record(data)
     found: dict[uuid.UUID, _Hit] = {}
     hidden = False
     for row in await query.fetch(session, parameters):
@@ -256,9 +278,18 @@ async def check_duplicates(
             hidden = True
             continue
         hit = found.setdefault(row["id"], _Hit(row["name"]))
-        hit.score = max(hit.score, round(float(row["score"]), 1))
+        if row["reason"] == "name":
+            # Found by its name (the same core or a similar one): a suggestion only if all the
+            # evidence says it is this customer.
+            result = scoring.score(wanted, _candidate(row))
+            if not (result.is_match and "name" in result.reasons):
+                continue
+            hit.score = max(hit.score, result.percent)
+        else:
+            hit.score = 100.0  # the same phone or e-mail
         if row["reason"] not in hit.reasons:
             hit.reasons.append(row["reason"])
+    found = {customer_id: hit for customer_id, hit in found.items() if hit.reasons}
     ranked = sorted(found.items(), key=lambda item: item[1].order())[:RESULT_LIMIT]
     # Only the customers shown are loaded (a check may hit dozens), in scope as the hits were.
     shown = [customer_id for customer_id, _ in ranked]
@@ -270,6 +301,16 @@ async def check_duplicates(
             hit.reasons.sort(key=_REASON_ORDER.index)
             candidates.append(Candidate(customer, hit.score, hit.reasons))
     return candidates, hidden
+
+
+def _candidate(row: Any) -> scoring.Record:
+    return scoring.Record.of(
+        name=row["name"],
+        kind=row["kind"],
+        phone_key=row["phone_key"],
+        email=row["email"],
+        address=row["address"],
+    )
 
 
 _SHOWN_IDS = bindparam("shown_ids", None, type_=ARRAY(UUID(as_uuid=True)))

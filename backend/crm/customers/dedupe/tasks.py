@@ -35,7 +35,12 @@ async def _set_progress(
 
 async def _read_rows(session: AsyncSession) -> list[ScanRow]:
     stmt = select(
-        Customer.id, Customer.kind, Customer.name_normalized, Customer.phone_e164, Customer.email
+        Customer.id,
+        Customer.kind,
+        Customer.name,
+        Customer.phone_key,
+        Customer.email,
+        Customer.address,
     ).where(Customer.deleted_at.is_(None))
     rows: list[ScanRow] = []
     result = await session.stream(stmt.execution_options(yield_per=FETCH_BATCH))
