@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import any_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import audit, security
@@ -94,6 +94,41 @@ async def _set_roles(session: AsyncSession, user: User, keys: Sequence[str]) -> 
         )
 
 
+# Whoever holds it can give anyone, themselves included, any role: the one right that must always
+# keep an active holder, or nobody could ever administer the CRM again.
+ADMIN_PERMISSION = "admin:users"
+
+
+async def _lock_administrators(session: AsyncSession) -> None:
+    """Serialise the changes that may remove an administrator until the transaction ends, so two
+    concurrent ones cannot each count the other's administrator as still there."""
+    lock_key = func.hashtext("crm.identity.administrators")
+    await session.execute(select(func.pg_advisory_xact_lock(lock_key)))
+
+
+async def _ensure_an_administrator_remains(session: AsyncSession) -> None:
+    """After a change (under :func:`_lock_administrators`): refuse it if it left no active user
+    holding :data:`ADMIN_PERMISSION`."""
+    await session.flush()
+    administrator = (
+        select(User.id)
+        .join(user_roles, user_roles.c.user_id == User.id)
+        .join(Role, Role.id == user_roles.c.role_id)
+        .where(
+            User.is_active,
+            User.deleted_at.is_(None),
+            any_(Role.permissions) == ADMIN_PERMISSION,
+        )
+        .limit(1)
+    )
+    if (await session.execute(administrator)).first() is None:
+        raise Conflict(
+            "This change would leave no active administrator; make someone else an "
+            "administrator first.",
+            extra={"code": "last_administrator"},
+        )
+
+
 def _user_snapshot(user: User, role_keys: Sequence[str]) -> dict[str, Any]:
     return {**audit.snapshot(user), "role_keys": sorted(role_keys)}
 
@@ -130,6 +165,9 @@ async def update_user(
 ) -> User:
     user = await get_user(session, user_id)
     check_version(user, if_match, data.version)
+    may_remove_an_administrator = data.is_active is False or data.role_keys is not None
+    if may_remove_an_administrator:
+        await _lock_administrators(session)
     old_keys = [r.key for r in (await repository.roles_of(session, [user.id]))[user.id]]
     before = _user_snapshot(user, old_keys)
     changes = data.model_dump(exclude_unset=True, exclude={"version", "password", "role_keys"})
@@ -155,6 +193,8 @@ async def update_user(
         user.updated_at = utcnow()  # role changes bump the version too
     if data.password is not None or data.is_active is False:
         await auth.revoke_user_sessions(session, user.id)
+    if may_remove_an_administrator:
+        await _ensure_an_administrator_remains(session)
     await session.flush()
     record_change(
         session,
@@ -170,12 +210,13 @@ async def update_user(
 async def delete_user(session: AsyncSession, *, principal: Principal, user_id: uuid.UUID) -> None:
     if user_id == principal.user_id:
         raise Conflict("You cannot delete your own account.")
+    await _lock_administrators(session)
     user = await get_user(session, user_id)
     before = audit.snapshot(user)
     user.is_active = False
     user.deleted_at = utcnow()
     await auth.revoke_user_sessions(session, user.id)
-    await session.flush()
+    await _ensure_an_administrator_remains(session)
     record_change(
         session,
         action="delete",
@@ -377,6 +418,8 @@ async def update_role(
     role = await get_role(session, role_id)
     _refuse_builtin(role)
     check_version(role, if_match, data.version)
+    if data.permissions is not None:
+        await _lock_administrators(session)
     before = audit.snapshot(role)
     _validate_grants(data.permissions or [], data.data_scopes or {})
     if data.name is not None:
@@ -385,6 +428,7 @@ async def update_role(
         role.description = data.description
     if data.permissions is not None:
         role.permissions = sorted(set(data.permissions))
+        await _ensure_an_administrator_remains(session)
     if data.data_scopes is not None:
         role.data_scopes = {k: v.value for k, v in data.data_scopes.items()}
     await session.flush()
