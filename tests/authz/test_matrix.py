@@ -121,6 +121,10 @@ def test_catalogue_agrees_with_the_hand_written_critical_expectations() -> None:
     assert role_scopes("sales")["customers"] == "own"
     assert role_scopes("manager")["customers"] == "department_tree"
     assert "customers:delete" not in role_permissions("sales")
+    # Signing a contract is apart from writing it: whoever drafts it does not also sign it.
+    assert "contracts:write" in role_permissions("sales")
+    assert "contracts:sign" not in role_permissions("sales")
+    assert "contracts:sign" in role_permissions("manager")
     assert not {p for p in role_permissions("service") if not p.endswith(":read")}
     assert not problems, _report(problems)
 

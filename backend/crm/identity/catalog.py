@@ -87,11 +87,13 @@ for _resource in (
         "Approvals (read: your inbox and your requests; decide: approve or reject them)",
     ),
     # legal_review: receives the legal-review task when a deal enters negotiation/signing.
+    # sign: in_review -> signed; apart from write, so whoever drafts a contract cannot also
+    # sign it (the sales role does not have it).
     Resource(
         "contracts",
-        ("read", "write", "delete", "legal_review"),
+        ("read", "write", "delete", "legal_review", "sign"),
         True,
-        "Contracts (legal_review: reviews contracts before signing)",
+        "Contracts (legal_review: reviews contracts before signing; sign: signs a reviewed one)",
     ),
     Resource("notifications", ("read",), False, "Your notifications (read and mark read)"),
     Resource("imports", ("read",), False, "Your imports, their rows and error reports"),
@@ -164,6 +166,7 @@ BUILTIN_ROLES: dict[str, BuiltinRole] = {
                 **_SELLING,
                 "leads": ("read", "write", "delete", "import", "assign"),
                 "deals": ("read", "write", "delete"),
+                "contracts": ("read", "write", "sign"),
                 "approvals": ("decide",),
             },
             scopes={
