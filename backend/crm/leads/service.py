@@ -342,35 +342,13 @@ async def _lock_visible(session: AsyncSession, principal: Principal, lead_id: uu
     return lead
 
 
-async def _left_the_pool(session: AsyncSession, lead_id: uuid.UUID) -> bool:
-    """Whether the lead was once in the pool (its history has an owner change from nobody
-    other than its creation with an owner)."""
-    found = await session.scalar(
-        select(LeadAssignment.id)
-        .where(
-            LeadAssignment.lead_id == lead_id,
-            LeadAssignment.from_user_id.is_(None),
-            LeadAssignment.kind != "create",
-        )
-        .limit(1)
-    )
-    return found is not None
-
-
 async def claim_lead(session: AsyncSession, principal: Principal, *, lead_id: uuid.UUID) -> Lead:
     """Take a pool lead. Two salespeople claiming at once: the row lock lets one through, the
-    other finds it owned and gets 409."""
-    taken = Conflict("Someone owns this lead already: only pool leads can be claimed.")
-    try:
-        lead = await _lock_visible(session, principal, lead_id)
-    except NotFound:
-        # Claimed by someone outside the caller's scope a moment ago: the pool is public, so
-        # saying it was taken reveals nothing the caller could not see before.
-        if await _left_the_pool(session, lead_id):
-            raise taken from None
-        raise
+    other finds it owned and gets 409. A lead someone outside the caller's scope owns is a 404,
+    like a random id, even if it was in the pool once: a 409 would tell that it exists."""
+    lead = await _lock_visible(session, principal, lead_id)
     if lead.owner_id is not None:
-        raise taken
+        raise Conflict("Someone owns this lead already: only pool leads can be claimed.")
     user = await _active_user(session, principal.user_id, "user_id")
     await _set_owner(lead, user)
     await session.flush()

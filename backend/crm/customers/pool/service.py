@@ -209,14 +209,25 @@ async def set_caps(
 async def _pool_customer_for_update(
     session: AsyncSession, principal: Principal, customer_id: uuid.UUID
 ) -> Customer:
-    """The pool customer, row-locked; 404 outside the caller's reach, 409 when someone owns it
-    (a concurrent claim waits for the lock, then finds the winner's owner here)."""
-    stmt = (
-        select(Customer)
-        .where(Customer.id == customer_id, await reach(session, principal))
-        .with_for_update()
+    """The pool customer, row-locked; 404 unless the caller sees it (in a pool they reach, or
+    in their data scope), 409 when it has an owner. An owned customer outside the caller's
+    scope is a 404 like a random id: a 409 would tell that it exists. Visibility is checked
+    before the lock, so a concurrent claim that waits for the lock and finds the winner's owner
+    gets 409: the customer was in the caller's pool when the request came."""
+    visible = or_(Customer.owner_id.is_(None), scope_clause(Customer, principal))
+    found = await session.scalar(
+        select(Customer.id).where(
+            Customer.id == customer_id, await reach(session, principal), visible
+        )
     )
-    customer = (await session.execute(stmt)).scalar_one_or_none()
+    if found is None:
+        raise NotFound("No such customer in the pool.")
+    customer = await session.scalar(
+        select(Customer)
+        .where(Customer.id == customer_id, Customer.deleted_at.is_(None))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if customer is None:
         raise NotFound("No such customer in the pool.")
     if customer.owner_id == principal.user_id:
