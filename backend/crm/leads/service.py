@@ -25,6 +25,7 @@ from crm.core.pagination import PageParams, paginate, text_contains
 from crm.core.permissions import Principal, readable, scope_clause
 from crm.customers import fields as custom_fields
 from crm.customers.cleaning import phone_search_digits, phone_to_e164
+from crm.identity import service as identity_service
 from crm.identity.models import User
 from crm.leads import fields as _lead_fields  # noqa: F401  (registers leads' custom fields)
 from crm.leads.models import Lead, LeadAssignment
@@ -143,18 +144,12 @@ async def _active_user(session: AsyncSession, user_id: uuid.UUID, field: str) ->
     return user
 
 
-async def _ensure_in_scope(
-    session: AsyncSession, principal: Principal, lead: Lead, field: str
-) -> None:
-    """Refuse a write whose result the caller could not see (a lead handed to an owner
-    outside the caller's data scope would be a write into someone else's data)."""
-    await session.flush()
-    found = await session.execute(
-        readable(select(Lead.id).where(Lead.id == lead.id), Lead, principal)
+async def _assignable(
+    session: AsyncSession, principal: Principal, user_id: uuid.UUID, field: str
+) -> User:
+    return await identity_service.assignable_user(
+        session, principal, user_id, resource="leads", field=field
     )
-    if found.first() is None:
-        msg = "That user is outside your data scope."
-        raise Unprocessable(msg, errors=[field_error(field, msg)])
 
 
 @dataclass(frozen=True)
@@ -245,13 +240,13 @@ async def create_lead(session: AsyncSession, principal: Principal, *, data: Lead
     lead = Lead(**data.model_dump(exclude={"owner_id", "custom_fields"}))
     lead.phone_e164 = phone_to_e164(lead.phone)
     lead.custom = await custom_fields.custom_for_create(session, "lead", data.custom_fields)
-    owner = await _active_user(session, data.owner_id, "owner_id") if data.owner_id else None
+    owner = (
+        await _assignable(session, principal, data.owner_id, "owner_id") if data.owner_id else None
+    )
     if owner is not None:
         await _set_owner(lead, owner)
     session.add(lead)
     await session.flush()
-    if owner is not None:
-        await _ensure_in_scope(session, principal, lead, "owner_id")
     record_change(
         session,
         action="create",
@@ -381,10 +376,10 @@ async def assign_lead(
     lead = await _lock_visible(session, principal, lead_id)
     if lead.owner_id == user_id:
         raise Conflict("That user owns this lead already.")
-    user = await _active_user(session, user_id, "user_id")
+    user = await _assignable(session, principal, user_id, "user_id")
     previous = lead.owner_id
     await _set_owner(lead, user)
-    await _ensure_in_scope(session, principal, lead, "user_id")
+    await session.flush()
     await record_assignments(
         session,
         [

@@ -19,7 +19,7 @@ from crm.core.concurrency import check_version
 from crm.core.db import utcnow
 from crm.core.errors import Conflict, NotFound, Unprocessable, field_error, invalid_field
 from crm.core.pagination import PageParams, paginate, select_columns
-from crm.core.permissions import Principal, readable, scope_clause
+from crm.core.permissions import Principal, scope_clause
 from crm.customers import service as customer_service
 from crm.customers.models import Customer
 from crm.customers.pool.models import OwnershipCap, PoolPolicy
@@ -282,18 +282,15 @@ async def assign(
     session: AsyncSession, principal: Principal, *, customer_id: uuid.UUID, user_id: uuid.UUID
 ) -> Customer:
     """Give a pool customer to a user within the caller's data scope (and the user's cap)."""
-    user = await _active_user(session, user_id, "user_id")
+    user = await identity_service.assignable_user(
+        session, principal, user_id, resource="customers", field="user_id"
+    )
     await _lock_owner(session, user.id)
     customer = await _pool_customer_for_update(session, principal, customer_id)
     await _check_cap(session, user.id, field="user_id", whose="That user")
     before = audit.snapshot(customer)
     _give(customer, user)
     await session.flush()
-    visible = await session.execute(
-        readable(select(Customer.id).where(Customer.id == customer.id), Customer, principal)
-    )
-    if visible.first() is None:
-        raise invalid_field("user_id", "That user is outside your data scope.")
     record_change(
         session,
         action="assign_from_pool",
