@@ -52,10 +52,10 @@ async def _task(api: Any, **fields: Any) -> dict[str, Any]:
 async def test_a_task_reminds_its_assignee_before_and_at_its_due_time_once_each(
     db: Any, sales_team: dict[str, Any]
 ) -> None:
-    a, b = sales_team["sales_a"], sales_team["sales_b"]
+    a, manager = sales_team["sales_a"], sales_team["manager"]
     now = utcnow().replace(microsecond=0)
     due = now + timedelta(minutes=20)
-    task = await _task(b, assignee_id=a.user_id, due_at=due.isoformat())
+    task = await _task(manager, assignee_id=a.user_id, due_at=due.isoformat())
     await _task(a, title="Far away", due_at=(now + timedelta(days=3)).isoformat())
     await _task(a, title="Long overdue", due_at=(now - timedelta(days=30)).isoformat())
 

@@ -73,8 +73,13 @@ async def test_who_sees_a_task(factory: Any, sales_team: dict[str, Any]) -> None
     for_a = await _task(
         admin, assignee_id=a.user_id, related_type="customer", related_id=a_customer["id"]
     )
-    # 2. Created by b for the outsider, about nothing.
-    b_for_outsider = await _task(b, assignee_id=outsider.user_id)
+    # 2. Created by b, about nothing, then handed to the outsider by the admin (b may assign
+    # tasks only within b's own scope).
+    b_for_outsider = await _task(b)
+    r = await admin.patch(
+        f"/api/v1/tasks/{b_for_outsider['id']}", json={"assignee_id": outsider.user_id}
+    )
+    assert r.status_code == 200, r.text
     # 3. Assigned to the outsider by the admin, about a's customer.
     outsider_on_a = await _task(
         admin, assignee_id=outsider.user_id, related_type="customer", related_id=a_customer["id"]

@@ -46,7 +46,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
-from authz.world import ROLES, Actor, World, role_permissions
+from authz.world import ROLES, Actor, World, principal_permissions
 from crm.core.permissions import current_principal
 
 API_PREFIX = "/api/v1"
@@ -248,18 +248,23 @@ def declared_guards(api_route: APIRoute) -> tuple[bool, set[tuple[str, ...]]]:
 
 def expected(spec: RouteSpec, role: str | None) -> Outcome:
     """The outcome the catalogue implies for ``role`` (None: anonymous) on a record in scope."""
+    return expected_with(spec, None if role is None else principal_permissions(role))
+
+
+def expected_with(spec: RouteSpec, permissions: frozenset[str] | None) -> Outcome:
+    """The outcome for a caller holding ``permissions`` (None: anonymous) on a record in scope."""
     if spec.public:
         return ALLOWED
-    if role is None:
+    if permissions is None:
         return UNAUTHENTICATED
-    if spec.requires is None or spec.requires in role_permissions(role):
+    if spec.requires is None or spec.requires in permissions:
         return ALLOWED
     return DENIED
 
 
 def expected_for(spec: RouteSpec, w: World, caller: Actor, owner: Actor) -> Outcome:
     """The outcome for ``caller`` on a record owned by ``owner``."""
-    base = expected(spec, caller.role)
+    base = expected_with(spec, None if caller.role is None else caller.permissions)
     if base is UNAUTHENTICATED or spec.record is None:
         return base
     if base is DENIED and spec.checked_in == "dependency":

@@ -191,24 +191,29 @@ async def _delete_task(w: World, caller: Actor, owner: Actor) -> Call:
 # --- notifications: every signed-in user, their own only ------------------------------------
 
 
-@route("GET", "/api/v1/notifications")
+@route("GET", "/api/v1/notifications", requires="notifications:read")
 async def _notifications(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("GET", "/api/v1/notifications", params={"unread": "true"})
 
 
-@route("GET", "/api/v1/notifications/unread-count")
+@route("GET", "/api/v1/notifications/unread-count", requires="notifications:read")
 async def _unread_count(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("GET", "/api/v1/notifications/unread-count")
 
 
-@route("POST", "/api/v1/notifications/read-all")
+@route("POST", "/api/v1/notifications/read-all", requires="notifications:read")
 async def _read_all(w: World, caller: Actor, owner: Actor) -> Call:
     if caller.user_id:
         await w.notification(caller)
     return Call("POST", "/api/v1/notifications/read-all")
 
 
-@route("POST", "/api/v1/notifications/{notification_id}/read", record=own_inbox)
+@route(
+    "POST",
+    "/api/v1/notifications/{notification_id}/read",
+    requires="notifications:read",
+    record=own_inbox,
+)
 async def _read_one(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("POST", f"/api/v1/notifications/{await w.notification(owner)}/read")
 

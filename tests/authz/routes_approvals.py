@@ -47,12 +47,17 @@ async def pending_request(w: World, approver: Actor) -> str:
         return str(request.id)
 
 
-@route("GET", "/api/v1/approvals")
+@route("GET", "/api/v1/approvals", requires="approvals:read")
 async def _list(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("GET", "/api/v1/approvals", params={"status": "pending", "box": "inbox"})
 
 
-@route("GET", "/api/v1/approvals/{approval_id}", record=_approver_or_overseer)
+@route(
+    "GET",
+    "/api/v1/approvals/{approval_id}",
+    requires="approvals:read",
+    record=_approver_or_overseer,
+)
 async def _get(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("GET", f"/api/v1/approvals/{await pending_request(w, owner)}")
 
@@ -81,7 +86,7 @@ async def _reject(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("POST", path, json={"comment": "no"})
 
 
-@route("GET", "/api/v1/approval-policies")
+@route("GET", "/api/v1/approval-policies", requires="approvals:read")
 async def _policies(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("GET", "/api/v1/approval-policies")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import uuid
 
-from authz.harness import ALLOWED, DENIED, Call, listing, owner_scope, route
+from authz.harness import ALLOWED, DENIED, Call, Visibility, listing, owner_scope, route
 from authz.world import Actor, World
 
 CUSTOMERS = owner_scope("customers")
@@ -189,7 +189,7 @@ async def _seed_contacts(w: World, owner: Actor) -> None:
 @listing(
     "/api/v1/recycle-bin",
     kind="bin",
-    requires=None,  # any signed-in user; entries are scoped like the deleted records were
+    requires="recycle_bin:read",  # every user; entries are scoped like the records were
     queries=({}, {"q": "Scopebin"}),
     id_field="object_id",
 )
@@ -206,10 +206,22 @@ async def _search(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("GET", "/api/v1/search", params={"q": "anything"})
 
 
+def _searchable(permission: str) -> Visibility:
+    """Search answers every signed-in caller, leaving out the types they may not read: a hit
+    is visible when the caller holds ``permission`` and their customers scope covers it."""
+    in_scope = owner_scope()
+
+    def visible(w: World, caller: Actor, owner: Actor) -> bool:
+        return w.can(caller, permission) and in_scope(w, caller, owner)
+
+    return visible
+
+
 @listing(
     "/api/v1/search",
     kind="customer",
-    requires="customers:read",
+    requires=None,
+    visibility=_searchable("customers:read"),
     queries=(
         {"q": "Searchscope", "types": "customer"},
         {"q": "0137-0013", "types": "customer"},  # phone, another format
@@ -228,7 +240,8 @@ async def _seed_search_customers(w: World, owner: Actor) -> None:
 @listing(
     "/api/v1/search",
     kind="contact",
-    requires="contacts:read",
+    requires=None,
+    visibility=_searchable("contacts:read"),
     queries=({"q": "Searchcontact", "types": "contact"},),
 )
 async def _seed_search_contacts(w: World, owner: Actor) -> None:

@@ -129,7 +129,7 @@ async def _put_rules(w: World, caller: Actor, owner: Actor) -> Call:
 TAG_MANAGERS = {**ADMIN_ONLY, "manager": ALLOWED}
 
 
-@route("GET", "/api/v1/tags")  # any signed-in user
+@route("GET", "/api/v1/tags", requires="tags:read")
 async def _list_tags(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("GET", "/api/v1/tags")
 
@@ -139,7 +139,7 @@ async def _create_tag(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("POST", "/api/v1/tags", json={"name": f"new-{uuid.uuid4().hex[:8]}"})
 
 
-@route("GET", "/api/v1/tags/{tag_id}")
+@route("GET", "/api/v1/tags/{tag_id}", requires="tags:read")
 async def _get_tag(w: World, caller: Actor, owner: Actor) -> Call:
     tag = await _tag(w)
     return Call("GET", f"/api/v1/tags/{tag['id']}")

@@ -45,7 +45,7 @@ async def finished_export(w: World, creator: Actor) -> str:
     return str(job.id)
 
 
-@route("GET", "/api/v1/exports/object-types")
+@route("GET", "/api/v1/exports/object-types", requires="exports:read")
 async def _object_types(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("GET", "/api/v1/exports/object-types")
 
@@ -72,6 +72,6 @@ async def _create_export(w: World, caller: Actor, owner: Actor) -> Call:
     )
 
 
-@route("GET", "/api/v1/exports/{job_id}/file", record=_creator_or_admin)
+@route("GET", "/api/v1/exports/{job_id}/file", requires="exports:read", record=_creator_or_admin)
 async def _download(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("GET", f"/api/v1/exports/{await finished_export(w, owner)}/file")

@@ -52,7 +52,7 @@ async def stored_import(w: World, creator: Actor, status: ImportStatus) -> str:
         return str(item.id)
 
 
-@route("GET", "/api/v1/imports/object-types")
+@route("GET", "/api/v1/imports/object-types", requires="imports:read")
 async def _object_types(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("GET", "/api/v1/imports/object-types")
 
@@ -83,23 +83,28 @@ async def _upload(w: World, caller: Actor, owner: Actor) -> Call:
     )
 
 
-@route("GET", "/api/v1/imports")
+@route("GET", "/api/v1/imports", requires="imports:read")
 async def _list(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("GET", "/api/v1/imports")
 
 
-@route("GET", "/api/v1/imports/{import_id}", record=_creator_or_admin)
+@route("GET", "/api/v1/imports/{import_id}", requires="imports:read", record=_creator_or_admin)
 async def _get(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("GET", f"/api/v1/imports/{await stored_import(w, owner, ImportStatus.UPLOADED)}")
 
 
-@route("GET", "/api/v1/imports/{import_id}/rows", record=_creator_or_admin)
+@route("GET", "/api/v1/imports/{import_id}/rows", requires="imports:read", record=_creator_or_admin)
 async def _rows(w: World, caller: Actor, owner: Actor) -> Call:
     item = await stored_import(w, owner, ImportStatus.PREVIEWED)
     return Call("GET", f"/api/v1/imports/{item}/rows")
 
 
-@route("GET", "/api/v1/imports/{import_id}/error-report", record=_creator_or_admin)
+@route(
+    "GET",
+    "/api/v1/imports/{import_id}/error-report",
+    requires="imports:read",
+    record=_creator_or_admin,
+)
 async def _error_report(w: World, caller: Actor, owner: Actor) -> Call:
     item = await stored_import(w, owner, ImportStatus.PREVIEWED)
     return Call("GET", f"/api/v1/imports/{item}/error-report")

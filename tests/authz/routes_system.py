@@ -16,7 +16,7 @@ async def _health(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("GET", "/api/v1/health")
 
 
-@route("GET", "/api/v1/jobs/{job_id}", record=_creator_or_auditor)
+@route("GET", "/api/v1/jobs/{job_id}", requires="jobs:read", record=_creator_or_auditor)
 async def _get_job(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("GET", f"/api/v1/jobs/{await w.job(owner)}")
 
@@ -31,7 +31,7 @@ async def _audit_logs(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("GET", "/api/v1/audit-logs")
 
 
-@route("GET", "/api/v1/recycle-bin")
+@route("GET", "/api/v1/recycle-bin", requires="recycle_bin:read")
 async def _recycle_bin(w: World, caller: Actor, owner: Actor) -> Call:
     return Call("GET", "/api/v1/recycle-bin")
 

@@ -121,6 +121,10 @@ def test_catalogue_agrees_with_the_hand_written_critical_expectations() -> None:
     assert role_scopes("sales")["customers"] == "own"
     assert role_scopes("manager")["customers"] == "department_tree"
     assert "customers:delete" not in role_permissions("sales")
+    # Signing a contract is apart from writing it: whoever drafts it does not also sign it.
+    assert "contracts:write" in role_permissions("sales")
+    assert "contracts:sign" not in role_permissions("sales")
+    assert "contracts:sign" in role_permissions("manager")
     assert not {p for p in role_permissions("service") if not p.endswith(":read")}
     assert not problems, _report(problems)
 
@@ -142,8 +146,11 @@ async def test_every_role_on_every_route(
     app: Any, client: Any, admin: Any, sales_team: dict[str, Any], db: Any
 ) -> None:
     """Each role's representative calls every route on records it owns (anonymous: on the
-    first salesperson's): 2xx when the catalogue grants the permission, else 403 / 401."""
+    first salesperson's): 2xx when the catalogue grants the permission, else 403 / 401. The
+    administrator's API key that holds only ``products:read`` reaches exactly the routes that
+    permission (or no permission at all) allows, and gets 403 on every other one."""
     w = World(client, admin, sales_team, db)
+    await w.add_api_key_caller()
     routes = api_routes(app)
     problems: list[str] = []
     seen: dict[Outcome, int] = {}
@@ -165,6 +172,7 @@ async def test_records_outside_the_callers_scope_are_hidden(
     another one: a caller whose data scope excludes the record gets 404 (422 for a body
     reference), never 403 or 200; inside the scope the role's normal outcome holds."""
     w = World(client, admin, sales_team, db)
+    await w.add_api_key_caller()
     routes = api_routes(app)
     problems: list[str] = []
     hidden: dict[str, int] = {}
@@ -195,6 +203,7 @@ async def test_lists_and_searches_hold_exactly_the_visible_records(
     """Records of owners in and out of each caller's scope; every list and search query
     returns all of the visible ones and none of the others."""
     w = World(client, admin, sales_team, db)
+    await w.add_api_key_caller()
     seeded: dict[int, set[str]] = {}
     for index, lst in enumerate(LISTINGS):
         before = set(w.records[lst.kind])

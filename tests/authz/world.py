@@ -12,6 +12,7 @@ creating the record through the API as ``self.admin`` and calling :meth:`World.r
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from conftest import PASSWORD, Api, login
 from crm.core.audit import AuditLog
 from crm.core.events import OutboxEvent
 from crm.core.jobs import Job
-from crm.identity.catalog import BUILTIN_ROLES, builtin_role_definition
+from crm.identity.catalog import BUILTIN_ROLES, PERSONAL_PERMISSIONS, builtin_role_definition
 
 ROLES = tuple(BUILTIN_ROLES)  # admin, manager, sales, service, marketing, auditor
 
@@ -34,6 +35,16 @@ def role_permissions(role: str) -> frozenset[str]:
     return frozenset(builtin_role_definition(BUILTIN_ROLES[role])[0])
 
 
+def principal_permissions(role: str) -> frozenset[str]:
+    """What a signed-in user of ``role`` holds: the role's permissions and the personal ones."""
+    return role_permissions(role) | PERSONAL_PERMISSIONS
+
+
+# The API-key caller: a key of the administrator (who may do everything, on all data) that
+# carries only this permission. Whatever it reaches beyond that, a route forgot the key.
+API_KEY_PERMISSIONS = frozenset({"products:read"})
+
+
 def role_scopes(role: str) -> dict[str, str]:
     """The data scope per resource of a built-in role, straight from the catalogue."""
     return dict(builtin_role_definition(BUILTIN_ROLES[role])[1])
@@ -41,7 +52,8 @@ def role_scopes(role: str) -> dict[str, str]:
 
 @dataclass(eq=False)
 class Actor:
-    """A caller: a signed-in user of one built-in role, or anonymous (``role`` is None)."""
+    """A caller: a signed-in user of one built-in role, or anonymous (``role`` is None), or an
+    API key (``key_permissions``) of a user of ``role``."""
 
     label: str
     role: str | None
@@ -50,9 +62,29 @@ class Actor:
     department_id: str | None = None
     manager_id: str | None = None
     email: str | None = None
+    key_permissions: frozenset[str] | None = None
 
     def __repr__(self) -> str:
         return f"{self.label}({self.role or 'anonymous'})"
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        """What the caller holds: its role's (and personal) permissions, narrowed to a key's."""
+        if self.role is None:
+            return frozenset()
+        held = principal_permissions(self.role)
+        return held if self.key_permissions is None else held & self.key_permissions
+
+
+class KeyApi(Api):
+    """An HTTP client sending an API key instead of a bearer token."""
+
+    def __init__(self, client: httpx.AsyncClient, key: str, **extra: Any) -> None:
+        super().__init__(client, **extra)
+        self.key = key
+
+    def _headers(self, headers: dict[str, str] | None) -> dict[str, str]:
+        return {"X-API-Key": self.key, **(headers or {})}
 
 
 def _actor(label: str, api: Api) -> Actor:
@@ -103,7 +135,25 @@ class World:
         return self.actors["sales_a" if role == "sales" else role]
 
     def role_callers(self) -> list[Actor]:
-        return [self.representative(role) for role in (*ROLES, None)]
+        """One representative per role, anonymous, and the API key (when added)."""
+        keys = [self.actors["api_key"]] if "api_key" in self.actors else []
+        return [self.representative(role) for role in (*ROLES, None)] + keys
+
+    async def add_api_key_caller(self) -> Actor:
+        """The ``api_key`` actor: the administrator's key with only API_KEY_PERMISSIONS."""
+        r = await self.admin.post(
+            "/api/v1/api-keys", json={"name": "matrix key", "permissions": [*API_KEY_PERMISSIONS]}
+        )
+        assert r.status_code == 201, r.text
+        admin = self.actors["admin"]
+        actor = dataclasses.replace(
+            admin,
+            label="api_key",
+            api=KeyApi(self.client, r.json()["key"], **self.admin.info),
+            key_permissions=API_KEY_PERMISSIONS,
+        )
+        self.actors["api_key"] = actor
+        return actor
 
     def scope_callers(self) -> list[Actor]:
         """Every signed-in actor, including the second salesperson and the outsider."""
@@ -164,7 +214,7 @@ class World:
         raise AssertionError(f"unknown data scope {scope!r}")
 
     def can(self, caller: Actor, permission: str) -> bool:
-        return caller.role is not None and permission in role_permissions(caller.role)
+        return permission in caller.permissions
 
     # --- records ----------------------------------------------------------------------------
 

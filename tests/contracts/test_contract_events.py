@@ -194,12 +194,14 @@ async def test_expiry_reminders_reach_the_owner_once_and_past_contracts_expire(
     ending = await signed_contract(
         sales,
         customer["id"],
+        signer=sales_team["manager"],
         start_date=(today - timedelta(days=300)).isoformat(),
         end_date=(today + timedelta(days=20)).isoformat(),
     )
     await signed_contract(
         sales,
         customer["id"],
+        signer=sales_team["manager"],
         start_date=today.isoformat(),
         end_date=(today + timedelta(days=200)).isoformat(),
     )
@@ -208,6 +210,7 @@ async def test_expiry_reminders_reach_the_owner_once_and_past_contracts_expire(
     past = await signed_contract(
         sales,
         customer["id"],
+        signer=sales_team["manager"],
         start_date=(today - timedelta(days=400)).isoformat(),
         end_date=(today + timedelta(days=1)).isoformat(),
     )

@@ -76,18 +76,18 @@ async def test_numbers_stay_unique_and_gapless_under_concurrent_creation(
 async def test_statuses_move_only_along_the_allowed_paths(
     factory: Any, admin: Any, sales_team: dict[str, Any]
 ) -> None:
-    sales = sales_team["sales_a"]
+    sales, manager = sales_team["sales_a"], sales_team["manager"]
     customer = await factory.customer(sales)
     made = await contract(sales, customer["id"])
     path = f"/api/v1/contracts/{made['id']}"
 
-    body = assert_problem(await sales.post(f"{path}/transition", json={"status": "signed"}), 409)
+    body = assert_problem(await manager.post(f"{path}/transition", json={"status": "signed"}), 409)
     assert body["allowed"] == ["in_review"] and "in_review" in body["detail"]
     await move(sales, made["id"], "in_review")
     back = await move(sales, made["id"], "draft")
     assert back["status"] == "draft"
     await move(sales, made["id"], "in_review")
-    signed = await move(sales, made["id"], "signed")
+    signed = await move(manager, made["id"], "signed")
     assert signed["status"] == "signed" and signed["signed_at"] is not None
 
     assert_problem(await sales.patch(path, json={"title": "Changed"}), 409)
@@ -96,18 +96,62 @@ async def test_statuses_move_only_along_the_allowed_paths(
     assert_problem(await admin.delete(path), 409)
     terminated = await move(sales, made["id"], "terminated")
     assert terminated["status"] == "terminated"
-    body = assert_problem(await sales.post(f"{path}/transition", json={"status": "signed"}), 409)
+    body = assert_problem(await manager.post(f"{path}/transition", json={"status": "signed"}), 409)
     assert body["allowed"] == []
+
+
+async def test_signing_needs_contracts_sign_which_salespeople_do_not_have(
+    factory: Any, admin: Any, sales_team: dict[str, Any], db: Any
+) -> None:
+    sales, manager = sales_team["sales_a"], sales_team["manager"]
+    customer = await factory.customer(sales)
+    made = await contract(sales, customer["id"])
+    await move(sales, made["id"], "in_review")
+    path = f"/api/v1/contracts/{made['id']}"
+
+    body = assert_problem(await sales.post(f"{path}/transition", json={"status": "signed"}), 403)
+    assert "contracts:sign" in body["detail"]
+    still = await sales.get(path)
+    assert still.json()["status"] == "in_review" and still.json()["signed_at"] is None
+    assert "contracts:sign" not in (await sales.get("/api/v1/auth/me")).json()["permissions"]
+    # The salesperson still drafts and submits; their manager signs.
+    signed = await move(manager, made["id"], "signed")
+    assert signed["status"] == "signed" and signed["signed_at"] is not None
+
+    # A custom role that writes contracts signs only once contracts:sign is granted to it.
+    r = await admin.post(
+        "/api/v1/roles",
+        json={
+            "key": "contract_clerk",
+            "name": "Contract clerk",
+            "permissions": ["customers:read", "contracts:read", "contracts:write"],
+            "data_scopes": {"customers": "all", "contracts": "all"},
+        },
+    )
+    assert r.status_code == 201, r.text
+    clerk = await factory.user("contract_clerk")
+    other = await contract(sales, customer["id"])
+    await move(sales, other["id"], "in_review")
+    transition = f"/api/v1/contracts/{other['id']}/transition"
+    assert_problem(await clerk.post(transition, json={"status": "signed"}), 403)
+    role = r.json()
+    r = await admin.patch(
+        f"/api/v1/roles/{role['id']}",
+        json={"permissions": [*role["permissions"], "contracts:sign"], "version": role["version"]},
+    )
+    assert r.status_code == 200, r.text
+    assert (await move(clerk, other["id"], "signed"))["status"] == "signed"
 
 
 async def test_a_contract_without_dates_cannot_be_signed(
     factory: Any, sales_team: dict[str, Any]
 ) -> None:
+    manager = sales_team["manager"]
     sales = sales_team["sales_a"]
     customer = await factory.customer(sales)
     made = await contract(sales, customer["id"], start_date=None, end_date=None)
     await move(sales, made["id"], "in_review")
-    r = await sales.post(f"/api/v1/contracts/{made['id']}/transition", json={"status": "signed"})
+    r = await manager.post(f"/api/v1/contracts/{made['id']}/transition", json={"status": "signed"})
     assert_problem(r, 422)
 
 
@@ -140,6 +184,7 @@ async def test_renewal_creates_the_next_contract_linked_to_the_previous_one(
     signed = await signed_contract(
         sales,
         customer["id"],
+        signer=sales_team["manager"],
         start_date=start.isoformat(),
         end_date=(start + timedelta(days=364)).isoformat(),
     )
@@ -158,7 +203,7 @@ async def test_contract_events_show_on_the_customers_timeline(
 ) -> None:
     sales = sales_team["sales_a"]
     customer = await factory.customer(sales)
-    await signed_contract(sales, customer["id"])
+    await signed_contract(sales, customer["id"], signer=sales_team["manager"])
     r = await sales.get(f"/api/v1/customers/{customer['id']}/timeline")
     kinds = [item["kind"] for item in r.json()["items"]]
     assert "contract.created" in kinds and "contract.signed" in kinds
@@ -189,7 +234,7 @@ async def test_every_route_hides_contracts_outside_the_callers_scope(
     manager, outsider = sales_team["manager"], sales_team["outsider"]
     customer = await factory.customer(a)
     made = await contract(a, customer["id"])
-    signed = await signed_contract(a, customer["id"])
+    signed = await signed_contract(a, customer["id"], signer=manager)
     path = f"/api/v1/contracts/{made['id']}"
     for caller in (b, outsider):
         assert_problem(await caller.get(path), 404)

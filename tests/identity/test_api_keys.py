@@ -101,6 +101,37 @@ async def test_a_key_acts_with_the_intersection_of_its_and_its_users_rights(
     assert listed[0]["last_used_at"] is not None
 
 
+async def test_a_key_reaches_what_every_user_may_do_only_when_it_is_granted(
+    admin: Any, factory: Any
+) -> None:
+    """A user's inbox, imports, approvals, jobs and recycle bin need no role, but a key with
+    only ``products:read`` must not read them: they are permissions the key must list."""
+    sales = await factory.user("sales")
+    personal = [
+        "/api/v1/notifications",
+        "/api/v1/imports",
+        "/api/v1/approvals",
+        "/api/v1/recycle-bin",
+        "/api/v1/tags",
+        "/api/v1/exports/object-types",
+    ]
+    for path in personal:  # the user, signed in, may
+        assert (await sales.get(path)).status_code == 200, path
+    narrow = _key_headers((await _create_key(admin, permissions=["products:read"]))["key"])
+    inbox = _key_headers(
+        (await _create_key(admin, user_id=sales.user_id, permissions=["notifications:read"]))["key"]
+    )
+    client = admin.client
+    assert (await client.get("/api/v1/products", headers=narrow)).status_code == 200
+    for path in personal:
+        body = assert_problem(await client.get(path, headers=narrow), 403)
+        assert ":read" in body["detail"], (path, body)
+    assert (await client.get("/api/v1/notifications", headers=inbox)).status_code == 200
+    assert_problem(await client.get("/api/v1/imports", headers=inbox), 403)
+    me = (await client.get("/api/v1/auth/me", headers=inbox)).json()
+    assert me["permissions"] == ["notifications:read"]
+
+
 async def test_a_bearer_token_takes_precedence_over_a_key(admin: Any, factory: Any) -> None:
     sales = await factory.user("sales")
     created = await _create_key(admin, user_id=sales.user_id, permissions=["customers:read"])

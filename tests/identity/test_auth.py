@@ -351,6 +351,14 @@ async def test_me_returns_roles_permissions_and_scopes(factory: Any) -> None:
             "quotes:write",
             "contracts:read",
             "contracts:write",
+            # What every user holds through their account (catalog.PERSONAL_PERMISSIONS).
+            "approvals:read",
+            "exports:read",
+            "imports:read",
+            "jobs:read",
+            "notifications:read",
+            "recycle_bin:read",
+            "tags:read",
         ]
     )
     selling = ("leads", "deals", "contracts")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from crm.identity.catalog import PERSONAL_PERMISSIONS
 from crm.identity.models import Role
 from platform_helpers import assert_problem, count, error_locs, rows
 
@@ -110,7 +111,7 @@ async def test_a_custom_department_reader_sees_exactly_its_department(
     reader = await factory.user("dept_reader", department_id=east["id"])
 
     me = (await reader.get("/api/v1/auth/me")).json()
-    assert me["permissions"] == ["customers:read"]
+    assert me["permissions"] == sorted({"customers:read", *PERSONAL_PERMISSIONS})
     assert me["data_scopes"] == {"customers": "department"}
 
     # Their department only: not the sub-department, not another department.

@@ -70,7 +70,7 @@ async def test_a_signed_contract_keeps_its_customer_out_of_the_pool(
     draft_only = (await factory.customer(a))["id"]
     for cid in (signed, draft_only):
         await age(db, cid, assigned_days_ago=30)
-    await signed_contract(a, signed)
+    await signed_contract(a, signed, signer=sales_team["manager"])
     await contract(a, draft_only)  # a draft keeps nothing
 
     assert "signed_contract" in keepers.keeper_names()
@@ -84,7 +84,7 @@ async def test_contracts_and_leads_take_attachments_within_their_scope(
 ) -> None:
     a, b = sales_team["sales_a"], sales_team["sales_b"]
     customer = await factory.customer(a)
-    signed = await signed_contract(a, customer["id"])
+    signed = await signed_contract(a, customer["id"], signer=sales_team["manager"])
     lead = await create_lead(a, person_name="Wang Fang", owner_id=a.user_id)
     for object_type, object_id in (("contract", signed["id"]), ("lead", lead["id"])):
         params = {"object_type": object_type, "object_id": object_id}

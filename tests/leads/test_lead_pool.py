@@ -4,6 +4,7 @@ assignment history and the new owner's notification."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 from lead_helpers import lead
@@ -49,8 +50,10 @@ async def test_claim_takes_a_pool_lead_records_it_and_refuses_owned_leads(
     assert r.json()["assigned_at"] is not None
     assert (await a.get(f"/api/v1/leads/{pooled['id']}")).status_code == 200
     assert_problem(await a.post(f"/api/v1/leads/{pooled['id']}/claim"), 409)
-    # b no longer sees it (owned by a), but it was in the public pool: b learns it was taken.
-    assert_problem(await b.post(f"/api/v1/leads/{pooled['id']}/claim"), 409)
+    # b no longer sees it (owned by a): the 404 of a random id, though it was in the pool once.
+    random_id = assert_problem(await b.post(f"/api/v1/leads/{uuid.uuid4()}/claim"), 404)
+    taken = assert_problem(await b.post(f"/api/v1/leads/{pooled['id']}/claim"), 404)
+    assert (taken["title"], taken["detail"]) == (random_id["title"], random_id["detail"])
     # A lead never in the pool stays absent for those outside its scope.
     owned = await lead(a, owner_id=a.user_id)
     assert_problem(await b.post(f"/api/v1/leads/{owned['id']}/claim"), 404)

@@ -92,7 +92,10 @@ async def test_an_order_from_a_signed_contract_copies_its_lines(
     draft = await contract(sales, customer["id"])
     assert_problem(await sales.post(f"/api/v1/contracts/{draft['id']}/orders", json={}), 409)
     signed = await signed_contract(
-        sales, customer["id"], lines=lines(("Licence", "2", "500.00", "10"))
+        sales,
+        customer["id"],
+        signer=sales_team["manager"],
+        lines=lines(("Licence", "2", "500.00", "10")),
     )
     r = await sales.post(f"/api/v1/contracts/{signed['id']}/orders", json={})
     assert r.status_code == 201, r.text

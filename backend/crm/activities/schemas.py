@@ -82,6 +82,9 @@ class ActivityUpdate(_Write):
     location: Location | None = None
     participant_user_ids: Ids | None = None
     participant_contact_ids: Ids | None = None
+    owner_id: uuid.UUID | None = Field(
+        default=None, description="Hand the activity to this user (within your data scope)"
+    )
     version: int | None = Field(default=None, description="Expected current version (else 412)")
 
 

@@ -32,6 +32,7 @@ from crm.core.pagination import PageParams, decode_cursor, encode_cursor, pagina
 from crm.core.permissions import Principal, readable
 from crm.customers import service as customer_service
 from crm.customers.models import Contact, Customer
+from crm.identity import service as identity_service
 from crm.identity.models import User
 
 ACTIVITY_SORTS = {"occurred_at": Activity.occurred_at, "created_at": Activity.created_at}
@@ -176,10 +177,15 @@ def _apply_location(activity: Activity, location: Location | None) -> None:
     activity.location_lng = location.lng if location else None
 
 
-async def _assign_owner(session: AsyncSession, activity: Activity, owner_id: uuid.UUID) -> None:
-    owner = await session.get(User, owner_id)
-    if owner is None or owner.deleted_at is not None:
-        raise _invalid("owner_id", "No such user.")
+async def _assign_owner(
+    session: AsyncSession, principal: Principal, activity: Activity, owner_id: uuid.UUID
+) -> None:
+    """Activities are seen through their customer, so their owner follows the rule of the
+    customers data scope: the caller files an activity only under someone whose customers
+    they see."""
+    owner = await identity_service.assignable_user(
+        session, principal, owner_id, resource="customers", field="owner_id"
+    )
     activity.owner_id = owner.id
     activity.department_id = owner.department_id
 
@@ -226,7 +232,7 @@ async def create_activity(
     )
     _apply_location(activity, data.location)
     _check_kind_details(activity)
-    await _assign_owner(session, activity, data.owner_id or principal.user_id)
+    await _assign_owner(session, principal, activity, data.owner_id or principal.user_id)
     session.add(activity)
     await session.flush()
     record_change(
@@ -241,7 +247,11 @@ async def create_activity(
     return activity
 
 
-_NOT_NULL = {"kind": "An activity needs a kind.", "subject": "An activity needs a subject."}
+_NOT_NULL = {
+    "kind": "An activity needs a kind.",
+    "subject": "An activity needs a subject.",
+    "owner_id": "An activity needs an owner.",
+}
 
 
 async def update_activity(
@@ -255,10 +265,12 @@ async def update_activity(
     activity = await get_activity(session, principal, activity_id, for_update=True)
     check_version(activity, if_match, data.version)
     before = audit.snapshot(activity)
-    changes = data.model_dump(exclude_unset=True, exclude={"version", "location"})
+    changes = data.model_dump(exclude_unset=True, exclude={"version", "location", "owner_id"})
     for field, msg in _NOT_NULL.items():
-        if field in changes and changes[field] is None:
+        if field in data.model_fields_set and getattr(data, field) is None:
             raise _invalid(field, msg)
+    if data.owner_id is not None and data.owner_id != activity.owner_id:
+        await _assign_owner(session, principal, activity, data.owner_id)
     if "occurred_at" in changes and changes["occurred_at"] is None:
         changes.pop("occurred_at")
     for key in ("participant_user_ids", "participant_contact_ids"):

@@ -33,6 +33,7 @@ from crm.core.pagination import PageParams, paginate, text_contains
 from crm.core.permissions import Principal, owner_scope_clause, scope_clause
 from crm.customers import service as customer_service
 from crm.customers.models import Customer
+from crm.identity import service as identity_service
 from crm.identity.models import User
 from crm.settings import get_settings
 
@@ -176,12 +177,19 @@ async def my_tasks(
 # --- writes -------------------------------------------------------------------------------------
 
 
-async def _assign(session: AsyncSession, task: Task, assignee_id: uuid.UUID) -> None:
-    user = await session.get(User, assignee_id)
-    if user is None or user.deleted_at is not None or not user.is_active:
-        raise _invalid("assignee_id", "No such active user.")
+def _give(task: Task, user: User) -> None:
     task.assignee_id = user.id
     task.department_id = user.department_id
+
+
+async def _assign(
+    session: AsyncSession, principal: Principal, task: Task, assignee_id: uuid.UUID
+) -> None:
+    """The assignee is the task's owner: the rule of every owned record, on the tasks scope."""
+    user = await identity_service.assignable_user(
+        session, principal, assignee_id, resource="tasks", field="assignee_id"
+    )
+    _give(task, user)
 
 
 async def _check_related(
@@ -225,7 +233,7 @@ async def create_task(session: AsyncSession, principal: Principal, *, data: Task
         status="open",
         created_by=principal.user_id,
     )
-    await _assign(session, task, data.assignee_id or principal.user_id)
+    await _assign(session, principal, task, data.assignee_id or principal.user_id)
     _check_recurrence(task)
     session.add(task)
     await session.flush()
@@ -276,7 +284,7 @@ async def update_task(
         task.series_start = None  # a new rule counts from the current due time
     _check_recurrence(task)
     if data.assignee_id is not None and data.assignee_id != task.assignee_id:
-        await _assign(session, task, data.assignee_id)
+        await _assign(session, principal, task, data.assignee_id)
     await session.flush()
     after = audit.snapshot(task)
     changed = sorted(audit.diff(before, after))
@@ -423,7 +431,10 @@ async def create_system_task(
         status="open",
         created_by=None,
     )
-    await _assign(session, task, assignee_id)
+    user = await session.get(User, assignee_id)
+    if user is None or user.deleted_at is not None or not user.is_active:
+        raise _invalid("assignee_id", "No such active user.")
+    _give(task, user)
     session.add(task)
     await session.flush()
     record_change(

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Response
 
 from crm.approvals import service
-from crm.approvals.deps import ApprovalsDecide, SettingsAdmin
+from crm.approvals.deps import ApprovalsDecide, ApprovalsRead, SettingsAdmin
 from crm.approvals.schemas import (
     ApprovalRead,
     ApprovalStatus,
@@ -19,7 +19,6 @@ from crm.approvals.schemas import (
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.deps import SessionDep
 from crm.core.pagination import Page, PageParamsDep, to_page
-from crm.core.permissions import CurrentPrincipal
 
 router = APIRouter(prefix="/api/v1", tags=["approvals"])
 
@@ -27,7 +26,7 @@ router = APIRouter(prefix="/api/v1", tags=["approvals"])
 @router.get("/approvals", response_model=Page[ApprovalRead], operation_id="approvals-list")
 async def list_approvals(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: ApprovalsRead,
     params: PageParamsDep,
     status: ApprovalStatus | None = None,
     box: service.Box | None = None,
@@ -52,7 +51,7 @@ async def list_approvals(
 
 @router.get("/approvals/{approval_id}", response_model=ApprovalRead, operation_id="approvals-get")
 async def get_approval(
-    session: SessionDep, principal: CurrentPrincipal, approval_id: uuid.UUID, response: Response
+    session: SessionDep, principal: ApprovalsRead, approval_id: uuid.UUID, response: Response
 ) -> ApprovalRead:
     request = await service.get_request(session, principal, approval_id)
     set_etag(response, request)
@@ -111,7 +110,7 @@ async def reject(
 @router.get(
     "/approval-policies", response_model=list[PolicyRead], operation_id="approvals-list-policies"
 )
-async def list_policies(session: SessionDep, principal: CurrentPrincipal) -> list[PolicyRead]:
+async def list_policies(session: SessionDep, principal: ApprovalsRead) -> list[PolicyRead]:
     """Every registered policy with its configuration (e.g. the quote discount threshold)."""
     return await service.list_policies(session)
 

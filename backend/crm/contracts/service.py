@@ -29,7 +29,7 @@ from crm.core import audit, events, recycle
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
-from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
+from crm.core.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error
 from crm.core.pagination import PageParams, paginate, select_columns, text_contains
 from crm.core.permissions import Principal, readable
 from crm.customers import service as customer_service
@@ -37,6 +37,8 @@ from crm.customers.models import Customer
 from crm.settings import get_settings
 
 CONTRACT_NUMBER_KIND = "HT"
+# Moving a contract to "signed" needs this besides contracts:write (see the catalogue).
+SIGN_PERMISSION = "contracts:sign"
 # Allowed moves; anything else is a 409 naming these. "expired" is normally set by the worker
 # once end_date has passed, but a signed contract may also be closed as expired by hand.
 CONTRACT_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -458,6 +460,8 @@ async def transition_contract(
     if_match: int | None,
 ) -> Contract:
     contract = await get_contract(session, principal, contract_id, for_update=True)
+    if data.status == "signed" and not principal.can(SIGN_PERMISSION):
+        raise Forbidden(f"Your role does not allow this ({SIGN_PERMISSION}).")
     check_version(contract, if_match, data.version)
     allowed = CONTRACT_TRANSITIONS[contract.status]
     if data.status not in allowed:

@@ -273,31 +273,16 @@ def apply_cleaning(customer: Customer, *, address_changed: bool) -> None:
         )
 
 
-async def _assign_owner(session: AsyncSession, customer: Customer, owner_id: uuid.UUID) -> None:
-    try:
-        owner = await identity_service.get_user(session, owner_id)
-    except NotFound as exc:
-        raise Unprocessable(
-            "No such user.", errors=[field_error("owner_id", "No such user.")]
-        ) from exc
+async def _assign_owner(
+    session: AsyncSession, principal: Principal, customer: Customer, owner_id: uuid.UUID
+) -> None:
+    owner = await identity_service.assignable_user(
+        session, principal, owner_id, resource="customers", field="owner_id"
+    )
     customer.owner_id = owner.id
     customer.department_id = owner.department_id
     # The pool's clock (customers/pool) counts the new owner's days from now.
     customer.owner_assigned_at = utcnow()
-
-
-async def _ensure_still_visible(
-    session: AsyncSession, principal: Principal, customer: Customer
-) -> None:
-    """Refuse a write whose result the caller could not see (e.g. handing a customer to an
-    owner outside one's own data scope): that would be a write into someone else's data."""
-    await session.flush()
-    visible = await session.execute(
-        readable(select(Customer.id).where(Customer.id == customer.id), Customer, principal)
-    )
-    if visible.first() is None:
-        msg = "That owner is outside your data scope."
-        raise Unprocessable(msg, errors=[field_error("owner_id", msg)])
 
 
 async def create_customer(
@@ -308,9 +293,9 @@ async def create_customer(
     apply_cleaning(customer, address_changed=True)
     customer.custom = await fields.custom_for_create(session, "customer", data.custom_fields)
     await fields.ensure_customer_tags(session, customer.tags)
-    await _assign_owner(session, customer, data.owner_id or principal.user_id)
+    await _assign_owner(session, principal, customer, data.owner_id or principal.user_id)
     session.add(customer)
-    await _ensure_still_visible(session, principal, customer)
+    await session.flush()
     record_change(
         session,
         action="create",
@@ -355,8 +340,8 @@ async def update_customer(
             raise Unprocessable(
                 "A customer needs an owner.", errors=[field_error("owner_id", "Required.")]
             )
-        await _assign_owner(session, customer, data.owner_id)
-    await _ensure_still_visible(session, principal, customer)
+        await _assign_owner(session, principal, customer, data.owner_id)
+    await session.flush()
     after = audit.snapshot(customer)
     record_change(
         session,

@@ -11,7 +11,7 @@ from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.deps import SessionDep
 from crm.core.pagination import Page, PageParamsDep, to_page
 from crm.customfields import service, tags
-from crm.customfields.deps import AdminSettings, SignedIn, TagsWrite
+from crm.customfields.deps import AdminSettings, SignedIn, TagsRead, TagsWrite
 from crm.customfields.schemas import (
     CompletenessRulesRead,
     CompletenessRulesUpdate,
@@ -173,7 +173,7 @@ async def put_completeness_rules(
 @router.get("/tags", response_model=Page[TagRead], tags=["tags"], operation_id="tags-list")
 async def list_tags(
     session: SessionDep,
-    principal: SignedIn,
+    principal: TagsRead,
     params: PageParamsDep,
     object_type: ObjectTypeQuery = "customer",
 ) -> Page[TagRead]:
@@ -193,7 +193,7 @@ async def create_tag(
 
 @router.get("/tags/{tag_id}", response_model=TagRead, tags=["tags"], operation_id="tags-get")
 async def get_tag(
-    session: SessionDep, principal: SignedIn, tag_id: uuid.UUID, response: Response
+    session: SessionDep, principal: TagsRead, tag_id: uuid.UUID, response: Response
 ) -> TagRead:
     tag = await tags.get_tag(session, tag_id)
     set_etag(response, tag)

@@ -13,6 +13,7 @@ from crm.core.deps import SessionDep
 from crm.core.errors import PROBLEM_CONTENT_TYPE, Problem
 from crm.core.permissions import CurrentPrincipal
 from crm.exports import service
+from crm.exports.deps import ExportsRead
 from crm.exports.schemas import ExportCreate, ExportObjectType
 from crm.exports.writers import CONTENT_TYPES
 from crm.system.schemas import JobRead
@@ -27,7 +28,7 @@ AcceptLanguage = Annotated[str | None, Header(include_in_schema=False)]
     operation_id="exports-object-types",
 )
 async def list_object_types(
-    session: SessionDep, principal: CurrentPrincipal, accept_language: AcceptLanguage = None
+    session: SessionDep, principal: ExportsRead, accept_language: AcceptLanguage = None
 ) -> list[ExportObjectType]:
     """The object types the caller may export, with their columns and sort fields."""
     return await service.object_types(
@@ -77,7 +78,7 @@ async def create_export(
     },
 )
 async def download_export(
-    session: SessionDep, principal: CurrentPrincipal, job_id: uuid.UUID
+    session: SessionDep, principal: ExportsRead, job_id: uuid.UUID
 ) -> StreamingResponse:
     """The export's file: for its creator (and administrators) only; others get 404."""
     job = await service.export_file(session, principal, job_id)

@@ -68,7 +68,7 @@ for _resource in (
     Resource("audit", ("read",), False, "Audit log and login history"),
     Resource("activities", ("read", "write", "delete"), False, "Activities (scoped by customer)"),
     Resource("tasks", ("read", "write"), True, "Follow-up tasks (scoped by assignee)"),
-    Resource("tags", ("write",), False, "Tag catalogue (everyone signed in reads it)"),
+    Resource("tags", ("read", "write"), False, "Tag catalogue (read: personal, see below)"),
     # assign: give a lead to someone else (managers); unowned leads are the pool, claimed
     # with leads:write.
     Resource(
@@ -80,16 +80,45 @@ for _resource in (
     Resource("deals", ("read", "write", "delete"), True, "Deals (opportunities)"),
     Resource("products", ("read", "write"), False, "Products and price books"),
     Resource("quotes", ("read", "write"), False, "Quotes (scoped by their deal)"),
-    Resource("approvals", ("decide",), False, "Approve or reject requests sent to you"),
+    Resource(
+        "approvals",
+        ("read", "decide"),
+        False,
+        "Approvals (read: your inbox and your requests; decide: approve or reject them)",
+    ),
     # legal_review: receives the legal-review task when a deal enters negotiation/signing.
+    # sign: in_review -> signed; apart from write, so whoever drafts a contract cannot also
+    # sign it (the sales role does not have it).
     Resource(
         "contracts",
-        ("read", "write", "delete", "legal_review"),
+        ("read", "write", "delete", "legal_review", "sign"),
         True,
-        "Contracts (legal_review: reviews contracts before signing)",
+        "Contracts (legal_review: reviews contracts before signing; sign: signs a reviewed one)",
     ),
+    Resource("notifications", ("read",), False, "Your notifications (read and mark read)"),
+    Resource("imports", ("read",), False, "Your imports, their rows and error reports"),
+    Resource("exports", ("read",), False, "What you may export, and your export files"),
+    Resource("jobs", ("read",), False, "Progress of your background jobs"),
+    Resource("recycle_bin", ("read",), False, "Deleted records within your data scope"),
 ):
     register_resource(_resource)
+
+# What every signed-in user may do with their own account, whatever their roles: their inbox,
+# their imports, exports and jobs, the bin of their records, the tag catalogue. They are
+# permissions all the same, so routes check them like any other: a user holds them through
+# the account (the principal adds them), an API key only when they are listed on the key, so a
+# key with ``products:read`` cannot read the notifications or import samples of its user.
+PERSONAL_PERMISSIONS = frozenset(
+    {
+        "approvals:read",
+        "exports:read",
+        "imports:read",
+        "jobs:read",
+        "notifications:read",
+        "recycle_bin:read",
+        "tags:read",
+    }
+)
 
 
 _DIRECTORY = {"users": ("read",), "departments": ("read",)}
@@ -137,6 +166,7 @@ BUILTIN_ROLES: dict[str, BuiltinRole] = {
                 **_SELLING,
                 "leads": ("read", "write", "delete", "import", "assign"),
                 "deals": ("read", "write", "delete"),
+                "contracts": ("read", "write", "sign"),
                 "approvals": ("decide",),
             },
             scopes={

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core.permissions import DataScope, Principal, widest
+from crm.identity.catalog import PERSONAL_PERMISSIONS
 from crm.identity.models import Department, RefreshToken, Role, User, user_roles
 
 
@@ -48,7 +49,8 @@ async def department_tree_ids(
 
 
 async def principal_for_user(session: AsyncSession, user_id: uuid.UUID) -> Principal | None:
-    """The rights of an active user: union of role permissions, widest scope per resource."""
+    """The rights of an active user: union of role permissions (and the personal ones every
+    user holds), widest scope per resource."""
     user = (
         await session.execute(
             select(User).where(User.id == user_id, User.is_active, User.deleted_at.is_(None))
@@ -57,7 +59,7 @@ async def principal_for_user(session: AsyncSession, user_id: uuid.UUID) -> Princ
     if user is None:
         return None
     roles = (await roles_of(session, [user.id]))[user.id]
-    permissions = frozenset(p for role in roles for p in role.permissions)
+    permissions = PERSONAL_PERMISSIONS | {p for role in roles for p in role.permissions}
     by_resource: dict[str, list[DataScope]] = {}
     for role in roles:
         for resource, scope in role.data_scopes.items():

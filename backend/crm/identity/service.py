@@ -15,7 +15,7 @@ from crm.core.concurrency import check_version
 from crm.core.db import utcnow
 from crm.core.errors import Conflict, NotFound, field_error, invalid_field
 from crm.core.pagination import PageParams, paginate, text_contains
-from crm.core.permissions import DataScope, Principal
+from crm.core.permissions import DataScope, Principal, owner_scope_clause
 from crm.identity import auth, catalog, repository
 from crm.identity.models import ApiKey, Department, Role, User, user_roles
 from crm.identity.schemas import (
@@ -40,6 +40,26 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
     user = await session.get(User, user_id)
     if user is None or user.deleted_at is not None:
         raise NotFound("No such user.")
+    return user
+
+
+async def assignable_user(
+    session: AsyncSession, principal: Principal, user_id: uuid.UUID, *, resource: str, field: str
+) -> User:
+    """THE rule for giving a record to a user (an owner, a task's assignee, an assignment from
+    a pool): an active user whose records the caller's data scope on ``resource`` covers.
+    Handing a record to anyone else would be a write into data the caller cannot see (and, to
+    a deactivated user, into nobody's hands). Otherwise a 422 naming the body ``field``."""
+    user = await session.get(User, user_id)
+    if user is None or user.deleted_at is not None:
+        raise invalid_field(field, "No such user.")
+    if not user.is_active:
+        raise invalid_field(field, "That user is deactivated.")
+    # The record would carry the user's id and department: the scope rule of the records
+    # themselves, applied to the user's row.
+    covered = owner_scope_clause(principal, resource, User.id, User.department_id)
+    if await session.scalar(select(User.id).where(User.id == user.id, covered)) is None:
+        raise invalid_field(field, "That user is outside your data scope.")
     return user
 
 

@@ -15,6 +15,7 @@ from crm.core.pagination import Page, PageParamsDep
 from crm.core.permissions import CurrentPrincipal
 from crm.exports.service import language_from
 from crm.imports import service
+from crm.imports.deps import ImportsRead
 from crm.imports.models import ImportStatus
 from crm.imports.schemas import (
     ImportCommitRequest,
@@ -39,7 +40,7 @@ _CONTENT_TYPES = {
     operation_id="imports-object-types",
 )
 async def list_object_types(
-    session: SessionDep, principal: CurrentPrincipal, accept_language: AcceptLanguage = None
+    session: SessionDep, principal: ImportsRead, accept_language: AcceptLanguage = None
 ) -> list[ImportObjectType]:
     """What the caller may import, with every field a column can be mapped to."""
     return await service.object_types(session, principal, language=language_from(accept_language))
@@ -106,7 +107,7 @@ async def upload(
 @router.get("/imports", response_model=Page[ImportRead], operation_id="imports-list")
 async def list_imports(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: ImportsRead,
     params: PageParamsDep,
     object_type: Annotated[str | None, Query(max_length=50)] = None,
     status: Annotated[ImportStatus | None, Query()] = None,
@@ -127,7 +128,7 @@ async def list_imports(
 @router.get("/imports/{import_id}", response_model=ImportRead, operation_id="imports-get")
 async def get_import(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: ImportsRead,
     import_id: uuid.UUID,
 ) -> ImportRead:
     item = await service.get_import(session, principal, import_id)
@@ -192,7 +193,7 @@ async def cancel(
 )
 async def list_rows(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: ImportsRead,
     import_id: uuid.UUID,
     status: Literal["error", "duplicate", "warning"] | None = None,
     cursor: Annotated[str | None, Query(pattern=r"^\d{1,9}$")] = None,
@@ -222,7 +223,7 @@ async def list_rows(
     responses={200: {"content": {"text/csv": {}}}},
 )
 async def error_report(
-    session: SessionDep, principal: CurrentPrincipal, import_id: uuid.UUID
+    session: SessionDep, principal: ImportsRead, import_id: uuid.UUID
 ) -> StreamingResponse:
     """The rejected rows as CSV: row number, reasons, and the row as it was in the file."""
     lines, filename = await service.error_report(session, principal, import_id)

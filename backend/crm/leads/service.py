@@ -25,6 +25,7 @@ from crm.core.pagination import PageParams, paginate, text_contains
 from crm.core.permissions import Principal, readable, scope_clause
 from crm.customers import fields as custom_fields
 from crm.customers.cleaning import phone_search_digits, phone_to_e164
+from crm.identity import service as identity_service
 from crm.identity.models import User
 from crm.leads import fields as _lead_fields  # noqa: F401  (registers leads' custom fields)
 from crm.leads.models import Lead, LeadAssignment
@@ -143,18 +144,12 @@ async def _active_user(session: AsyncSession, user_id: uuid.UUID, field: str) ->
     return user
 
 
-async def _ensure_in_scope(
-    session: AsyncSession, principal: Principal, lead: Lead, field: str
-) -> None:
-    """Refuse a write whose result the caller could not see (a lead handed to an owner
-    outside the caller's data scope would be a write into someone else's data)."""
-    await session.flush()
-    found = await session.execute(
-        readable(select(Lead.id).where(Lead.id == lead.id), Lead, principal)
+async def _assignable(
+    session: AsyncSession, principal: Principal, user_id: uuid.UUID, field: str
+) -> User:
+    return await identity_service.assignable_user(
+        session, principal, user_id, resource="leads", field=field
     )
-    if found.first() is None:
-        msg = "That user is outside your data scope."
-        raise Unprocessable(msg, errors=[field_error(field, msg)])
 
 
 @dataclass(frozen=True)
@@ -245,13 +240,13 @@ async def create_lead(session: AsyncSession, principal: Principal, *, data: Lead
     lead = Lead(**data.model_dump(exclude={"owner_id", "custom_fields"}))
     lead.phone_e164 = phone_to_e164(lead.phone)
     lead.custom = await custom_fields.custom_for_create(session, "lead", data.custom_fields)
-    owner = await _active_user(session, data.owner_id, "owner_id") if data.owner_id else None
+    owner = (
+        await _assignable(session, principal, data.owner_id, "owner_id") if data.owner_id else None
+    )
     if owner is not None:
         await _set_owner(lead, owner)
     session.add(lead)
     await session.flush()
-    if owner is not None:
-        await _ensure_in_scope(session, principal, lead, "owner_id")
     record_change(
         session,
         action="create",
@@ -342,35 +337,13 @@ async def _lock_visible(session: AsyncSession, principal: Principal, lead_id: uu
     return lead
 
 
-async def _left_the_pool(session: AsyncSession, lead_id: uuid.UUID) -> bool:
-    """Whether the lead was once in the pool (its history has an owner change from nobody
-    other than its creation with an owner)."""
-    found = await session.scalar(
-        select(LeadAssignment.id)
-        .where(
-            LeadAssignment.lead_id == lead_id,
-            LeadAssignment.from_user_id.is_(None),
-            LeadAssignment.kind != "create",
-        )
-        .limit(1)
-    )
-    return found is not None
-
-
 async def claim_lead(session: AsyncSession, principal: Principal, *, lead_id: uuid.UUID) -> Lead:
     """Take a pool lead. Two salespeople claiming at once: the row lock lets one through, the
-    other finds it owned and gets 409."""
-    taken = Conflict("Someone owns this lead already: only pool leads can be claimed.")
-    try:
-        lead = await _lock_visible(session, principal, lead_id)
-    except NotFound:
-        # Claimed by someone outside the caller's scope a moment ago: the pool is public, so
-        # saying it was taken reveals nothing the caller could not see before.
-        if await _left_the_pool(session, lead_id):
-            raise taken from None
-        raise
+    other finds it owned and gets 409. A lead someone outside the caller's scope owns is a 404,
+    like a random id, even if it was in the pool once: a 409 would tell that it exists."""
+    lead = await _lock_visible(session, principal, lead_id)
     if lead.owner_id is not None:
-        raise taken
+        raise Conflict("Someone owns this lead already: only pool leads can be claimed.")
     user = await _active_user(session, principal.user_id, "user_id")
     await _set_owner(lead, user)
     await session.flush()
@@ -403,10 +376,10 @@ async def assign_lead(
     lead = await _lock_visible(session, principal, lead_id)
     if lead.owner_id == user_id:
         raise Conflict("That user owns this lead already.")
-    user = await _active_user(session, user_id, "user_id")
+    user = await _assignable(session, principal, user_id, "user_id")
     previous = lead.owner_id
     await _set_owner(lead, user)
-    await _ensure_in_scope(session, principal, lead, "user_id")
+    await session.flush()
     await record_assignments(
         session,
         [

@@ -8,8 +8,8 @@ from fastapi import APIRouter
 
 from crm.core.deps import SessionDep
 from crm.core.pagination import Page, PageParamsDep, to_page
-from crm.core.permissions import CurrentPrincipal
 from crm.notifications import service
+from crm.notifications.deps import NotificationsRead
 from crm.notifications.schemas import NotificationRead, ReadAllResult, UnreadCount
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"])
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["notifications"])
 )
 async def list_notifications(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: NotificationsRead,
     params: PageParamsDep,
     unread: bool | None = None,
 ) -> Page[NotificationRead]:
@@ -36,7 +36,7 @@ async def list_notifications(
     response_model=UnreadCount,
     operation_id="notifications-unread-count",
 )
-async def unread_count(session: SessionDep, principal: CurrentPrincipal) -> UnreadCount:
+async def unread_count(session: SessionDep, principal: NotificationsRead) -> UnreadCount:
     return UnreadCount(unread=await service.unread_count(session, principal))
 
 
@@ -45,7 +45,7 @@ async def unread_count(session: SessionDep, principal: CurrentPrincipal) -> Unre
     response_model=ReadAllResult,
     operation_id="notifications-read-all",
 )
-async def read_all(session: SessionDep, principal: CurrentPrincipal) -> ReadAllResult:
+async def read_all(session: SessionDep, principal: NotificationsRead) -> ReadAllResult:
     return ReadAllResult(marked_read=await service.mark_all_read(session, principal))
 
 
@@ -55,7 +55,7 @@ async def read_all(session: SessionDep, principal: CurrentPrincipal) -> ReadAllR
     operation_id="notifications-read",
 )
 async def read_one(
-    session: SessionDep, principal: CurrentPrincipal, notification_id: uuid.UUID
+    session: SessionDep, principal: NotificationsRead, notification_id: uuid.UUID
 ) -> NotificationRead:
     note = await service.mark_read(session, principal, notification_id=notification_id)
     return NotificationRead.model_validate(note)

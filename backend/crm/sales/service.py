@@ -218,25 +218,10 @@ async def _check_contact(
         raise invalid_field("contact_id", "No such contact of this customer.")
 
 
-async def _owner(session: AsyncSession, owner_id: uuid.UUID) -> User:
-    try:
-        user = await identity_service.get_user(session, owner_id)
-    except NotFound as exc:
-        raise invalid_field("owner_id", "No such user.") from exc
-    if not user.is_active:
-        raise invalid_field("owner_id", "That user is not active.")
-    return user
-
-
-async def _ensure_still_visible(session: AsyncSession, principal: Principal, deal: Deal) -> None:
-    """Refuse a write whose result the caller could not see (a deal handed to an owner outside
-    the caller's scope would be a write into someone else's data)."""
-    await session.flush()
-    visible = await session.execute(
-        readable(select(Deal.id).where(Deal.id == deal.id), Deal, principal)
+async def _owner(session: AsyncSession, principal: Principal, owner_id: uuid.UUID) -> User:
+    return await identity_service.assignable_user(
+        session, principal, owner_id, resource="deals", field="owner_id"
     )
-    if visible.first() is None:
-        raise invalid_field("owner_id", "That owner is outside your data scope.")
 
 
 async def _pipeline_for_new_deal(session: AsyncSession, pipeline_id: uuid.UUID | None) -> Pipeline:
@@ -251,7 +236,7 @@ async def _pipeline_for_new_deal(session: AsyncSession, pipeline_id: uuid.UUID |
 async def create_deal(session: AsyncSession, principal: Principal, *, data: DealCreate) -> Deal:
     customer = await customer_service.referenced_customer(session, principal, data.customer_id)
     await _check_contact(session, data.contact_id, customer.id)
-    owner = await _owner(session, data.owner_id or principal.user_id)
+    owner = await _owner(session, principal, data.owner_id or principal.user_id)
     pipeline = await _pipeline_for_new_deal(session, data.pipeline_id)
     deal = await open_deal(
         session,
@@ -269,7 +254,6 @@ async def create_deal(session: AsyncSession, principal: Principal, *, data: Deal
         notes=data.notes,
         custom=await custom_fields.custom_for_create(session, "deal", data.custom_fields),
     )
-    await _ensure_still_visible(session, principal, deal)
     return deal
 
 
@@ -299,9 +283,9 @@ async def update_deal(
     if "owner_id" in data.model_fields_set and data.owner_id != deal.owner_id:
         if data.owner_id is None:
             raise invalid_field("owner_id", "A deal needs an owner.")
-        owner = await _owner(session, data.owner_id)
+        owner = await _owner(session, principal, data.owner_id)
         deal.owner_id, deal.department_id = owner.id, owner.department_id
-    await _ensure_still_visible(session, principal, deal)
+    await session.flush()
     after = audit.snapshot(deal)
     record_change(
         session,

@@ -18,6 +18,9 @@ from crm.system.schemas import AuditLogRead, Health, JobRead, RecycleBinEntry
 router = APIRouter(prefix="/api/v1")
 AuditRead = Annotated[Principal, Depends(authorize("audit:read"))]
 Purger = Annotated[Principal, Depends(authorize("admin:purge"))]
+# Personal permissions (every user holds them; an API key only when they are granted).
+JobsRead = Annotated[Principal, Depends(authorize("jobs:read"))]
+RecycleBinRead = Annotated[Principal, Depends(authorize("recycle_bin:read"))]
 
 
 @router.get(
@@ -35,7 +38,7 @@ async def health(request: Request) -> Health | JSONResponse:
 
 
 @router.get("/jobs/{job_id}", response_model=JobRead, tags=["system"], operation_id="jobs-get")
-async def get_job(session: SessionDep, principal: CurrentPrincipal, job_id: uuid.UUID) -> JobRead:
+async def get_job(session: SessionDep, principal: JobsRead, job_id: uuid.UUID) -> JobRead:
     return JobRead.model_validate(await service.get_job(session, principal, job_id))
 
 
@@ -75,7 +78,7 @@ async def list_audit_logs(
 )
 async def list_recycle_bin(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: RecycleBinRead,
     params: PageParamsDep,
     object_type: Annotated[str | None, Query(max_length=50)] = None,
 ) -> Page[RecycleBinEntry]:

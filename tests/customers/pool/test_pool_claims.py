@@ -80,11 +80,16 @@ async def test_claim_takes_the_customer_with_timeline_and_audit(
     assert body["owner_assigned_at"] is not None and body["level"] == "A"
     assert (await b.get(f"/api/v1/customers/{cid}")).status_code == 200
     assert cid not in await pool_ids(a)
-    # Someone else claiming it now: 409; outside one's pools: 404.
-    assert_problem(await _claim(a, cid), 409)
+    # Owned now: b is told so (409); a, whose scope does not cover b's customers, gets the
+    # 404 of a random id, as for a customer outside their pools: a 409 would tell that it
+    # exists. The manager, whose scope covers it, learns it has an owner.
+    assert_problem(await _claim(b, cid), 409)
+    random_id = assert_problem(await _claim(a, str(uuid.uuid4())), 404)
+    owned_by_b = assert_problem(await _claim(a, cid), 404)
+    assert (owned_by_b["title"], owned_by_b["detail"]) == (random_id["title"], random_id["detail"])
+    assert_problem(await _claim(t["manager"], cid), 409)
     other = await _pooled(factory, t["outsider"])
     assert_problem(await _claim(a, other), 404)
-    assert_problem(await _claim(a, str(uuid.uuid4())), 404)
     # Without the permission: 403.
     assert_problem(await _claim(t["service"], other), 403)
 
@@ -118,6 +123,33 @@ async def test_claims_stop_at_the_cap(
     assert_problem(await _claim(a, third), 422)
     mine = (await a.get("/api/v1/customer-pool/caps")).json()["mine"]
     assert mine == {"cap": 3, "owned": 3}
+
+
+async def test_assigning_an_owned_customer_outside_the_callers_scope_is_a_404(
+    admin: Any, factory: Any, sales_team: dict[str, Any]
+) -> None:
+    """A pool keeper reaches their department's pool but sees only their own customers: a
+    colleague's customer is a 404 to them, like a random id, not a 409 "someone owns it"."""
+    t = sales_team
+    r = await admin.post(
+        "/api/v1/roles",
+        json={
+            "key": "pool_keeper",
+            "name": "Pool keeper",
+            "permissions": ["customers:read", "customers:assign"],
+            "data_scopes": {"customers": "own"},
+        },
+    )
+    assert r.status_code == 201, r.text
+    keeper = await factory.user("pool_keeper", department_id=t["department"]["id"])
+    owned_by_a = (await factory.customer(t["sales_a"]))["id"]
+    pooled = await _pooled(factory, t["sales_b"])
+    body = {"user_id": keeper.user_id}
+    for customer_id in (owned_by_a, str(uuid.uuid4())):
+        url = f"/api/v1/customer-pool/{customer_id}/assign"
+        assert_problem(await keeper.post(url, json=body), 404)
+    r = await keeper.post(f"/api/v1/customer-pool/{pooled}/assign", json=body)
+    assert r.status_code == 200, r.text
 
 
 async def test_concurrent_claims_of_one_customer_one_wins(

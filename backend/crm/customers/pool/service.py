@@ -19,7 +19,7 @@ from crm.core.concurrency import check_version
 from crm.core.db import utcnow
 from crm.core.errors import Conflict, NotFound, Unprocessable, field_error, invalid_field
 from crm.core.pagination import PageParams, paginate, select_columns
-from crm.core.permissions import Principal, readable, scope_clause
+from crm.core.permissions import Principal, scope_clause
 from crm.customers import service as customer_service
 from crm.customers.models import Customer
 from crm.customers.pool.models import OwnershipCap, PoolPolicy
@@ -209,14 +209,25 @@ async def set_caps(
 async def _pool_customer_for_update(
     session: AsyncSession, principal: Principal, customer_id: uuid.UUID
 ) -> Customer:
-    """The pool customer, row-locked; 404 outside the caller's reach, 409 when someone owns it
-    (a concurrent claim waits for the lock, then finds the winner's owner here)."""
-    stmt = (
-        select(Customer)
-        .where(Customer.id == customer_id, await reach(session, principal))
-        .with_for_update()
+    """The pool customer, row-locked; 404 unless the caller sees it (in a pool they reach, or
+    in their data scope), 409 when it has an owner. An owned customer outside the caller's
+    scope is a 404 like a random id: a 409 would tell that it exists. Visibility is checked
+    before the lock, so a concurrent claim that waits for the lock and finds the winner's owner
+    gets 409: the customer was in the caller's pool when the request came."""
+    visible = or_(Customer.owner_id.is_(None), scope_clause(Customer, principal))
+    found = await session.scalar(
+        select(Customer.id).where(
+            Customer.id == customer_id, await reach(session, principal), visible
+        )
     )
-    customer = (await session.execute(stmt)).scalar_one_or_none()
+    if found is None:
+        raise NotFound("No such customer in the pool.")
+    customer = await session.scalar(
+        select(Customer)
+        .where(Customer.id == customer_id, Customer.deleted_at.is_(None))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if customer is None:
         raise NotFound("No such customer in the pool.")
     if customer.owner_id == principal.user_id:
@@ -271,18 +282,15 @@ async def assign(
     session: AsyncSession, principal: Principal, *, customer_id: uuid.UUID, user_id: uuid.UUID
 ) -> Customer:
     """Give a pool customer to a user within the caller's data scope (and the user's cap)."""
-    user = await _active_user(session, user_id, "user_id")
+    user = await identity_service.assignable_user(
+        session, principal, user_id, resource="customers", field="user_id"
+    )
     await _lock_owner(session, user.id)
     customer = await _pool_customer_for_update(session, principal, customer_id)
     await _check_cap(session, user.id, field="user_id", whose="That user")
     before = audit.snapshot(customer)
     _give(customer, user)
     await session.flush()
-    visible = await session.execute(
-        readable(select(Customer.id).where(Customer.id == customer.id), Customer, principal)
-    )
-    if visible.first() is None:
-        raise invalid_field("user_id", "That user is outside your data scope.")
     record_change(
         session,
         action="assign_from_pool",
