@@ -324,9 +324,12 @@ async def move_deal(
     response: Response,
 ) -> DealRead:
     """Move to another stage of the deal's pipeline (by stage_id or stage_key; any order).
-    422 naming every missing item when the stage being left has a gate the deal does not
-    meet (`errors[].type` missing_field with `field`, missing_attachment with `category`),
-    or when a lost stage is entered without `lost_reason`; nothing is written then."""
+    A move forward must meet the gate of the stage left and of every stage jumped over (not
+    of a skippable one jumped over); backwards and into the lost stage are free; a lost deal
+    reopened meets every gate before its new stage. 422 naming every missing item
+    (`errors[].type` missing_field with `field`, missing_attachment with `category`, each with
+    the `stage` key requiring it), or when a lost stage is entered without `lost_reason`;
+    nothing is written then."""
     deal = await service.move_deal(
         session, principal, deal_id=deal_id, data=body, if_match=if_match
     )
