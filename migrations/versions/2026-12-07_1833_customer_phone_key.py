@@ -6,7 +6,7 @@ stripped, for every number (valid ones: their E.164 without "+"), with a btree o
 for the duplicate check and the import's match against existing records.
 
 Revision ID: 5e1c7d93a8b4
-Revises: 8d2f6a41c9b3
+Revises: 3b7e5c2a9f10
 Create Date: 2026-12-07 18:30:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5e1c7d93a8b4"
-down_revision: str | None = "8d2f6a41c9b3"
+down_revision: str | None = "3b7e5c2a9f10"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

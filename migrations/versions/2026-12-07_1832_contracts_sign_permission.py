@@ -10,7 +10,7 @@ gains nothing. The version is bumped so that an administrator's edit made agains
 permissions is refused (412) instead of silently dropping the new one.
 
 Revision ID: 3b7e5c2a9f10
-Revises: 8d2f6a41c9b3
+Revises: 5b1e9c3d7a20
 Create Date: 2026-12-07 18:30:00
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3b7e5c2a9f10"
-down_revision: str | None = "8d2f6a41c9b3"
+down_revision: str | None = "5b1e9c3d7a20"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
