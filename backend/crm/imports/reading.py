@@ -489,7 +489,9 @@ def _write_xlsx_head(source: Path, target: Path, rows: int, limits: ReadLimits) 
     """A copy of the workbook at ``source`` whose first sheet holds only its first ``rows``
     rows, and its shared strings only those they use: what calamine reads of it then is the
     head, not the whole sheet. False when the workbook's layout is not the usual one."""
-    budget = rows * limits.line_bytes + _CHUNK
+    # As many bytes as the rows a header is searched in and the samples may take: a header
+    # given far down (row 1,000) does not widen it.
+    budget = (HEADER_SEARCH_ROWS + SAMPLE_ROWS) * limits.line_bytes + _CHUNK
     with zipfile.ZipFile(source) as archive:
         sheet = _first_sheet(archive)
         if sheet is None or sheet not in archive.namelist():
