@@ -101,7 +101,10 @@ class ImportRead(BaseModel):
     suggested_mapping: dict[str, str]
     mapping: dict[str, str] | None
     options: dict[str, Any]
-    total_rows: int | None
+    total_rows: int | None = Field(
+        description="The file's data rows, counted by the preview (null until then: the "
+        "upload reads only the header and the sample rows)"
+    )
     summary: dict[str, Any] | None
     result: dict[str, Any] | None
     error: str | None
