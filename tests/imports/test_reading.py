@@ -496,3 +496,17 @@ def test_a_workbook_part_that_unpacks_to_more_than_it_says_is_refused(tmp_path: 
     path = _file(tmp_path, bytes(data), "lying.xlsx")
     with pytest.raises(UnreadableFile, match=r"^The XLSX workbook cannot be read \(a damaged"):
         reading.read_table(path, "xlsx")
+
+
+def test_the_head_of_a_workbook_is_bounded_too(tmp_path: Path) -> None:
+    path = tmp_path / "heavy.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["客户名称", "备注"])
+    sheet.write_row(1, 0, ["x" * 30_000 + str(i) for i in range(100)])  # 3 MB in one row
+    book.close()
+    limits = reading.ReadLimits(
+        columns=1000, line_bytes=1024, header_bytes=1024, cell_bytes=32_768, unpacked_bytes=1 << 30
+    )
+    with pytest.raises(UnreadableFile, match=r"^The first rows of the sheet take more than"):
+        reading.read_head(path, "xlsx", None, limits)

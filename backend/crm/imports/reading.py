@@ -156,12 +156,16 @@ class _BoundedLines:
         self._line += 1
         self.record_bytes += len(line.encode())
         if self.record_bytes > self._limit:
-            raise UnreadableFile(
-                f"Line {self._line:,} of the file is longer than {self._limit:,} bytes, the "
-                "longest row an import takes. Is it a CSV file with one record per line? "
-                "Shorten the long values, or split the file."
-            )
+            raise _line_too_long(self._line, self._limit)
         return line
+
+
+def _line_too_long(line: int, limit: int) -> UnreadableFile:
+    return UnreadableFile(
+        f"Line {line:,} of the file is longer than {limit:,} bytes, the longest row an import "
+        "takes. Is it a CSV file with one record per line? Shorten the long values, or split "
+        "the file."
+    )
 
 
 def _too_many_columns(number: int, count: int, limits: ReadLimits) -> UnreadableFile:
@@ -216,12 +220,7 @@ def _check_line_lengths(body: bytes, limit: int) -> None:
     while len(body) - start > limit:
         last_break = body.rfind(b"\n", start, start + limit + 1)
         if last_break < 0:
-            line = body.count(b"\n", 0, start) + 1
-            raise UnreadableFile(
-                f"Line {line:,} of the file is longer than {limit:,} bytes, the longest row "
-                "an import takes. Is it a CSV file with one record per line? Shorten the "
-                "long values, or split the file."
-            )
+            raise _line_too_long(body.count(b"\n", 0, start) + 1, limit)
         start = last_break + 1
 
 
@@ -489,7 +488,9 @@ def _write_xlsx_head(source: Path, target: Path, rows: int, limits: ReadLimits) 
     """A copy of the workbook at ``source`` whose first sheet holds only its first ``rows``
     rows, and its shared strings only those they use: what calamine reads of it then is the
     head, not the whole sheet. False when the workbook's layout is not the usual one."""
-    budget = rows * limits.line_bytes + _CHUNK
+    # As many bytes as the rows a header is searched in and the samples may take: a header
+    # given far down (row 1,000) does not widen it.
+    budget = (HEADER_SEARCH_ROWS + SAMPLE_ROWS) * limits.line_bytes + _CHUNK
     with zipfile.ZipFile(source) as archive:
         sheet = _first_sheet(archive)
         if sheet is None or sheet not in archive.namelist():

@@ -113,7 +113,10 @@ class ImportRead(BaseModel):
     suggested_mapping: dict[str, str]
     mapping: dict[str, str] | None
     options: dict[str, Any]
-    total_rows: int | None
+    total_rows: int | None = Field(
+        description="The file's data rows, counted by the preview (null until then: the "
+        "upload reads only the header and the sample rows)"
+    )
     summary: dict[str, Any] | None = Field(
         description="The preview's counts: `new` rows, duplicates of an existing record "
         "(`duplicates_existing`, of which `duplicates_hidden` are outside your data scope; "
