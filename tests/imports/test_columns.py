@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 import pytest
 
+from crm.core.formulas import is_formula
 from crm.core.importable import CleanOptions
 from crm.customers.cleaning import normalize_email, phone_to_e164
 from crm.customfields.config import FieldDef
@@ -227,6 +228,14 @@ def test_phone_cleaner_keeps_the_number_as_typed_with_its_e164_form() -> None:
     ]
 
 
+def test_a_phone_is_refused_as_a_formula_only_when_it_is_no_valid_number() -> None:
+    cells = ["+86 138 0013 8000", "+1 650-253-0000 ext. 123", "+cmd|' /C calc'!A0"]
+    cleaned = columns.phone(50)(_s(cells), CN)
+    assert cleaned.derived["e164"].to_list() == ["+8613800138000", "+16502530000", None]
+    assert cleaned.errors is not None
+    assert cleaned.errors.to_list() == [None, None, FORMULA_MESSAGE.format(value=cells[2])]
+
+
 # --- e-mail: the fast path against email_validator ------------------------------------------------
 
 _ADDRESSES = [
@@ -388,16 +397,44 @@ def test_text_too_long_is_an_error_and_the_value_is_dropped() -> None:
     ]
 
 
+FORMULAS = [
+    "=SUM(A1)",
+    '=HYPERLINK("http://x.com","x")',
+    "=(A1+B1)",
+    " =a1 ",
+    "=1+1",
+    "=",
+    "= SUM(A1)",
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "+1+1",
+    "-A1",
+    "@张三 跟进",
+]
+NOT_FORMULAS = ["+86 138 0013 8000", "-1", "-5.5", "+86 (10) 6552-9988", "-", "--", "a=b", "1+1"]
+
+
 def test_formula_cells_are_errors() -> None:
-    cells = ["=SUM(A1)", '=HYPERLINK("http://x.com","x")', "=(A1+B1)", " =a1 "]
-    not_formulas = ["=", "==", "=1+2", "+86 138 0013 8000", "-1", "a=b", "= SUM(A1)"]
-    cleaned = text(100)(_s(cells + not_formulas), CN)
+    cleaned = text(100)(_s(FORMULAS + NOT_FORMULAS), CN)
     assert cleaned.errors is not None
     errors = cleaned.errors.to_list()
-    assert errors[: len(cells)] == [FORMULA_MESSAGE.format(value=c.strip()) for c in cells]
-    assert errors[len(cells) :] == [None] * len(not_formulas)
-    assert "Paste Special" in errors[0]
-    assert cleaned.values.to_list()[len(cells) :] == not_formulas
+    assert errors[: len(FORMULAS)] == [FORMULA_MESSAGE.format(value=c.strip()) for c in FORMULAS]
+    assert errors[len(FORMULAS) :] == [None] * len(NOT_FORMULAS)
+    assert "formula" in errors[0]
+    assert cleaned.values.to_list()[len(FORMULAS) :] == NOT_FORMULAS
+
+
+def test_the_column_check_is_the_core_rule() -> None:
+    cells = [c.strip() for c in FORMULAS] + NOT_FORMULAS + ["\t=1", "+", "@", "abc", "(1)"]
+    assert columns.formulas(_s(cells)).to_list() == [is_formula(c) for c in cells]
+
+
+def test_a_list_item_that_is_a_formula_rejects_the_cell() -> None:
+    cleaned = string_list(50, 10)(_s(["VIP, =1+1", "VIP, -5"]), CN)
+    assert cleaned.values.to_list() == [None, ["VIP", "-5"]]
+    assert cleaned.errors is not None
+    assert cleaned.errors.to_list() == [FORMULA_MESSAGE.format(value="VIP, =1+1"), None]
 
 
 def test_formula_message_quotes_at_most_60_characters() -> None:

@@ -16,15 +16,19 @@ from pydantic import (
 )
 
 from crm.core.dates import StrictAwareDatetime, StrictDate, StrictDatetime
+from crm.core.formulas import NoFormula
 
 ActivityKind = Literal["call", "visit", "meeting", "email", "note"]
 TaskPriority = Literal["low", "normal", "high", "urgent"]
 TaskStatus = Literal["open", "done", "cancelled"]
 RelatedType = Literal["customer"]
 
-Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-LongText = Annotated[str, StringConstraints(max_length=20_000)]
-Outcome = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+Subject = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NoFormula
+]
+LongText = Annotated[str, StringConstraints(max_length=20_000), NoFormula]
+Outcome = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), NoFormula]
+# Not formula-checked: Location is also part of ActivityRead, which must read stored data.
 Address = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]

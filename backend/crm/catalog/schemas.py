@@ -10,16 +10,25 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from crm.core.dates import StrictDate
+from crm.core.formulas import NoFormula
 
 Sku = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Unit = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
-Group = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoFormula
+]
+Short = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoFormula
+]
+Unit = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20), NoFormula
+]
+Group = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), NoFormula
+]
 Currency = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$")
 ]
-Text = Annotated[str, StringConstraints(max_length=10_000)]
+Text = Annotated[str, StringConstraints(max_length=10_000), NoFormula]
 # Up to 14 integer digits and 4 decimals: what Numeric(18, 4) stores.
 UnitPrice = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4)]
 Version = Annotated[int | None, Field(default=None, description="Expected current version")]

@@ -11,12 +11,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from crm.contracts.lines import Amount, LineIn, LineRead
 from crm.core.dates import StrictDate
+from crm.core.formulas import NoFormula
 
 ContractStatus = Literal["draft", "in_review", "signed", "expired", "terminated"]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoFormula
+]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Body = Annotated[str, StringConstraints(max_length=100_000)]
-Notes = Annotated[str, StringConstraints(max_length=20_000)]
+Notes = Annotated[str, StringConstraints(max_length=20_000), NoFormula]
 Lines = Annotated[list[LineIn], Field(max_length=500)]
 
 

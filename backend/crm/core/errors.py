@@ -15,6 +15,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from crm.core.i18n import language_from
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 log = structlog.get_logger(__name__)
 
@@ -107,13 +109,20 @@ def problem_response(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_CONTENT_TYPE)
 
 
-def _clean_validation_errors(raw: Sequence[Any]) -> list[dict[str, Any]]:
+def _message(err: Any, language: str) -> str:
+    """The error's message; in ``language`` where the validator gave one per language
+    (``ctx["messages"]``, as our own validators do)."""
+    translations = (err.get("ctx") or {}).get("messages") or {}
+    return str(translations.get(language) or err.get("msg", ""))
+
+
+def _clean_validation_errors(raw: Sequence[Any], language: str) -> list[dict[str, Any]]:
     # Pydantic's `input` and `ctx` may hold unserialisable or sensitive values (passwords):
     # keep only where, what and why.
     return [
         {
             "loc": [str(p) for p in err.get("loc", ())],
-            "msg": err.get("msg", ""),
+            "msg": _message(err, language),
             "type": err.get("type", ""),
         }
         for err in raw
@@ -135,7 +144,9 @@ async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
 
 async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = _clean_validation_errors(exc.errors())
+    errors = _clean_validation_errors(
+        exc.errors(), language_from(request.headers.get("accept-language"))
+    )
     if any(e["type"] == "json_invalid" for e in errors):
         return problem_response(
             400, "The request body is not valid JSON.", errors=errors, instance=request.url.path

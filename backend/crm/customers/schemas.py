@@ -18,22 +18,33 @@ from pydantic import (
 )
 
 from crm.core.dates import StrictDate
+from crm.core.formulas import NoFormula
 from crm.customers.cleaning import phone_to_e164
 from crm.customfields.completeness import Completeness
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+# Free text refuses what a spreadsheet would run as a formula (crm.core.formulas); a phone
+# number is checked as a number instead.
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoFormula
+]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), NoFormula]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
-Text = Annotated[str, StringConstraints(max_length=10_000)]
+Tag = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), NoFormula
+]
+Text = Annotated[str, StringConstraints(max_length=10_000), NoFormula]
+Address = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), NoFormula]
+Source = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50), NoFormula]
 # A customer level (e.g. A / B / C, or 重点): picks the pool policy; no level: the default one.
-Level = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+Level = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20), NoFormula
+]
 LEVEL_DOC = (
     "Customer level (e.g. A, B, C): which customer pool policy applies "
     "(`GET /api/v1/customer-pool/policies`); none: the default policy"
 )
 CustomerGroup = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), NoFormula
 ]
 CustomerKind = Literal["company", "person"]
 
@@ -98,9 +109,9 @@ class CustomerCreate(_Write):
     province: Short | None = None
     city: Short | None = None
     district: Short | None = None
-    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    address: Address | None = None
     industry: Short | None = None
-    source: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
+    source: Source | None = None
     customer_group: CustomerGroup | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=50)
     notes: Text | None = None
@@ -117,9 +128,9 @@ class CustomerUpdate(_Write):
     province: Short | None = None
     city: Short | None = None
     district: Short | None = None
-    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    address: Address | None = None
     industry: Short | None = None
-    source: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
+    source: Source | None = None
     customer_group: CustomerGroup | None = None
     tags: list[Tag] | None = Field(default=None, max_length=50)
     notes: Text | None = None

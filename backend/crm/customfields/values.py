@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core.errors import Unprocessable
+from crm.core.formulas import FORMULA_MESSAGES, is_formula
 from crm.customfields.config import FieldDef, ObjectConfig
 from crm.identity.models import User
 
@@ -54,6 +55,8 @@ def _text(defn: FieldDef, value: Any) -> str | None:
     max_length = int(defn.validation.get("max_length") or DEFAULT_TEXT_MAX_LENGTH)
     if len(value) > max_length:
         raise InvalidValue(f"At most {max_length} characters.")
+    if is_formula(value):
+        raise InvalidValue(FORMULA_MESSAGES["en"])
     pattern = defn.validation.get("regex")
     if pattern and re.fullmatch(pattern, value) is None:
         raise InvalidValue(f"Does not match the pattern {pattern}.")

@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from crm.core import files
 from crm.core.deps import SessionDep
 from crm.core.errors import PROBLEM_CONTENT_TYPE, Problem
+from crm.core.i18n import language_from
 from crm.core.permissions import CurrentPrincipal
 from crm.exports import service
 from crm.exports.deps import ExportsRead
@@ -31,9 +32,7 @@ async def list_object_types(
     session: SessionDep, principal: ExportsRead, accept_language: AcceptLanguage = None
 ) -> list[ExportObjectType]:
     """The object types the caller may export, with their columns and sort fields."""
-    return await service.object_types(
-        session, principal, language=service.language_from(accept_language)
-    )
+    return await service.object_types(session, principal, language=language_from(accept_language))
 
 
 @router.post(
@@ -54,7 +53,7 @@ async def create_export(
     worker writes the file; follow the job at ``GET /jobs/{id}``, then download it from
     ``GET /exports/{id}/file``."""
     job = await service.start_export(
-        session, principal, data=body, language=service.language_from(accept_language)
+        session, principal, data=body, language=language_from(accept_language)
     )
     response.headers["Location"] = f"/api/v1/jobs/{job.id}"
     return JobRead.model_validate(job)

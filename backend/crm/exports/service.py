@@ -33,17 +33,6 @@ def load_exportables() -> None:
     load_domain_modules("exports")
 
 
-def language_from(accept_language: str | None) -> str:
-    """The first of our languages the client prefers (Accept-Language), else English."""
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.startswith("zh"):
-            return "zh-CN"
-        if tag.startswith("en"):
-            return "en"
-    return registry.DEFAULT_LANGUAGE
-
-
 def may_export(principal: Principal, exportable: Exportable) -> bool:
     return all(principal.can(code) for code in exportable.permissions)
 

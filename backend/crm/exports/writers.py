@@ -12,7 +12,6 @@ constant-memory mode flushes each row to disk as it is written.
 from __future__ import annotations
 
 import csv
-import re
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -24,12 +23,10 @@ from typing import Any, Protocol
 import xlsxwriter
 
 from crm.core.exportable import ValueKind
+from crm.core.formulas import defuse
 
 LIST_SEPARATOR = "; "
 XLSX_MAX_ROWS = 1_048_576  # Excel's sheet limit, the header row included
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Numbers and phone numbers as people type them: digits, spaces, dots, dashes, brackets.
-_NUMBER_LIKE = re.compile(r"[+-]?[\d\s().-]*\d[\d\s().-]*")
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -58,13 +55,6 @@ def as_text(value: Any) -> str:
     if isinstance(value, uuid.UUID | Decimal | int | float):
         return str(value)
     return str(value)
-
-
-def defuse(text: str) -> str:
-    """Prefix text a spreadsheet would evaluate as a formula with an apostrophe."""
-    if text.startswith(_FORMULA_START) and not _NUMBER_LIKE.fullmatch(text):
-        return "'" + text
-    return text
 
 
 class RowWriter(Protocol):

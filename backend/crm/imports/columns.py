@@ -20,6 +20,13 @@ import phonenumbers
 import polars as pl
 from email_validator import EmailNotValidError, validate_email
 
+from crm.core.formulas import (
+    DASHES_PATTERN,
+    FORMULA_MESSAGES,
+    FORMULA_START_PATTERN,
+    NUMBER_LIKE_PATTERN,
+    is_formula,
+)
 from crm.core.importable import CleanedColumn, CleanOptions, ColumnCleaner
 from crm.customers.cleaning import (
     normalize_company_name,
@@ -28,12 +35,7 @@ from crm.customers.cleaning import (
     phone_to_e164,
 )
 
-# A cell that starts with "=" holds a spreadsheet formula saved as its text, not its value.
-_FORMULA = r"^=[A-Za-z(]"
-FORMULA_MESSAGE = (
-    "The cell holds a formula ({value}), not its value. Save the values (Paste Special → "
-    "Values) and import again."
-)
+FORMULA_MESSAGE = "'{value}': " + FORMULA_MESSAGES["en"]
 
 
 def null_where(column: pl.Series, mask: pl.Series) -> pl.Series:
@@ -118,13 +120,25 @@ def lookup(column: pl.Series, keys: pl.Series, values: pl.Series) -> pl.Series:
 # --- text ---------------------------------------------------------------------------------------
 
 
-def text(max_length: int, *, required: bool = False) -> ColumnCleaner:
+def formulas(values: pl.Series) -> pl.Series:
+    """Per cell, whether it is text a spreadsheet would run as a formula: the rule of
+    :func:`crm.core.formulas.is_formula`, as one expression over the column."""
+    return (
+        values.str.contains(FORMULA_START_PATTERN)
+        & ~values.str.contains(NUMBER_LIKE_PATTERN)
+        & ~values.str.contains(DASHES_PATTERN)
+    )
+
+
+def text(max_length: int, *, required: bool = False, refuse_formulas: bool = True) -> ColumnCleaner:
+    """Free text (trimmed); text that would run as a formula is refused, unless the caller
+    checks it itself (``refuse_formulas=False``: a phone number)."""
+
     def clean(column: pl.Series, options: CleanOptions) -> CleanedColumn:
         values = blank_to_null(column)
         too_long = values.str.len_chars() > max_length
-        formula = values.str.contains(_FORMULA)
         errors = _first(
-            _message_where(formula, FORMULA_MESSAGE, values),
+            _message_where(formulas(values), FORMULA_MESSAGE, values) if refuse_formulas else None,
             _message_where(too_long, f"Longer than {max_length} characters.", values),
             _message_where(values.is_null(), "Required.", values) if required else None,
         )
@@ -182,6 +196,8 @@ _LIST_SEPARATORS = re.compile(r"[,;，；、|]")
 
 def split_list(raw: str, item_max_length: int, max_items: int) -> list[str]:
     items = list(dict.fromkeys(p.strip() for p in _LIST_SEPARATORS.split(raw) if p.strip()))
+    if any(is_formula(item) for item in items):
+        raise ValueError(FORMULA_MESSAGE.format(value=raw[:60]))
     if any(len(item) > item_max_length for item in items):
         raise ValueError(f"An item is longer than {item_max_length} characters.")
     if len(items) > max_items:
@@ -319,17 +335,19 @@ def phones_e164(column: pl.Series, region: str) -> pl.Series:
 
 def phone(max_length: int = 50) -> ColumnCleaner:
     """The number as typed (kept), with its E.164 form derived into ``<key>_e164``; a number
-    that is not valid goes in as typed, with a warning."""
-    as_text = text(max_length)
+    that is not valid goes in as typed, with a warning, unless it would run as a formula (a
+    valid number, "+86 10 8888 6666 转 123" too, is data whatever its first character)."""
+    as_text = text(max_length, refuse_formulas=False)
 
     def clean(column: pl.Series, options: CleanOptions) -> CleanedColumn:
         typed = as_text(column, options)
         e164 = phones_e164(typed.values, options.phone_region)
         invalid = typed.values.is_not_null() & e164.is_null()
+        formula = _message_where(invalid & formulas(typed.values), FORMULA_MESSAGE, typed.values)
         warnings = _message_where(
             invalid, "'{value}' is not a valid phone number; kept as typed.", typed.values
         )
-        return CleanedColumn(typed.values, typed.errors, warnings, {"e164": e164})
+        return CleanedColumn(typed.values, _first(formula, typed.errors), warnings, {"e164": e164})
 
     return clean
 

@@ -10,10 +10,10 @@ from fastapi.responses import StreamingResponse
 
 from crm.core import files
 from crm.core.deps import SessionDep
+from crm.core.i18n import language_from
 from crm.core.importable import ImportField
 from crm.core.pagination import Page, PageParamsDep
 from crm.core.permissions import CurrentPrincipal
-from crm.exports.service import language_from
 from crm.imports import service
 from crm.imports.deps import ImportsRead
 from crm.imports.models import ImportStatus

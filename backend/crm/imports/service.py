@@ -37,6 +37,7 @@ from crm.core.errors import (
     Unprocessable,
     field_error,
 )
+from crm.core.formulas import defuse
 from crm.core.importable import Importable, ImportField
 from crm.core.pagination import PageParams, paginate, text_contains
 from crm.core.permissions import Principal, readable
@@ -421,8 +422,7 @@ async def list_rows(
 
 def _csv_safe(value: Any) -> str:
     """A cell as text that no spreadsheet will run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "" if value is None else defuse(str(value))
 
 
 async def error_report(

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 
 from crm.core.dates import StrictDate
+from crm.core.formulas import NoFormula
 from crm.customers.schemas import (
     CustomerCreate,
     Name,
@@ -26,8 +27,10 @@ LeadStatus = Literal["new", "contacted", "qualified", "unqualified", "converted"
 # "converted" is reached through POST /leads/{id}/convert only.
 WritableStatus = Literal["new", "contacted", "qualified", "unqualified"]
 Grade = Literal["A", "B", "C"]
-Source = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
-Campaign = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Source = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), NoFormula
+]
+Campaign = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), NoFormula]
 Score = Annotated[int, Field(ge=0, le=100)]
 TargetKind = Literal["user", "round_robin", "least_loaded"]
 

@@ -18,11 +18,12 @@ from pydantic import (
 
 from crm.contracts.lines import LineIn, LineRead
 from crm.core.dates import StrictAwareDatetime, StrictDate
+from crm.core.formulas import NoFormula
 
 OrderStatus = Literal["pending_payment", "paid", "shipped", "completed", "cancelled"]
 InstalmentKind = Literal["prepayment", "instalment", "final"]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-Notes = Annotated[str, StringConstraints(max_length=20_000)]
+Notes = Annotated[str, StringConstraints(max_length=20_000), NoFormula]
 PositiveAmount = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
 Instant = Annotated[StrictAwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
 

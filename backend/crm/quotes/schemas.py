@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from crm.core.dates import StrictDate
+from crm.core.formulas import NoFormula
 
 QuoteStatus = Literal[
     "draft", "pending_approval", "approved", "rejected", "sent", "accepted", "superseded"
@@ -17,8 +18,8 @@ QuoteStatus = Literal[
 Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
 Quantity = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=3)]
 UnitPrice = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-Notes = Annotated[str, StringConstraints(max_length=10_000)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), NoFormula]
+Notes = Annotated[str, StringConstraints(max_length=10_000), NoFormula]
 
 
 class _Write(BaseModel):

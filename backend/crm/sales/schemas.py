@@ -10,15 +10,18 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from crm.core.dates import StrictDate
+from crm.core.formulas import NoFormula
 from crm.customers.schemas import _custom_in, _custom_out, _custom_patch
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoFormula
+]
 StageKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,49}$")]
 Category = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,49}$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-LongText = Annotated[str, StringConstraints(max_length=10_000)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), NoFormula]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), NoFormula]
+LongText = Annotated[str, StringConstraints(max_length=10_000), NoFormula]
 Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
 StageKind = Literal["open", "won", "lost"]
 DealStatus = Literal["open", "won", "lost"]
