@@ -232,6 +232,9 @@ async def test_name_matches_come_from_the_scope(factory: Any, sales_team: dict[s
 
     assert set(_ids(await _check(manager, name=typed))) == {mine["id"], theirs["id"]}
     assert await _check(outsider, name=typed) == {"candidates": [], "hidden_matches": True}
+    # The same core in another city, elsewhere: another company, so no flag either.
+    result = await _check(outsider, name="北京星辰科技有限公司")
+    assert result == {"candidates": [], "hidden_matches": False}
 
 
 async def test_a_renamed_customer_is_found_by_its_new_name(admin: Any, factory: Any) -> None:

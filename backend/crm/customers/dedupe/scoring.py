@@ -140,7 +140,7 @@ class Score:
 
 
 def _name_weight(first: str, second: str) -> float:
-    if first == second:
+    if first == second or first.replace(" ", "") == second.replace(" ", ""):  # "Blue Harbor"
         return NAME_EQUAL if len(first) > 2 else NAME_EQUAL_SHORT
     if _DIGITS.findall(first) != _DIGITS.findall(second):
         return NAME_DIGITS_DIFFER

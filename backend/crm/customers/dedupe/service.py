@@ -66,6 +66,7 @@ BRANCH_LIMIT = 50  # rows each branch (phone, e-mail, name) may contribute
 # 200 names together had fewer than RESULT_LIMIT customers in the caller's scope.
 NAME_LIMIT = 200
 RESULT_LIMIT = 10
+HIDDEN_NAME_LIMIT = 5  # customers outside the scope with the name core, scored for the flag
 SCAN_TASK = "scan_customer_duplicates"
 SCAN_KIND = "customers.duplicate_scan"
 
@@ -204,8 +205,9 @@ def _similar_names(scope: Any, others: list[Any]) -> Select[Any]:
 
 
 def _hits(principal: Principal, phone: bool, email: bool, name: bool, exclude: bool) -> Any:
-    """UNION ALL of (id, name, reason, score) rows: capped branches of visible matches, plus at most
-    one row with reason "hidden" when a customer outside the scope matches exactly. The
+    """UNION ALL of (id, name, reason, score, scored columns) rows: capped branches of visible
+    matches, plus at most one row with reason "hidden" when a customer outside the scope has
+    the phone or e-mail, and a few "hidden_name" ones with the name core (to be scored). The
     flags say which values the check is given."""
     scope = scope_clause(Customer, principal)
     outside = not_(
@@ -232,10 +234,17 @@ def _hits(principal: Principal, phone: bool, email: bool, name: bool, exclude: b
     if name:
         branches.append(_similar_names(scope, others))
     # Outside the scope only exact matches count: they are what lets two salespeople end up
-    # owning the same customer; a similar name elsewhere is no such evidence.
-    branches.append(
-        _branch("hidden", literal(0.0), or_(*exact.values()), outside, *others).limit(1)
-    )
+    # owning the same customer; a similar name elsewhere is no such evidence. The same name
+    # core counts when the scorer agrees (the same core in another city is another company).
+    contact = [clause for reason, clause in exact.items() if reason != "name"]
+    if contact:
+        branches.append(_branch("hidden", literal(0.0), or_(*contact), outside, *others).limit(1))
+    if name:
+        branches.append(
+            _branch("hidden_name", literal(0.0), exact["name"], outside, *others).limit(
+                HIDDEN_NAME_LIMIT
+            )
+        )
     return union_all(*branches).subquery("hits")
 
 
@@ -276,6 +285,9 @@ async def check_duplicates(
     for row in await query.fetch(session, parameters):
         if row["reason"] == "hidden":
             hidden = True
+            continue
+        if row["reason"] == "hidden_name":
+            hidden = hidden or scoring.score(wanted, _candidate(row)).is_match
             continue
         hit = found.setdefault(row["id"], _Hit(row["name"]))
         if row["reason"] == "name":
