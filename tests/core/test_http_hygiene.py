@@ -120,3 +120,25 @@ def test_disposition_drops_control_characters_and_quotes_from_the_fallback() -> 
     assert disposition == (
         "attachment; filename=\"x.pdf\"; filename*=UTF-8''a%22bSet-Cookie%3A%20x.pdf"
     )
+
+
+async def test_the_openapi_declares_what_the_server_enforces(admin: Any, app: Any) -> None:
+    spec = app.openapi()
+    parameters = spec["paths"]["/api/v1/customers/{customer_id}"]["patch"]["parameters"]
+    [if_match] = [p for p in parameters if p["name"] == "if-match"]
+    pattern = re.compile(if_match["schema"]["pattern"])
+    assert pattern.match('W/"3"') and pattern.match("*") and not pattern.match("null")
+    parameters = spec["paths"]["/api/v1/customers"]["get"]["parameters"]
+    [sort] = [p for p in parameters if p["name"] == "sort"]
+    sort_pattern = re.compile(sort["schema"]["anyOf"][0]["pattern"])
+    assert sort_pattern.match("-cf.region") and not sort_pattern.match("0")
+    assert len(spec["components"]["schemas"]["LeadCreate"]["anyOf"]) == 4
+
+    customer = (await admin.post("/api/v1/customers", json={"name": "Acme"})).json()
+    path = f"/api/v1/customers/{customer['id']}"
+    r = await admin.patch(path, json={"city": "X"}, headers={"If-Match": "null"})
+    assert_problem(r, 400)
+    r = await admin.get("/api/v1/customers", params={"sort": "0"})
+    assert assert_problem(r, 422)["errors"][0]["loc"] == ["query", "sort"]
+    assert (await admin.get("/api/v1/customers", params={"sort": "-name"})).status_code == 200
+    assert_problem(await admin.post("/api/v1/leads", json={}), 422)
