@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -22,14 +23,16 @@ from crm.catalog.router import router as catalog_router
 from crm.contracts.router import router as contracts_router
 from crm.core import redis
 from crm.core.db import Database
-from crm.core.errors import PROBLEM_RESPONSES, NotFound, install_error_handlers
+from crm.core.errors import PROBLEM_RESPONSES, install_error_handlers
 from crm.core.idempotency import IdempotencyMiddleware
 from crm.core.logging import configure as configure_logging
 from crm.core.metrics import METRICS_PATH, MetricsMiddleware, metrics_endpoint
 from crm.core.middleware import (
+    AllowedMethodsMiddleware,
     BodySizeLimitMiddleware,
     NulCharacterMiddleware,
     RequestContextMiddleware,
+    SecurityHeadersMiddleware,
 )
 from crm.core.permissions import register_principal_loader
 from crm.customers.dedupe.router import router as dedupe_router
@@ -53,6 +56,24 @@ from crm.system.router import router as system_router
 _PLACEHOLDER_DB_URL = "postgresql+asyncpg://localhost/crm"
 # Young-generation threshold of the API's garbage collector (see lifespan below).
 GC_YOUNG_THRESHOLD = 10_000
+# What a browser page on another origin may send and read (with CRM_CORS_ORIGINS set).
+CORS_REQUEST_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "Accept-Language",
+    "Idempotency-Key",
+    "If-Match",
+    "X-API-Key",
+    "X-Request-ID",
+]
+CORS_RESPONSE_HEADERS = [
+    "Content-Disposition",
+    "ETag",
+    "Idempotent-Replayed",
+    "Location",
+    "Retry-After",
+    "X-Request-ID",
+]
 # dedupe_router before customers_router: /customers/duplicates is not a /customers/{id}.
 ROUTERS: list[APIRouter] = [
     system_router,
@@ -142,6 +163,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "/api/v1/attachments": settings.attachment_max_bytes + 64 * 1024,
         },
     )
+    app.add_middleware(AllowedMethodsMiddleware)
+    if origins := settings.cors_origin_list():
+        # Outside the method check: it answers the browsers' preflight OPTIONS itself.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=CORS_RESPONSE_HEADERS,
+            max_age=600,
+        )
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
     _mount_spa(app, settings.frontend_dist)
     return app
@@ -158,8 +191,7 @@ def _mount_spa(app: FastAPI, dist: Path) -> None:
 
     @app.get("/{path:path}", include_in_schema=False)
     async def spa(path: str) -> FileResponse:
-        if path.startswith("api/"):
-            raise NotFound("No such API route.")
+        # Paths under /api/ never get here: AllowedMethodsMiddleware answers them 404 or 405.
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):
             return FileResponse(candidate)

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     trusted_proxies: list[IPvAnyNetwork] = []
 
     max_body_bytes: int = 1_048_576
+    # Origins (comma-separated, e.g. "https://crm.example.com") whose pages may call the API
+    # from a browser; none by default: the SPA is served from the API's own origin.
+    cors_origins: str = ""
     idempotency_ttl_seconds: int = 24 * 3600
     default_phone_region: str = "CN"
 
@@ -109,6 +112,9 @@ class Settings(BaseSettings):
 
     # Attachments: the largest file accepted (uploads only).
     attachment_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
+
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     def resolved_files_dir(self) -> Path:
         return self.files_dir if self.files_dir is not None else self.var_dir / "files"

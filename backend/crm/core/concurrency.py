@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Response
 
 from crm.core.errors import PreconditionFailed, ProblemError
 
+# What the server reads as a version (the ETag it sends is "<version>"); declared in the
+# OpenAPI so a generated client knows it, and checked here with a 400 as before.
+IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"?[0-9]{1,18}"?)\s*$'
+_IF_MATCH = re.compile(IF_MATCH_PATTERN)
+
 
 def _if_match(
-    if_match: Annotated[str | None, Header(description='Expected version, e.g. "3"')] = None,
+    if_match: Annotated[
+        str | None,
+        Header(
+            description='Expected version, e.g. "3" (or W/"3"; * for any)',
+            json_schema_extra={"pattern": IF_MATCH_PATTERN},
+        ),
+    ] = None,
 ) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
-    raw = if_match.strip().removeprefix("W/").strip('"')
-    if not raw.isdigit():
+    if not _IF_MATCH.fullmatch(if_match):
         raise ProblemError('If-Match must be a record version such as "3".', status=400)
-    return int(raw)
+    return int(if_match.strip().removeprefix("W/").strip('"'))
 
 
 IfMatchVersion = Annotated[int | None, Depends(_if_match)]

@@ -121,10 +121,24 @@ class LocalFileStorage:
         return True
 
 
-def attachment_disposition(filename: str, fallback: str) -> str:
-    """A Content-Disposition for a download: the UTF-8 name (RFC 6266/5987) and an ASCII
-    fallback for old clients."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+_NOT_ASCII_SAFE = re.compile(r"[^A-Za-z0-9._ -]")
+_NO_NAME = "download"
+
+
+def attachment_disposition(filename: str, fallback: str | None = None) -> str:
+    """A Content-Disposition for a download: the UTF-8 name percent-encoded (RFC 6266/5987)
+    and an ASCII fallback for old clients. Names come from uploads: only their last path
+    component is kept, without control characters, and the fallback holds no quote or
+    separator, so no client is led to write outside its download folder."""
+    name = _base_name(filename)
+    ascii_name = _NOT_ASCII_SAFE.sub("_", _base_name(fallback or name)).strip(" ._") or _NO_NAME
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def _base_name(name: str) -> str:
+    printable = "".join(char for char in name if char.isprintable())
+    base = printable.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return base if base.strip(".") else _NO_NAME
 
 
 _storage: FileStorage | None = None

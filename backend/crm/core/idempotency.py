@@ -7,6 +7,7 @@ with a different request body is a 409, and so is a retry while the first reques
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import DateTime, Integer, LargeBinary, String, delete
@@ -19,6 +20,9 @@ from crm.core.errors import problem_response
 from crm.core.security import decode_access_token, hash_token
 
 MAX_KEY_LENGTH = 255
+# Visible ASCII only: the key is stored and compared as text, and a control character in it
+# would make it a different key to every layer that strips or refuses one.
+_VALID_KEY = re.compile(rf"[\x21-\x7e]{{1,{MAX_KEY_LENGTH}}}")
 # Responses here carry credentials (tokens): never keep a copy of them.
 _NOT_STORED_PREFIX = "/api/v1/auth/"
 
@@ -71,9 +75,16 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         key = raw_key.decode("latin-1").strip()
-        if not key or len(key) > MAX_KEY_LENGTH:
+        if not _VALID_KEY.fullmatch(key):
+            msg = (
+                f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} visible ASCII characters "
+                "(no spaces or control characters)."
+            )
             await problem_response(
-                400, f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters."
+                400,
+                msg,
+                errors=[{"loc": ["header", "Idempotency-Key"], "msg": msg, "type": "value_error"}],
+                instance=scope["path"],
             )(scope, receive, send)
             return
         subject = caller_subject(headers)

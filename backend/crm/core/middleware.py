@@ -1,5 +1,5 @@
-"""ASGI middleware: request id + structured access log, the request body size limit, and the
-refusal of NUL characters in parameters."""
+"""ASGI middleware: request id + structured access log, the request body size limit, the
+refusal of NUL characters in parameters, allowed methods (405 / OPTIONS) and security headers."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 
 import structlog
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crm.core import context
@@ -246,3 +247,74 @@ def _replay(body: bytes, pending: list[Message], receive: Receive) -> Receive:
         return queue.pop(0) if queue else await receive()
 
     return replay_receive
+
+
+class AllowedMethodsMiddleware:
+    """Answers for an API path with the methods all of its routes allow, not one route's:
+    OPTIONS lists them (204 with Allow), another method not among them is a 405 problem with
+    the same Allow. A path no route knows is a 404 problem whatever the method. Routing alone
+    would name only the first route's method, and the SPA's catch-all would answer the rest."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        allowed = route_table(scope["app"]).allowed_methods(scope["path"])
+        if scope["method"] in allowed:
+            await self.app(scope, receive, send)
+            return
+        allow = ", ".join(sorted(allowed | {"OPTIONS"}))
+        response: Response
+        if not allowed:
+            response = problem_response(404, "Not Found", instance=scope["path"])
+        elif scope["method"] == "OPTIONS":
+            response = Response(status_code=204, headers={"Allow": allow})
+        else:
+            response = problem_response(
+                405,
+                f"{scope['method']} is not allowed here; allowed: {allow}.",
+                headers={"Allow": allow},
+                instance=scope["path"],
+            )
+        await response(scope, receive, send)
+
+
+class SecurityHeadersMiddleware:
+    """The headers every answer carries: no framing by other sites, no referrer leaving the
+    app, no content sniffing, HSTS when served over TLS, and no caching of API answers (they
+    hold personal data) unless a route chose otherwise."""
+
+    _ALWAYS: tuple[tuple[bytes, bytes], ...] = (
+        (b"content-security-policy", b"frame-ancestors 'none'"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"x-content-type-options", b"nosniff"),
+    )
+    _HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+    _NO_STORE = (b"cache-control", b"no-store")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = list(self._ALWAYS)
+        if scope.get("scheme") == "https":
+            extra.append(self._HSTS)
+        if scope["path"].startswith("/api/"):
+            extra.append(self._NO_STORE)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(item for item in extra if item[0] not in present)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -40,6 +40,11 @@ class Page(BaseModel, Generic[T]):
     total: int | None = None
 
 
+# A field name, or cf.<key> for a custom field; which names a list sorts by it says
+# in its 400 (they differ per list and, with custom fields, per deployment).
+SORT_PATTERN = r"^-?[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$"
+
+
 @dataclass(frozen=True)
 class PageParams:
     limit: int
@@ -54,7 +59,12 @@ async def _page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=1000, description="From next_cursor")] = None,
     sort: Annotated[
-        str | None, Query(max_length=50, description="Field to sort by; prefix - for descending")
+        str | None,
+        Query(
+            max_length=50,
+            pattern=SORT_PATTERN,
+            description="Field to sort by; prefix - for descending",
+        ),
     ] = None,
     q: Annotated[str | None, Query(max_length=200, description="Search text")] = None,
     with_total: Annotated[bool, Query(description="Also count all matching rows")] = False,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic.config import JsonDict
 
 from crm.core.dates import StrictDate
 from crm.core.formulas import NoFormula
@@ -51,7 +52,18 @@ class _LeadFields(_Write):
     notes: Text | None = None
 
 
+# The rule of LeadCreate._someone in the OpenAPI, so a client generated from it knows `{}` fails.
+_SOMEONE_FIELDS = ("person_name", "company_name", "phone", "email")
+_SOMEONE_SCHEMA: JsonDict = {
+    "anyOf": [
+        {"required": [name], "properties": {name: {"type": "string"}}} for name in _SOMEONE_FIELDS
+    ]
+}
+
+
 class LeadCreate(_LeadFields):
+    model_config = ConfigDict(json_schema_extra=_SOMEONE_SCHEMA)
+
     status: WritableStatus = "new"
     owner_id: uuid.UUID | None = Field(
         default=None,
