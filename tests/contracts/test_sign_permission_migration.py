@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from crm import migrate
 from crm.core.db import to_plain_url
 
-BEFORE = "8d2f6a41c9b3"  # the revision before contracts:sign
+BEFORE = "5b1e9c3d7a20"  # the revision before contracts:sign
 SIGN = "contracts:sign"
 
 

@@ -1604,9 +1604,12 @@ export interface paths {
         /**
          * Move Deal
          * @description Move to another stage of the deal's pipeline (by stage_id or stage_key; any order).
-         *     422 naming every missing item when the stage being left has a gate the deal does not
-         *     meet (`errors[].type` missing_field with `field`, missing_attachment with `category`),
-         *     or when a lost stage is entered without `lost_reason`; nothing is written then.
+         *     A move forward must meet the gate of the stage left and of every stage jumped over (not
+         *     of a skippable one jumped over); backwards and into the lost stage are free; a lost deal
+         *     reopened meets every gate before its new stage. 422 naming every missing item
+         *     (`errors[].type` missing_field with `field`, missing_attachment with `category`, each with
+         *     the `stage` key requiring it), or when a lost stage is entered without `lost_reason`;
+         *     nothing is written then.
          */
         post: operations["deals-move"];
         delete?: never;
@@ -2745,6 +2748,11 @@ export interface components {
             participant_user_ids?: string[] | null;
             /** Participant Contact Ids */
             participant_contact_ids?: string[] | null;
+            /**
+             * Owner Id
+             * @description Hand the activity to this user (within your data scope)
+             */
+            owner_id?: string | null;
             /**
              * Version
              * @description Expected current version (else 412)
@@ -4377,7 +4385,8 @@ export interface components {
         };
         /**
          * Gate
-         * @description What a deal needs before it may LEAVE the stage.
+         * @description What a deal needs before it may LEAVE the stage or move forward past it (unless the
+         *     stage is skippable).
          */
         Gate: {
             /**
@@ -4504,10 +4513,16 @@ export interface components {
             phone_region?: string | null;
             /**
              * Day First
-             * @description 05/03/2024 is 5 March (true) or May 3 (false)
-             * @default true
+             * @description How dates written 05/03/2024 read in every date column not named in `date_orders`: 5 March (true) or May 3 (false). Default (null): each column's own values decide (a first number over 12 means day first, a second one over 12 month first); a column they do not settle is listed in the summary's `date_columns` with `needs_choice`, and its dates that read two ways are rejected until you choose
              */
-            day_first: boolean;
+            day_first?: boolean | null;
+            /**
+             * Date Orders
+             * @description Column index (0-based, as a string, as in `mapping`) -> the order of that column's 05/03/2024 dates, over `day_first`
+             */
+            date_orders?: {
+                [key: string]: "day_first" | "month_first";
+            };
         };
         /** ImportPreviewRequest */
         ImportPreviewRequest: {
@@ -4555,9 +4570,15 @@ export interface components {
             options: {
                 [key: string]: unknown;
             };
-            /** Total Rows */
+            /**
+             * Total Rows
+             * @description The file's data rows, counted by the preview (null until then: the upload reads only the header and the sample rows)
+             */
             total_rows: number | null;
-            /** Summary */
+            /**
+             * Summary
+             * @description The preview's counts: `new` rows, duplicates of an existing record (`duplicates_existing`, of which `duplicates_hidden` are outside your data scope; a row that also repeats an earlier row counts here) and of an earlier row only (`duplicates_in_file`); `outcomes`: the created / updated / skipped counts the commit gives under each choice of `on_duplicate` and `on_file_duplicate`; `date_columns`: date columns whose dates read day-first or month-first, as detected and as applied (`needs_choice`: choose in the preview's `date_orders`)
+             */
             summary: {
                 [key: string]: unknown;
             } | null;
@@ -4879,6 +4900,14 @@ export interface components {
             custom_fields?: {
                 [key: string]: unknown;
             };
+        } | {
+            person_name: string;
+        } | {
+            company_name: string;
+        } | {
+            phone: string;
+        } | {
+            email: string;
         };
         /** LeadRead */
         LeadRead: {
@@ -7115,6 +7144,12 @@ export interface components {
              */
             kind: "open" | "won" | "lost";
             gate?: components["schemas"]["Gate"];
+            /**
+             * Skippable
+             * @description Deals may jump over this stage without meeting its gate.
+             * @default false
+             */
+            skippable: boolean;
             /** Triggers */
             triggers?: components["schemas"]["Trigger"][];
         };
@@ -7147,6 +7182,8 @@ export interface components {
             gate: {
                 [key: string]: unknown;
             };
+            /** Skippable */
+            skippable: boolean;
             /** Triggers */
             triggers: {
                 [key: string]: unknown;
@@ -7178,6 +7215,8 @@ export interface components {
             /** Kind */
             kind?: ("open" | "won" | "lost") | null;
             gate?: components["schemas"]["Gate"] | null;
+            /** Skippable */
+            skippable?: boolean | null;
             /** Triggers */
             triggers?: components["schemas"]["Trigger"][] | null;
             /**
@@ -9301,7 +9340,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -9878,7 +9917,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -10564,7 +10603,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -12067,7 +12106,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -12767,7 +12806,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -13925,7 +13964,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -16340,7 +16379,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -17164,7 +17203,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -17283,7 +17322,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -19228,7 +19267,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -20034,7 +20073,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -20601,7 +20640,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -20950,7 +20989,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -21770,7 +21809,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -21889,7 +21928,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -23408,7 +23447,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -24442,7 +24481,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -24910,7 +24949,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -25380,7 +25419,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -26318,7 +26357,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -26549,7 +26588,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -26664,7 +26703,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -26779,7 +26818,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -27245,7 +27284,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -27364,7 +27403,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -28167,7 +28206,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -28746,7 +28785,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -28865,7 +28904,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {
@@ -29566,7 +29605,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected version, e.g. "3" */
+                /** @description Expected version, e.g. "3" (or W/"3"; * for any) */
                 "if-match"?: string | null;
             };
             path: {

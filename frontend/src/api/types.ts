@@ -62,7 +62,7 @@ export type LeadCreate = Schemas['LeadCreate'];
 export type LeadUpdate = Schemas['LeadUpdate'];
 /** Every lead status, `converted` included (what the list filters on). */
 export type LeadStatus = NonNullable<NonNullable<paths['/api/v1/leads']['get']['parameters']['query']>['status']>;
-export type LeadGrade = NonNullable<LeadCreate['grade']>;
+export type LeadGrade = NonNullable<LeadUpdate['grade']>;
 export type LeadAssignmentRead = Schemas['LeadAssignmentRead'];
 export type LeadAssignRequest = Schemas['crm__leads__schemas__AssignRequest'];
 export type LeadConvertRequest = Schemas['ConvertRequest'];

@@ -76,7 +76,7 @@ export function PipelineFormModal({ pipeline, onClose }: { pipeline?: PipelineRe
     const body: PipelineCreate = {
       name: values.name.trim(),
       is_default: values.is_default,
-      stages: values.stages.map((stage) => ({ key: stage.key.trim(), name: stage.name.trim(), probability: stage.probability, kind: stage.kind })),
+      stages: values.stages.map((stage) => ({ key: stage.key.trim(), name: stage.name.trim(), probability: stage.probability, kind: stage.kind, skippable: false })),
     };
     save.mutate({ kind: 'create', body }, done);
   };
@@ -160,6 +160,7 @@ interface StageValues {
   kind: StageKind;
   required_fields: string[];
   required_attachments: string[];
+  skippable: boolean;
   triggers: string[];
 }
 
@@ -168,7 +169,7 @@ function stringList(value: unknown): string[] {
 }
 
 function toStageValues(stage: StageRead | undefined): StageValues {
-  if (!stage) return { key: '', name: '', probability: 50, kind: 'open', required_fields: [], required_attachments: [], triggers: [] };
+  if (!stage) return { key: '', name: '', probability: 50, kind: 'open', required_fields: [], required_attachments: [], skippable: false, triggers: [] };
   return {
     key: stage.key,
     name: stage.name,
@@ -176,6 +177,7 @@ function toStageValues(stage: StageRead | undefined): StageValues {
     kind: stage.kind,
     required_fields: stringList(stage.gate.required_fields),
     required_attachments: stringList(stage.gate.required_attachments),
+    skippable: stage.skippable,
     triggers: stage.triggers.map((trigger) => String(trigger.type ?? '')).filter(Boolean),
   };
 }
@@ -208,10 +210,10 @@ export function StageFormModal({ pipeline, stage, onClose }: { pipeline: Pipelin
       onError: handleError,
     };
     if (stage) {
-      const body: StageUpdate = { name: values.name.trim(), probability: values.probability, kind: values.kind, gate, triggers, version: stage.version };
+      const body: StageUpdate = { name: values.name.trim(), probability: values.probability, kind: values.kind, gate, skippable: values.skippable, triggers, version: stage.version };
       save.mutate({ kind: 'update', id: stage.id, body }, done);
     } else {
-      const body: StageIn = { key: values.key.trim(), name: values.name.trim(), probability: values.probability, kind: values.kind, gate, triggers };
+      const body: StageIn = { key: values.key.trim(), name: values.name.trim(), probability: values.probability, kind: values.kind, gate, skippable: values.skippable, triggers };
       save.mutate({ kind: 'create', body }, done);
     }
   };
@@ -270,6 +272,9 @@ export function StageFormModal({ pipeline, stage, onClose }: { pipeline: Pipelin
           ]}
         >
           <Select mode="tags" data-testid="stage-required-attachments" options={knownCategories.map((category) => ({ value: category, label: attachmentCategoryLabel(category, t) }))} />
+        </Form.Item>
+        <Form.Item name="skippable" valuePropName="checked" extra={t('deals.pipelines.skippableHelp')}>
+          <Checkbox data-testid="stage-skippable">{t('deals.pipelines.skippable')}</Checkbox>
         </Form.Item>
         <Form.Item name="triggers" label={t('deals.pipelines.triggers')}>
           <Select mode="multiple" data-testid="stage-triggers" options={triggerOptions.map((type) => ({ value: type, label: triggerLabel(type, t) }))} />

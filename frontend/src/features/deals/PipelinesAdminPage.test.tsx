@@ -49,6 +49,7 @@ describe('the pipelines administration', () => {
       probability: 90,
       kind: 'won',
       gate: { required_fields: [], required_attachments: [] },
+      skippable: false,
       triggers: [{ type: 'legal_review_task' }],
     });
 

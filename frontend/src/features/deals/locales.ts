@@ -153,6 +153,8 @@ const en = {
     requiredFields: 'Required deal fields',
     requiredAttachments: 'Required attachment categories',
     requiredAttachmentsHelp: 'Pick or type categories (lower-case, e.g. needs_document)',
+    skippable: 'Deals may skip this stage',
+    skippableHelp: 'A deal moved past this stage need not meet its gate; leaving it from within still does',
     triggers: 'Triggers (run when a deal enters the stage)',
     triggerTypes: {
       recommend_contract_template: 'Recommend a contract template',
@@ -316,6 +318,8 @@ const zh: typeof en = {
     requiredFields: '必填的商机字段',
     requiredAttachments: '必需的附件类别',
     requiredAttachmentsHelp: '选择或输入类别（小写，如 needs_document）',
+    skippable: '商机可跳过此阶段',
+    skippableHelp: '越过此阶段的商机无需满足其准入条件；从此阶段移出时仍需满足',
     triggers: '触发器（商机进入该阶段时执行）',
     triggerTypes: {
       recommend_contract_template: '推荐合同模板',

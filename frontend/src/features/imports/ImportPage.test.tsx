@@ -189,7 +189,7 @@ describe('import wizard', () => {
 
     await user.click(screen.getByTestId('import-preview'));
     const preview = await sent(requests, `/api/v1/imports/${ID}/preview`);
-    expect(JSON.parse(preview.body)).toEqual({ mapping: { '0': 'name', '1': 'phone', '2': 'email' }, options: { phone_region: null, day_first: true } });
+    expect(JSON.parse(preview.body)).toEqual({ mapping: { '0': 'name', '1': 'phone', '2': 'email' }, options: { phone_region: null, day_first: null } });
 
     // Step 3: polled until previewed.
     expect(await screen.findByTestId('preview-summary', {}, SLOW)).toBeInTheDocument();

@@ -34,7 +34,7 @@ function stepFor(item: ImportRead | undefined): number {
   if (item.status === 'failed') return item.commit_job_id ? 3 : 2;
   return 3;
 }
-const DEFAULT_OPTIONS: ImportOptions = { phone_region: null, day_first: true };
+const DEFAULT_OPTIONS: ImportOptions = { phone_region: null, day_first: null };
 const DEFAULT_DECISIONS: DuplicateDefaults = { onDuplicate: 'skip', onFileDuplicate: 'skip' };
 
 /** Where the records of an object type are listed (the result links back there). */
@@ -344,7 +344,7 @@ export function ImportPage() {
     body = (
       <Flex vertical gap={12}>
         <Typography.Text type="secondary" data-testid="file-info">
-          {t('imports.fileInfo', { filename: item.filename, rows: item.total_rows ?? 0, columns: item.columns.length, headerRow: item.header_row })}
+          {t('imports.fileInfo', { filename: item.filename, rows: item.total_rows ?? '—', columns: item.columns.length, headerRow: item.header_row })}
         </Typography.Text>
         <MappingStep columns={item.columns} fields={fields} mapping={mapping} onMappingChange={setMapping} options={options} onOptionsChange={setOptions} />
         {preview.isError && <Alert type="error" showIcon data-testid="preview-error" title={problemMessage(problemOf(preview.error), t)} description={problemOf(preview.error).errors.map((error) => <div key={error.msg}>{error.msg}</div>)} />}

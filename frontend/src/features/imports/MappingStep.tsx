@@ -1,4 +1,4 @@
-import { Alert, Checkbox, Flex, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Flex, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface';
 import { useTranslation } from 'react-i18next';
 import type { ImportColumn, ImportFieldRead, ImportOptions } from '../../api/types';
@@ -125,13 +125,20 @@ export function MappingStep({ columns, fields, mapping, onMappingChange, options
             options={PHONE_REGIONS.map((region) => ({ value: region, label: region }))}
           />
         </Space>
-        <Checkbox
-          data-testid="day-first"
-          checked={options.day_first}
-          onChange={(event) => onOptionsChange({ ...options, day_first: event.target.checked })}
-        >
-          {t('imports.mapping.dayFirst')}
-        </Checkbox>
+        <Space wrap>
+          <Typography.Text>{t('imports.mapping.dateOrder')}</Typography.Text>
+          <Select
+            data-testid="day-first"
+            style={{ width: 260 }}
+            value={options.day_first == null ? 'detect' : options.day_first ? 'day_first' : 'month_first'}
+            onChange={(value: string) => onOptionsChange({ ...options, day_first: value === 'detect' ? null : value === 'day_first' })}
+            options={[
+              { value: 'detect', label: t('imports.mapping.dateOrderDetect') },
+              { value: 'day_first', label: t('imports.mapping.dayFirst') },
+              { value: 'month_first', label: t('imports.mapping.monthFirst') },
+            ]}
+          />
+        </Space>
       </Space>
     </Flex>
   );

@@ -1,7 +1,7 @@
 import { App, Col, Form, Input, InputNumber, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import type { LeadCreate, LeadRead, LeadUpdate } from '../../api/types';
+import type { LeadCreate, LeadGrade, LeadRead, LeadUpdate } from '../../api/types';
 import { FormModal } from '../../components/FormModal';
 import { blanksToNull, withoutBlanks } from '../../lib/formValues';
 import { useServerErrors } from '../../lib/useServerErrors';
@@ -22,7 +22,7 @@ interface LeadFormValues {
   province?: string;
   city?: string;
   product_line?: string;
-  grade?: LeadCreate['grade'];
+  grade?: LeadGrade;
   score?: number | null;
   notes?: string;
   custom_fields?: CustomValues;
@@ -34,7 +34,7 @@ function toValues(lead: LeadRead | undefined): LeadFormValues {
   for (const key of ['person_name', 'company_name', 'title', 'phone', 'email', 'source', 'campaign', 'province', 'city', 'product_line', 'notes'] as const) {
     values[key] = lead[key] ?? undefined;
   }
-  values.grade = (lead.grade as LeadCreate['grade']) ?? undefined;
+  values.grade = (lead.grade as LeadGrade) ?? undefined;
   values.score = lead.score;
   values.custom_fields = { ...lead.custom_fields };
   return values;

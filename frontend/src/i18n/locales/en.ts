@@ -221,7 +221,10 @@ const en = {
       options: 'Options',
       phoneRegion: 'Phone numbers without a country code are from',
       phoneRegionDefault: 'the server default',
-      dayFirst: 'Dates are written day first (05/03/2024 is 5 March)',
+      dateOrder: 'Dates like 05/03/2024',
+      dateOrderDetect: 'Tell from the values of each column',
+      dayFirst: 'Day first (05/03/2024 is 5 March)',
+      monthFirst: 'Month first (05/03/2024 is 3 May)',
       preview: 'Check the rows',
     },
     preview: {

@@ -223,7 +223,10 @@ const zhCN: Resources = {
       options: '选项',
       phoneRegion: '未写国家代码的电话号码所属地区',
       phoneRegionDefault: '服务器默认',
-      dayFirst: '日期按日在前书写（05/03/2024 为 3 月 5 日）',
+      dateOrder: '形如 05/03/2024 的日期',
+      dateOrderDetect: '按每列的值自动判断',
+      dayFirst: '日在前（05/03/2024 为 3 月 5 日）',
+      monthFirst: '月在前（05/03/2024 为 5 月 3 日）',
       preview: '检查数据',
     },
     preview: {
