@@ -56,7 +56,7 @@ test('a salesperson imports customers from a CSV, updating the one already in th
 
   // The Chinese headers are mapped to the fields on their own.
   await expect(page.getByTestId('mapping-table')).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId('file-info')).toContainText('customers.csv: 4 data rows, 4 columns');
+  await expect(page.getByTestId('file-info')).toContainText('customers.csv: 4 columns');
   await expect(page.getByTestId('map-0')).toContainText('Name *');
   await expect(page.getByTestId('map-1')).toContainText('Phone');
   await expect(page.getByTestId('map-2')).toContainText('E-mail');

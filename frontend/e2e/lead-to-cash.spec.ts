@@ -180,7 +180,15 @@ test('lead to cash: convert, kanban with a refused gate, approved quote, contrac
   await expect(page.getByTestId('contract-form-submit')).toHaveCount(0);
   await page.getByTestId('contract-transition-in_review').click();
   await expect(page.getByTestId('contract-status')).toHaveText('In review');
-  await page.getByTestId('contract-transition-signed').click();
+  // Signing needs contracts:sign: the salesperson has no such button, the manager signs.
+  await expect(page.getByTestId('contract-transition-signed')).toHaveCount(0);
+  const contractUrl = page.url();
+  const signerPage = await signedInPage(browser, manager);
+  await signerPage.goto(contractUrl);
+  await signerPage.getByTestId('contract-transition-signed').click();
+  await expect(signerPage.getByTestId('contract-status')).toHaveText('Signed');
+  await signerPage.context().close();
+  await page.reload();
   await expect(page.getByTestId('contract-status')).toHaveText('Signed');
   await page.getByTestId('contract-create-order').click();
   await page.getByTestId('contract-order-submit').click();

@@ -136,7 +136,8 @@ function ContractView({ contract, reload }: { contract: ContractRead; reload: ()
   const [dialog, setDialog] = useState<'edit' | 'renew' | 'order' | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const writable = can('contracts:write');
-  const targets = CONTRACT_TRANSITIONS[contract.status];
+  // Signing needs its own permission (a salesperson does not sign their own contract).
+  const targets = CONTRACT_TRANSITIONS[contract.status].filter((target) => target !== 'signed' || can('contracts:sign'));
   const f = (key: string) => t(`contracts.fields.${key}`);
 
   const move = (status: ContractStatus) => {

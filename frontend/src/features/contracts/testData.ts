@@ -1,7 +1,7 @@
 import { ALL_PERMISSIONS } from '../../test/fetchMock';
 
 export const SLOW = { timeout: 10_000 };
-export const CONTRACTS_RW = [...ALL_PERMISSIONS, 'contracts:read', 'contracts:write'];
+export const CONTRACTS_RW = [...ALL_PERMISSIONS, 'contracts:read', 'contracts:write', 'contracts:sign'];
 export const CONTRACTS_RO = [...ALL_PERMISSIONS, 'contracts:read'];
 export const ADMIN_SETTINGS = [...CONTRACTS_RW, 'admin:settings'];
 

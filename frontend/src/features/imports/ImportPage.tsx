@@ -344,7 +344,9 @@ export function ImportPage() {
     body = (
       <Flex vertical gap={12}>
         <Typography.Text type="secondary" data-testid="file-info">
-          {t('imports.fileInfo', { filename: item.filename, rows: item.total_rows ?? '—', columns: item.columns.length, headerRow: item.header_row })}
+          {item.total_rows == null
+            ? t('imports.fileInfoUncounted', { filename: item.filename, columns: item.columns.length, headerRow: item.header_row })
+            : t('imports.fileInfo', { filename: item.filename, rows: item.total_rows, columns: item.columns.length, headerRow: item.header_row })}
         </Typography.Text>
         <MappingStep columns={item.columns} fields={fields} mapping={mapping} onMappingChange={setMapping} options={options} onOptionsChange={setOptions} />
         {preview.isError && <Alert type="error" showIcon data-testid="preview-error" title={problemMessage(problemOf(preview.error), t)} description={problemOf(preview.error).errors.map((error) => <div key={error.msg}>{error.msg}</div>)} />}

@@ -205,6 +205,7 @@ const en = {
     uploading: 'Reading the file…',
     uploadFailed: 'The file could not be read',
     fileInfo: '{{filename}}: {{rows}} data rows, {{columns}} columns, header in row {{headerRow}}',
+    fileInfoUncounted: '{{filename}}: {{columns}} columns, header in row {{headerRow}} (the preview counts the rows)',
     sameFile: 'The same file was imported before. Rows already in the CRM will be found as duplicates.',
     back: 'Back',
     next: 'Next',

@@ -207,6 +207,7 @@ const zhCN: Resources = {
     uploading: '正在读取文件……',
     uploadFailed: '无法读取该文件',
     fileInfo: '{{filename}}：{{rows}} 行数据，{{columns}} 列，表头在第 {{headerRow}} 行',
+    fileInfoUncounted: '{{filename}}：{{columns}} 列，表头在第 {{headerRow}} 行（预览时统计行数）',
     sameFile: '相同的文件之前已导入过。已在系统中的行将被识别为重复。',
     back: '上一步',
     next: '下一步',
