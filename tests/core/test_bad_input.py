@@ -65,3 +65,13 @@ async def test_numbers_are_not_dates(admin: Any, factory: Any) -> None:
         "/api/v1/contacts", json={"customer_id": customer["id"], "name": "Li", "birthday": 0}
     )
     assert error_locs(assert_problem(r, 422)) == [["body", "birthday"]]
+
+
+async def test_a_nul_in_json_nested_past_the_interpreters_depth_is_no_500(admin: Any) -> None:
+    # The NUL check parses the body only when it holds an escaped NUL; nesting deeper than
+    # Python's recursion limit must not turn that parse into a 500.
+    body = b'{"name": "Acme\\u0000", "tags": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    r = await admin.post(
+        "/api/v1/customers", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert 400 <= r.status_code < 500, r.text

@@ -180,8 +180,9 @@ def _nul_in_body(content_type: bytes, body: bytes) -> list[str] | None:
             return None
         try:
             return _nul_in_json(json.loads(body), ["body"])
-        except ValueError:
-            return None  # malformed JSON: the framework answers 400
+        except (ValueError, RecursionError):
+            # Malformed or nested past the interpreter's depth: the framework judges it.
+            return None
     form = _nul_in_query(body)
     return ["body", form[1]] if form else None
 
