@@ -15,9 +15,9 @@ from sqlalchemy import func, inspect, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import load_only
 
-from crm.catalog.models import Product
+from crm.catalog.models import PriceBook, Product
 from crm.core.errors import NotFound
-from crm.core.permissions import Principal, get_or_404, get_visible
+from crm.core.permissions import Principal, absent_message, get_or_404, get_visible
 from crm.customers.models import Customer
 from crm.identity.repository import principal_for_user
 from platform_helpers import assert_problem
@@ -224,3 +224,17 @@ async def test_get_or_404_treats_soft_deleted_rows_as_absent(
             await get_or_404(session, Customer, gone, not_found=MISSING)
         kept = await get_or_404(session, Customer, gone, not_found=MISSING, live_only=False)
     assert kept.deleted_at is not None
+
+
+async def test_the_default_message_names_the_model(db: Any, sales_team: Any) -> None:
+    # What a new domain's one-line loader answers when it names no message of its own.
+    assert absent_message(Customer) == "No such customer."
+    assert absent_message(PriceBook) == "No such price book."
+    principal = await _principal(db, sales_team["sales_a"])
+    async with db.sessionmaker() as session:
+        with pytest.raises(NotFound) as scoped:
+            await get_visible(session, Customer, uuid.uuid4(), principal)
+        with pytest.raises(NotFound) as unscoped:
+            await get_or_404(session, PriceBook, uuid.uuid4())
+    assert scoped.value.detail == "No such customer."
+    assert unscoped.value.detail == "No such price book."

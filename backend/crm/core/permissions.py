@@ -8,6 +8,7 @@ caller's scope is treated as absent: the API answers 404, never 403, so nothing 
 from __future__ import annotations
 
 import enum
+import re
 import uuid
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -205,15 +206,15 @@ async def get_visible(
     record_id: Any,
     principal: Principal,
     *,
-    not_found: str,
+    not_found: str | None = None,
     for_update: bool = False,
     options: Sequence[ORMOption] = (),
     visible: ColumnElement[bool] | None = None,
     populate_existing: bool = False,
 ) -> M:
     """THE loader of one scoped record: the ``model`` row ``record_id`` if ``principal`` may
-    see it, else :class:`NotFound` with ``not_found``, the same answer whether the row is
-    absent, soft-deleted or outside the caller's scope (nothing leaks).
+    see it, else :class:`NotFound` with ``not_found`` (default :func:`absent_message`), the
+    same answer whether the row is absent, soft-deleted or outside the caller's scope.
 
     ``visible`` replaces :func:`scope_clause` for the few objects with a rule of their own
     (a lead also visible in the pool, a task also visible to its creator); it is still the
@@ -234,7 +235,7 @@ async def get_or_404(
     model: type[M],
     record_id: Any,
     *,
-    not_found: str,
+    not_found: str | None = None,
     for_update: bool = False,
     options: Sequence[ORMOption] = (),
     live_only: bool = True,
@@ -242,7 +243,8 @@ async def get_or_404(
     where: ColumnElement[bool] | None = None,
 ) -> M:
     """The loader of one record that has no owner scope (products, pipelines, templates,
-    settings): the row ``record_id`` or :class:`NotFound` with ``not_found``. With
+    settings): the row ``record_id`` or :class:`NotFound` with ``not_found`` (default
+    :func:`absent_message`). With
     ``live_only`` (the default) a soft-deleted row of a model that has ``deleted_at`` is
     absent too; ``where`` is what else the row must match (a stage of this pipeline)."""
     stmt = select(model).where(model.id == record_id)
@@ -259,7 +261,7 @@ async def _one_or_404(
     session: AsyncSession,
     stmt: Select[Any],
     model: Any,
-    not_found: str,
+    not_found: str | None,
     for_update: bool,
     options: Sequence[ORMOption],
     populate_existing: bool,
@@ -273,5 +275,12 @@ async def _one_or_404(
         stmt = stmt.with_for_update(of=model)
     found = (await session.execute(stmt)).scalar_one_or_none()
     if found is None:
-        raise NotFound(not_found)
+        raise NotFound(not_found or absent_message(model))
     return found
+
+
+def absent_message(model: Any) -> str:
+    """The 404 detail of a missing ``model`` row when the loader names none: "No such deal.",
+    "No such price book." (the model's class name in words)."""
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()
+    return f"No such {words}."
