@@ -12,7 +12,7 @@ from sqlalchemy import select
 from crm import wiring  # noqa: F401  (every domain's handlers and plug-ins)
 from crm.activities.tasks import send_reminders
 from crm.contracts.tasks import contract_reminders
-from crm.core import events, jobs, redis
+from crm.core import broadcast, events, jobs, redis
 from crm.core.db import Database, utcnow
 from crm.core.idempotency import purge_expired
 from crm.core.logging import configure as configure_logging
@@ -35,9 +35,11 @@ async def startup(ctx: dict[str, Any]) -> None:
     assert settings.database_url and settings.redis_url, "the worker needs both server URLs"
     ctx["db"] = Database(settings.database_url, pool_size=4)
     await redis.connect(settings.redis_url)
+    await broadcast.start_listening()
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await broadcast.stop_listening()
     await redis.close()
     await ctx["db"].dispose()
 
