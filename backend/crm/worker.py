@@ -16,7 +16,11 @@ from crm.core import broadcast, events, jobs, redis
 from crm.core.db import Database, utcnow
 from crm.core.idempotency import purge_expired
 from crm.core.logging import configure as configure_logging
-from crm.customers.dedupe.tasks import scan_customer_duplicates
+from crm.customers.dedupe.tasks import (
+    rekey_customer_names,
+    scan_customer_duplicates,
+    start_rekey_if_behind,
+)
 from crm.customers.pool.tasks import sweep_customer_pool
 from crm.exports import service as export_service
 from crm.exports.tasks import run_export
@@ -77,13 +81,15 @@ async def requeue_stale_jobs(db: Database) -> int:
 
 async def sweep(ctx: dict[str, Any]) -> None:
     """Every minute: deliver events a lost enqueue left behind, revive stranded jobs, expire
-    idempotency records, old export files and old import files."""
+    idempotency records, old export files and old import files, and start re-keying stored
+    customer names if their key version is behind the code's."""
     db: Database = ctx["db"]
     await events.drain(db.sessionmaker)
     await requeue_stale_jobs(db)
     await purge_expired(db, get_settings().idempotency_ttl_seconds)
     await export_service.expire_files(db.sessionmaker)
     await import_service.expire_files(db.sessionmaker)
+    await start_rekey_if_behind(db)
 
 
 class WorkerSettings:
@@ -92,6 +98,8 @@ class WorkerSettings:
         # A large export may take a while; a job has the hour (arq's default is 5 minutes).
         func(run_export, keep_result=0, timeout=3600),
         func(scan_customer_duplicates, keep_result=0, timeout=3600),
+        # Resumes batch by batch if cut; the next sweep queues it again.
+        func(rekey_customer_names, keep_result=0, timeout=3600),
         func(run_import_preview, keep_result=0, timeout=3600),
         func(run_import_commit, keep_result=0, timeout=4 * 3600),
     ]
