@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm.core import jobs
 from crm.core.db import Database, utcnow
+from crm.core.domain import task
 from crm.customers.dedupe.models import DuplicateGroup, DuplicateMember
 from crm.customers.dedupe.scan import FoundGroup, ScanRow, find_groups
 from crm.customers.models import Customer
@@ -116,6 +117,7 @@ async def run_scan(sessionmaker: async_sessionmaker[AsyncSession], job_id: uuid.
         raise
 
 
+@task(timeout=3600)
 async def scan_customer_duplicates(ctx: dict[str, Any], job_id: str) -> None:
     db: Database = ctx["db"]
     await run_scan(db.sessionmaker, uuid.UUID(job_id))
