@@ -14,46 +14,32 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from crm.activities import DOMAIN as ACTIVITIES
-from crm.approvals import DOMAIN as APPROVALS
-from crm.attachments import DOMAIN as ATTACHMENTS
-from crm.catalog import DOMAIN as CATALOG
-from crm.contracts import DOMAIN as CONTRACTS
 from crm.core import recycle
 from crm.core.domain import SCHEDULE_ATTR, TASK_ATTR, Domain, marked, resolve
-from crm.customers import DOMAIN as CUSTOMERS
-from crm.customfields import DOMAIN as CUSTOMFIELDS
-from crm.exports import DOMAIN as EXPORTS
-from crm.identity import DOMAIN as IDENTITY
-from crm.imports import DOMAIN as IMPORTS
-from crm.leads import DOMAIN as LEADS
-from crm.notifications import DOMAIN as NOTIFICATIONS
-from crm.orders import DOMAIN as ORDERS
-from crm.quotes import DOMAIN as QUOTES
-from crm.sales import DOMAIN as SALES
-from crm.search import DOMAIN as SEARCH
-from crm.system import DOMAIN as SYSTEM
 
 # Lowest first. Also the order routers are mounted in, so it is the order in which paths are
 # matched: no domain's path is shadowed by one of a domain mounted earlier (test_ladder checks).
 LADDER: list[Domain] = [
-    SYSTEM,
-    IDENTITY,
-    NOTIFICATIONS,
-    SEARCH,
-    IMPORTS,
-    CUSTOMFIELDS,
-    EXPORTS,
-    CUSTOMERS,
-    ACTIVITIES,
-    ATTACHMENTS,
-    SALES,
-    LEADS,
-    CATALOG,
-    APPROVALS,
-    QUOTES,
-    CONTRACTS,
-    ORDERS,
+    resolve(package).DOMAIN
+    for package in (
+        "crm.system",
+        "crm.identity",
+        "crm.notifications",
+        "crm.search",
+        "crm.imports",
+        "crm.customfields",
+        "crm.exports",
+        "crm.customers",
+        "crm.activities",
+        "crm.attachments",
+        "crm.sales",
+        "crm.leads",
+        "crm.catalog",
+        "crm.approvals",
+        "crm.quotes",
+        "crm.contracts",
+        "crm.orders",
+    )
 ]
 
 # Core's own tables (audit log, outbox, jobs, idempotency records, recycle bin).
@@ -97,7 +83,7 @@ def load(domains: Sequence[Domain] | None = None) -> list[Domain]:
 
 def routers(domains: Sequence[Domain] | None = None) -> list[Any]:
     """Every domain's routers, in ladder order (each domain's own order kept)."""
-    return [resolve(ref) for domain in load(domains) for ref in domain.routers]
+    return [resolve(ref) for domain in load(domains) for ref in domain.all_routers()]
 
 
 def tasks(

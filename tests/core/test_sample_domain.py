@@ -18,7 +18,7 @@ SAMPLE = {
 
         DOMAIN = Domain(
             name="sample_tickets",
-            routers=["sample_tickets.router:router"],
+            router="sample_tickets.router:router",
             models=["sample_tickets.models"],
             plugins=["sample_tickets.handlers"],
             resources=[Resource("sample_tickets", ("read", "write"), True, "Sample tickets")],

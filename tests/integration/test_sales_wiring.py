@@ -1,6 +1,6 @@
 """The plug-ins that tie the sales domains together (declared in their manifests, loaded by
-crm/domains.py): the accepted quote becomes the won deal's contract lines with the same total, a signed contract keeps its customer out of
-the pool, and contracts and leads take attachments."""
+crm/domains.py): the accepted quote becomes the won deal's contract lines with the same total, a
+signed contract keeps its customer out of the pool, and contracts and leads take attachments."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from crm.core.permissions import DataScope
 
 DOMAIN = Domain(
     name="activities",
-    routers=["crm.activities.router:router"],
+    router="crm.activities.router:router",
     models=["crm.activities.models"],
     plugins=["crm.activities.exports"],
     resources=[

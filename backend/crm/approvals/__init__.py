@@ -4,7 +4,7 @@ from crm.core.domain import Domain, Resource
 
 DOMAIN = Domain(
     name="approvals",
-    routers=["crm.approvals.router:router"],
+    router="crm.approvals.router:router",
     models=["crm.approvals.models"],
     resources=[
         Resource(

@@ -4,7 +4,7 @@ from crm.core.domain import Domain
 
 DOMAIN = Domain(
     name="attachments",
-    routers=["crm.attachments.router:router"],
+    router="crm.attachments.router:router",
     models=["crm.attachments.models"],
     plugins=["crm.attachments.customers"],
 )

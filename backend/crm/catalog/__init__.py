@@ -4,7 +4,7 @@ from crm.core.domain import Domain, Resource
 
 DOMAIN = Domain(
     name="catalog",
-    routers=["crm.catalog.router:router"],
+    router="crm.catalog.router:router",
     models=["crm.catalog.models"],
     resources=[Resource("products", ("read", "write"), False, "Products and price books")],
     # Everyone who sells reads the catalogue.

@@ -6,7 +6,7 @@ from crm.core.permissions import DataScope
 
 DOMAIN = Domain(
     name="contracts",
-    routers=["crm.contracts.router:router"],
+    router="crm.contracts.router:router",
     models=["crm.contracts.models"],
     plugins=["crm.contracts.handlers", "crm.contracts.plugins", "crm.contracts.quote_lines"],
     resources=[

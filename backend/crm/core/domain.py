@@ -54,8 +54,9 @@ class Domain:
     or a module name (models, plugins, tasks), imported by the loader."""
 
     name: str
-    # In the order they are mounted: a router whose paths an earlier one would shadow
-    # (``/customers/duplicates`` against ``/customers/{id}``) goes first.
+    router: str | None = None  # the usual case: one router
+    # More than one, in the order they are mounted (after ``router``): a router whose paths an
+    # earlier one would shadow (``/customers/duplicates`` against ``/customers/{id}``) goes first.
     routers: Sequence[str] = ()
     models: Sequence[str] = ()
     # Modules whose import registers something: event handlers, attachables, search
@@ -68,6 +69,9 @@ class Domain:
     scopes: Mapping[str, Mapping[str, DataScope]] = field(default_factory=dict)
     recycle: Sequence[RecycleType] = ()
     tasks: Sequence[str] = ()  # modules holding @task / @scheduled functions
+
+    def all_routers(self) -> list[str]:
+        return [*([self.router] if self.router else []), *self.routers]
 
 
 def resolve(reference: str) -> Any:

@@ -4,7 +4,7 @@ from crm.core.domain import Domain, Resource
 
 DOMAIN = Domain(
     name="customfields",
-    routers=["crm.customfields.router:router"],
+    router="crm.customfields.router:router",
     models=["crm.customfields.models"],
     resources=[
         Resource("tags", ("read", "write"), False, "Tag catalogue (read: personal, see below)")

@@ -4,7 +4,7 @@ from crm.core.domain import Domain, Resource
 
 DOMAIN = Domain(
     name="exports",
-    routers=["crm.exports.router:router"],
+    router="crm.exports.router:router",
     resources=[Resource("exports", ("read",), False, "What you may export, and your export files")],
     tasks=["crm.exports.tasks"],
 )

@@ -7,7 +7,7 @@ _DIRECTORY = {"users": ("read",), "departments": ("read",)}
 
 DOMAIN = Domain(
     name="identity",
-    routers=["crm.identity.router:router"],
+    router="crm.identity.router:router",
     models=["crm.identity.models"],
     resources=[
         Resource("users", ("read",), False, "User directory"),

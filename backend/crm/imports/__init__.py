@@ -5,7 +5,7 @@ from crm.core.domain import Domain, Resource
 
 DOMAIN = Domain(
     name="imports",
-    routers=["crm.imports.router:router"],
+    router="crm.imports.router:router",
     models=["crm.imports.models"],
     resources=[Resource("imports", ("read",), False, "Your imports, their rows and error reports")],
     tasks=["crm.imports.tasks"],

@@ -5,7 +5,7 @@ from crm.core.permissions import DataScope
 
 DOMAIN = Domain(
     name="leads",
-    routers=["crm.leads.router:router"],
+    router="crm.leads.router:router",
     models=["crm.leads.models"],
     plugins=["crm.leads.fields", "crm.leads.assignment", "crm.leads.plugins", "crm.leads.imports"],
     resources=[

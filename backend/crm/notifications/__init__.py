@@ -4,7 +4,7 @@ from crm.core.domain import Domain, Resource
 
 DOMAIN = Domain(
     name="notifications",
-    routers=["crm.notifications.router:router"],
+    router="crm.notifications.router:router",
     models=["crm.notifications.models"],
     resources=[
         Resource("notifications", ("read",), False, "Your notifications (read and mark read)")

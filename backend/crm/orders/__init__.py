@@ -5,7 +5,7 @@ from crm.core.domain import Domain
 
 DOMAIN = Domain(
     name="orders",
-    routers=["crm.orders.router:router"],
+    router="crm.orders.router:router",
     models=["crm.orders.models"],
     plugins=["crm.orders.handlers"],
     tasks=["crm.orders.tasks"],

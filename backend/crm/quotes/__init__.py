@@ -4,7 +4,7 @@ from crm.core.domain import Domain, Resource
 
 DOMAIN = Domain(
     name="quotes",
-    routers=["crm.quotes.router:router"],
+    router="crm.quotes.router:router",
     models=["crm.quotes.models"],
     plugins=["crm.quotes.policy"],
     resources=[Resource("quotes", ("read", "write"), False, "Quotes (scoped by their deal)")],

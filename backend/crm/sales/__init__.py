@@ -5,7 +5,7 @@ from crm.core.permissions import DataScope
 
 DOMAIN = Domain(
     name="sales",
-    routers=["crm.sales.router:router"],
+    router="crm.sales.router:router",
     models=["crm.sales.models"],
     plugins=["crm.sales.plugins", "crm.sales.fields", "crm.sales.pool", "crm.sales.triggers"],
     resources=[Resource("deals", ("read", "write", "delete"), True, "Deals (opportunities)")],

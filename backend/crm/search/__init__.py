@@ -2,4 +2,4 @@
 
 from crm.core.domain import Domain
 
-DOMAIN = Domain(name="search", routers=["crm.search.router:router"])
+DOMAIN = Domain(name="search", router="crm.search.router:router")

@@ -4,7 +4,7 @@ from crm.core.domain import Domain, Resource
 
 DOMAIN = Domain(
     name="system",
-    routers=["crm.system.router:router"],
+    router="crm.system.router:router",
     resources=[
         Resource("audit", ("read",), False, "Audit log and login history"),
         Resource("jobs", ("read",), False, "Progress of your background jobs"),
