@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from crm import __version__, domains
-from crm.core import redis
+from crm.core import broadcast, redis
 from crm.core.db import Database
 from crm.core.errors import PROBLEM_RESPONSES, install_error_handlers
 from crm.core.idempotency import IdempotencyMiddleware
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.redis_url:
             await redis.connect(settings.redis_url)
+            await broadcast.start_listening()
         # What exists now (modules, routes, schemas, mappers) lives as long as the process:
         # take it out of the collector's sight, so full collections scan only what requests
         # allocate. Scanning it made each one a 60-80 ms pause, the API's p99 under load.
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await broadcast.stop_listening()
             await redis.close()
             await database.dispose()
 

@@ -42,12 +42,14 @@ LADDER: list[Domain] = [
     )
 ]
 
-# Core's own tables (audit log, outbox, jobs, idempotency records, recycle bin).
+# Core's own tables (audit log, outbox, jobs, idempotency records, key versions, recycle
+# bin).
 CORE_MODELS = [
     "crm.core.audit",
     "crm.core.events",
     "crm.core.idempotency",
     "crm.core.jobs",
+    "crm.core.keyversions",
     "crm.core.recycle",
 ]
 

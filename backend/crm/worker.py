@@ -9,7 +9,7 @@ import structlog
 from arq import cron, func
 
 from crm import domains
-from crm.core import jobs, redis
+from crm.core import broadcast, jobs, redis
 from crm.core.db import Database
 from crm.core.logging import configure as configure_logging
 from crm.settings import get_settings
@@ -23,9 +23,11 @@ async def startup(ctx: dict[str, Any]) -> None:
     assert settings.database_url and settings.redis_url, "the worker needs both server URLs"
     ctx["db"] = Database(settings.database_url, pool_size=4)
     await redis.connect(settings.redis_url)
+    await broadcast.start_listening()
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await broadcast.stop_listening()
     await redis.close()
     await ctx["db"].dispose()
 
