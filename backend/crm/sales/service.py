@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,7 +17,6 @@ from crm.attachments import service as attachment_service
 from crm.core import audit, events, recycle
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
-from crm.core.dates import StrictDate
 from crm.core.db import utcnow
 from crm.core.errors import Conflict, NotFound, Unprocessable, field_error, invalid_field
 from crm.core.pagination import PageParams, paginate, select_columns, text_contains
@@ -33,6 +31,7 @@ from crm.sales import pipelines
 from crm.sales.models import Deal, DealStageChange, Pipeline, Stage
 from crm.sales.schemas import (
     DealCreate,
+    DealFilters,
     DealMove,
     DealRead,
     DealUpdate,
@@ -159,18 +158,6 @@ async def get_deal(
     if deal is None:
         raise NotFound("No such deal.")
     return deal
-
-
-@dataclass(frozen=True)
-class DealFilters:
-    pipeline_id: uuid.UUID | None = None
-    stage_id: uuid.UUID | None = None
-    status: str | None = None
-    owner_id: uuid.UUID | None = None
-    customer_id: uuid.UUID | None = None
-    close_from: StrictDate | None = None
-    close_to: StrictDate | None = None
-    q: str | None = None
 
 
 def deal_filter_statement(principal: Principal, filters: DealFilters) -> Select[Any]:

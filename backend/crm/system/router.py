@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from crm.core import recycle
 from crm.core.deps import SessionDep
-from crm.core.pagination import Page, PageParamsDep, to_page
+from crm.core.pagination import Page, PageParamsDep, page_response
 from crm.core.permissions import CurrentPrincipal, Principal, authorize
 from crm.system import service
 from crm.system.schemas import AuditLogRead, Health, JobRead, RecycleBinEntry
@@ -56,9 +56,8 @@ async def list_audit_logs(
     object_id: uuid.UUID | None = None,
     actor_id: uuid.UUID | None = None,
     action: Annotated[str | None, Query(max_length=50)] = None,
-) -> Page[AuditLogRead]:
-    return to_page(
-        AuditLogRead,
+) -> Response:
+    return page_response(
         await service.list_audit_logs(
             session,
             params=params,
@@ -67,6 +66,7 @@ async def list_audit_logs(
             actor_id=actor_id,
             action=action,
         ),
+        AuditLogRead,
     )
 
 
@@ -81,10 +81,10 @@ async def list_recycle_bin(
     principal: RecycleBinRead,
     params: PageParamsDep,
     object_type: Annotated[str | None, Query(max_length=50)] = None,
-) -> Page[RecycleBinEntry]:
-    return to_page(
-        RecycleBinEntry,
+) -> Response:
+    return page_response(
         await service.list_recycle_bin(session, principal, params=params, object_type=object_type),
+        RecycleBinEntry,
     )
 
 
