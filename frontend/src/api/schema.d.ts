@@ -7846,6 +7846,8 @@ export interface operations {
     "audit-logs-list": {
         parameters: {
             query?: {
+                /** @description Search text */
+                q?: string | null;
                 object_type?: string | null;
                 object_id?: string | null;
                 actor_id?: string | null;
@@ -7856,8 +7858,6 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix - for descending */
                 sort?: string | null;
-                /** @description Search text */
-                q?: string | null;
                 /** @description Also count all matching rows */
                 with_total?: boolean;
             };
@@ -7971,6 +7971,8 @@ export interface operations {
     "recycle-bin-list": {
         parameters: {
             query?: {
+                /** @description Search text */
+                q?: string | null;
                 object_type?: string | null;
                 /** @description Page size */
                 limit?: number;
@@ -7978,8 +7980,6 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix - for descending */
                 sort?: string | null;
-                /** @description Search text */
-                q?: string | null;
                 /** @description Also count all matching rows */
                 with_total?: boolean;
             };
