@@ -18,12 +18,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.activities import recurrence
 from crm.activities.models import Task
-from crm.activities.schemas import TaskCreate, TaskUpdate
+from crm.activities.schemas import TaskCreate, TaskFilters, TaskUpdate
 from crm.core import audit, recycle
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
@@ -81,37 +81,38 @@ async def get_task(
     )
 
 
-async def list_tasks(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    params: PageParams,
-    assignee_id: uuid.UUID | None = None,
-    status: str | None = None,
-    priority: str | None = None,
-    related_type: str | None = None,
-    related_id: uuid.UUID | None = None,
-    due_from: datetime | None = None,
-    due_to: datetime | None = None,
-) -> tuple[Sequence[Task], str | None, int | None]:
+def task_statement(principal: Principal, filters: TaskFilters) -> Select[Any]:
+    """The tasks ``principal`` may see that match ``filters``, unsorted (the task list)."""
     stmt = select(Task).where(task_visibility(principal))
-    filters: dict[Any, Any] = {
-        Task.assignee_id: assignee_id,
-        Task.status: status,
-        Task.priority: priority,
-        Task.related_type: related_type,
-        Task.related_id: related_id,
+    equal: dict[Any, Any] = {
+        Task.assignee_id: filters.assignee_id,
+        Task.status: filters.status,
+        Task.priority: filters.priority,
+        Task.related_type: filters.related_type,
+        Task.related_id: filters.related_id,
     }
-    for column, value in filters.items():
+    for column, value in equal.items():
         if value is not None:
             stmt = stmt.where(column == value)
-    if due_from is not None:
-        stmt = stmt.where(Task.due_at >= due_from)
-    if due_to is not None:
-        stmt = stmt.where(Task.due_at < due_to)
-    if params.q:
-        stmt = stmt.where(text_contains(Task.title, params.q))
-    return await paginate(session, stmt, params=params, id_column=Task.id, sortable=TASK_SORTS)
+    if filters.due_from is not None:
+        stmt = stmt.where(Task.due_at >= filters.due_from)
+    if filters.due_to is not None:
+        stmt = stmt.where(Task.due_at < filters.due_to)
+    if filters.q:
+        stmt = stmt.where(text_contains(Task.title, filters.q))
+    return stmt
+
+
+async def list_tasks(
+    session: AsyncSession, principal: Principal, *, params: PageParams, filters: TaskFilters
+) -> tuple[Sequence[Task], str | None, int | None]:
+    return await paginate(
+        session,
+        task_statement(principal, filters),
+        params=params,
+        id_column=Task.id,
+        sortable=TASK_SORTS,
+    )
 
 
 def zone(tz: str) -> ZoneInfo:

@@ -53,6 +53,14 @@ def validate_filters(
             allowed = ", ".join(sorted(exportable.sortable))
             msg = f"Cannot sort by {sort!r}. Sortable fields: {allowed} (prefix - for descending)."
             raise Unprocessable(msg, errors=[_error(("filters", "sort"), msg)])
+    # The filters models ignore what they do not know (a list's query string carries paging
+    # too); a filter the list does not have is an error here, not silently dropped.
+    unknown = [key for key in raw if key not in exportable.filters.model_fields]
+    if unknown:
+        errors = [_error(("filters", key), "Extra inputs are not permitted") for key in unknown]
+        raise Unprocessable(
+            "The export's filters are invalid; see `errors` for each one.", errors=errors
+        )
     try:
         filters = exportable.filters.model_validate(raw)
     except ValidationError as exc:

@@ -29,7 +29,7 @@ from crm.identity import service as identity_service
 from crm.identity.models import User
 from crm.leads import fields as _lead_fields  # noqa: F401  (registers leads' custom fields)
 from crm.leads.models import Lead, LeadAssignment
-from crm.leads.schemas import LeadCreate, LeadUpdate
+from crm.leads.schemas import LeadCreate, LeadFilters, LeadPoolFilters, LeadUpdate
 from crm.notifications.service import NewNotification, notify
 
 # Keyset paging needs NOT NULL sort keys (score and names may be empty).
@@ -92,24 +92,20 @@ def _search(q: str) -> ColumnElement[bool]:
     return or_(*clauses)
 
 
-def _filtered(
-    stmt: Select[Any],
-    *,
-    q: str | None,
-    status: str | None = None,
-    grade: str | None = None,
-    source: str | None = None,
-    owner_id: uuid.UUID | None = None,
-    product_line: str | None = None,
+def lead_statement(
+    principal: Principal, filters: LeadFilters | LeadPoolFilters, *, pool: bool = False
 ) -> Select[Any]:
-    if q:
-        stmt = stmt.where(_search(q))
+    """The leads in the caller's scope (or, with ``pool``, the pool) matching ``filters``,
+    unsorted: the one statement of the lead list and the pool."""
+    stmt = select(Lead).where(pool_clause()) if pool else readable(select(Lead), Lead, principal)
+    if filters.q:
+        stmt = stmt.where(_search(filters.q))
     columns = {
-        Lead.status: status,
-        Lead.grade: grade,
-        Lead.source: source,
-        Lead.owner_id: owner_id,
-        Lead.product_line: product_line,
+        Lead.status: filters.status,
+        Lead.grade: filters.grade,
+        Lead.source: filters.source,
+        Lead.owner_id: getattr(filters, "owner_id", None),  # the pool has no owner
+        Lead.product_line: filters.product_line,
     }
     for column, value in columns.items():
         if value is not None:
@@ -122,14 +118,13 @@ async def list_leads(
     principal: Principal,
     *,
     params: PageParams,
+    filters: LeadFilters | LeadPoolFilters,
     pool: bool = False,
-    **filters: Any,
 ) -> tuple[Sequence[Row[Any]], str | None, int | None]:
     """The leads in the caller's scope (or, with ``pool``, the pool) matching ``filters``."""
-    stmt = select(Lead).where(pool_clause()) if pool else readable(select(Lead), Lead, principal)
     return await paginate(
         session,
-        _filtered(stmt, q=params.q, **filters),
+        lead_statement(principal, filters, pool=pool),
         params=params,
         id_column=Lead.id,
         sortable=await custom_fields.sortable(session, Lead, "lead", LEAD_SORTS, params.sort),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,7 +16,6 @@ from crm.attachments import service as attachment_service
 from crm.core import audit, events, recycle
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
-from crm.core.dates import StrictDate
 from crm.core.db import utcnow
 from crm.core.errors import Conflict, Unprocessable, field_error, invalid_field
 from crm.core.pagination import PageParams, paginate, select_columns, text_contains
@@ -35,6 +33,7 @@ from crm.sales.deps import get_deal as get_deal
 from crm.sales.models import Deal, DealStageChange, Pipeline, Stage
 from crm.sales.schemas import (
     DealCreate,
+    DealFilters,
     DealMove,
     DealRead,
     DealUpdate,
@@ -145,18 +144,6 @@ DEAL_SORTS = {
     "stage_entered_at": Deal.stage_entered_at,
 }
 DEAL_DEFAULT_SORT = "-updated_at"
-
-
-@dataclass(frozen=True)
-class DealFilters:
-    pipeline_id: uuid.UUID | None = None
-    stage_id: uuid.UUID | None = None
-    status: str | None = None
-    owner_id: uuid.UUID | None = None
-    customer_id: uuid.UUID | None = None
-    close_from: StrictDate | None = None
-    close_to: StrictDate | None = None
-    q: str | None = None
 
 
 def deal_filter_statement(principal: Principal, filters: DealFilters) -> Select[Any]:

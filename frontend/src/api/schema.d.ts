@@ -7846,6 +7846,8 @@ export interface operations {
     "audit-logs-list": {
         parameters: {
             query?: {
+                /** @description Search text */
+                q?: string | null;
                 object_type?: string | null;
                 object_id?: string | null;
                 actor_id?: string | null;
@@ -7856,8 +7858,6 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix - for descending */
                 sort?: string | null;
-                /** @description Search text */
-                q?: string | null;
                 /** @description Also count all matching rows */
                 with_total?: boolean;
             };
@@ -7971,6 +7971,8 @@ export interface operations {
     "recycle-bin-list": {
         parameters: {
             query?: {
+                /** @description Search text */
+                q?: string | null;
                 object_type?: string | null;
                 /** @description Page size */
                 limit?: number;
@@ -7978,8 +7980,6 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix - for descending */
                 sort?: string | null;
-                /** @description Search text */
-                q?: string | null;
                 /** @description Also count all matching rows */
                 with_total?: boolean;
             };
@@ -11641,6 +11641,8 @@ export interface operations {
     "customers-list": {
         parameters: {
             query?: {
+                /** @description Search text */
+                q?: string | null;
                 owner_id?: string | null;
                 department_id?: string | null;
                 kind?: ("company" | "person") | null;
@@ -11654,8 +11656,6 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix - for descending */
                 sort?: string | null;
-                /** @description Search text */
-                q?: string | null;
                 /** @description Also count all matching rows */
                 with_total?: boolean;
             };
@@ -12347,6 +12347,8 @@ export interface operations {
     "contacts-list": {
         parameters: {
             query?: {
+                /** @description Search text */
+                q?: string | null;
                 customer_id?: string | null;
                 /** @description Page size */
                 limit?: number;
@@ -12354,8 +12356,6 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix - for descending */
                 sort?: string | null;
-                /** @description Search text */
-                q?: string | null;
                 /** @description Also count all matching rows */
                 with_total?: boolean;
             };
@@ -16614,6 +16614,8 @@ export interface operations {
     "tasks-list": {
         parameters: {
             query?: {
+                /** @description Search text */
+                q?: string | null;
                 assignee_id?: string | null;
                 status?: ("open" | "done" | "cancelled") | null;
                 priority?: ("low" | "normal" | "high" | "urgent") | null;
@@ -16627,8 +16629,6 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix - for descending */
                 sort?: string | null;
-                /** @description Search text */
-                q?: string | null;
                 /** @description Also count all matching rows */
                 with_total?: boolean;
             };
@@ -21227,6 +21227,8 @@ export interface operations {
     "deals-list": {
         parameters: {
             query?: {
+                /** @description Search text */
+                q?: string | null;
                 pipeline_id?: string | null;
                 stage_id?: string | null;
                 status?: ("open" | "won" | "lost") | null;
@@ -21242,8 +21244,6 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix - for descending */
                 sort?: string | null;
-                /** @description Search text */
-                q?: string | null;
                 /** @description Also count all matching rows */
                 with_total?: boolean;
             };
@@ -22859,6 +22859,8 @@ export interface operations {
     "leads-list": {
         parameters: {
             query?: {
+                /** @description Search text */
+                q?: string | null;
                 status?: ("new" | "contacted" | "qualified" | "unqualified" | "converted") | null;
                 grade?: ("A" | "B" | "C") | null;
                 source?: string | null;
@@ -22870,8 +22872,6 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix - for descending */
                 sort?: string | null;
-                /** @description Search text */
-                q?: string | null;
                 /** @description Also count all matching rows */
                 with_total?: boolean;
             };
@@ -23099,6 +23099,8 @@ export interface operations {
     "leads-pool": {
         parameters: {
             query?: {
+                /** @description Search text */
+                q?: string | null;
                 status?: ("new" | "contacted" | "qualified" | "unqualified" | "converted") | null;
                 grade?: ("A" | "B" | "C") | null;
                 source?: string | null;
@@ -23109,8 +23111,6 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix - for descending */
                 sort?: string | null;
-                /** @description Search text */
-                q?: string | null;
                 /** @description Also count all matching rows */
                 with_total?: boolean;
             };
