@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { LeadRead } from '../../api/types';
-import { useUserName } from './userNames';
+import { useUserName } from '../admin/userNames';
 
 export const STATUS_COLORS: Record<string, string> = {
   new: 'blue',
