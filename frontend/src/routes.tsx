@@ -1,4 +1,3 @@
-import { Spin } from 'antd';
 import { Navigate, type RouteObject } from 'react-router';
 import { NotFound } from './components/NotFound';
 import { useAuth } from './features/auth/AuthContext';
@@ -14,13 +13,10 @@ function Home() {
   return path ? <Navigate to={path} replace /> : <NotFound />;
 }
 
-/** Shown while the first page's chunk loads (feature pages are loaded on first visit). */
-const loading = <Spin style={{ display: 'block', margin: '64px auto' }} />;
-
 /** The app's routes: the login page, then every feature module's pages (the shell holds none). */
 export const routes: RouteObject[] = [
   { path: '/login', element: <LoginPage /> },
-  ...FEATURE_MODULES.flatMap((feature) => (feature.publicRoutes ?? []).map((route) => ({ ...route, hydrateFallbackElement: loading }))),
+  ...FEATURE_MODULES.flatMap((feature) => feature.publicRoutes ?? []),
   {
     path: '/',
     element: (
@@ -28,7 +24,6 @@ export const routes: RouteObject[] = [
         <AppLayout />
       </RequireAuth>
     ),
-    hydrateFallbackElement: loading,
     children: [
       { index: true, element: <Home /> },
       ...FEATURE_MODULES.flatMap((feature) => feature.routes ?? []),

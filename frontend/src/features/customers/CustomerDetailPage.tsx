@@ -15,6 +15,7 @@ import { Completeness } from '../customfields/Completeness';
 import { CustomFieldValues } from '../customfields/CustomFieldValues';
 import { TagChips } from '../customfields/TagChips';
 import { useCustomer, useDeleteCustomer } from './api';
+import { enumLabel } from '../../lib/enums';
 
 function CustomerProfile({ customer }: { customer: CustomerRead }) {
   const { t } = useTranslation();
@@ -71,8 +72,8 @@ function CustomerProfile({ customer }: { customer: CustomerRead }) {
         <Descriptions.Item label={f('address')} span={{ xs: 1, md: 2, xl: 3 }}>
           {customer.address}
         </Descriptions.Item>
-        <Descriptions.Item label={f('industry')}>{customer.industry}</Descriptions.Item>
-        <Descriptions.Item label={f('source')}>{customer.source}</Descriptions.Item>
+        <Descriptions.Item label={f('industry')}>{enumLabel('industry', customer.industry)}</Descriptions.Item>
+        <Descriptions.Item label={f('source')}>{enumLabel('source', customer.source)}</Descriptions.Item>
         <Descriptions.Item label={f('tags')}>
           <TagChips tags={customer.tags} />
         </Descriptions.Item>
