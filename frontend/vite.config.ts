@@ -7,6 +7,8 @@ const apiTarget = process.env.CRM_API_PROXY ?? 'http://127.0.0.1:8000';
 export default defineConfig({
   plugins: [react()],
   server: {
+    // enums.test.ts reads the API contract (openapi/openapi.json) beside the SPA.
+    fs: { allow: ['..'] },
     proxy: {
       '/api': { target: apiTarget, changeOrigin: false },
     },

@@ -5,6 +5,7 @@ import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
+import { enumLocales } from '../lib/enumLocales';
 import { withFeatureLocales } from './featureLocales';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
@@ -28,8 +29,8 @@ void i18n
   .use(initReactI18next)
   .init({
     resources: {
-      en: { translation: withFeatureLocales('en', en) },
-      'zh-CN': { translation: withFeatureLocales('zh-CN', zhCN) },
+      en: { translation: withFeatureLocales('en', { ...en, ...enumLocales.en }) },
+      'zh-CN': { translation: withFeatureLocales('zh-CN', { ...zhCN, ...enumLocales['zh-CN'] }) },
     },
     supportedLngs: [...LANGUAGES],
     fallbackLng: 'en',

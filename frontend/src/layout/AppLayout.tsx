@@ -1,12 +1,11 @@
 import { LogoutOutlined } from '@ant-design/icons';
 import { Button, Layout, Menu, Space, Typography, type MenuProps } from 'antd';
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useAuth } from '../features/auth/AuthContext';
-import { GlobalSearch } from '../features/search/GlobalSearch';
-import { NotificationBell } from '../features/notifications/NotificationBell';
+import { slot } from '../features/slots';
 import { visibleNavigation } from './nav';
 
 type MenuItem = Required<MenuProps>['items'][number];
@@ -68,8 +67,11 @@ export function AppLayout() {
           style={{ background: '#fff', padding: '0 16px', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', height: 48, lineHeight: '48px' }}
         >
           <Space size="middle">
-            <GlobalSearch />
-            <NotificationBell />
+            {slot('headerWidgets').map((widget) => (
+              <Suspense key={widget.key} fallback={null}>
+                {widget.render()}
+              </Suspense>
+            ))}
             <LanguageSwitch />
             <Typography.Text data-testid="current-user">{me?.user.full_name || me?.user.email}</Typography.Text>
             <Button size="small" icon={<LogoutOutlined />} onClick={() => void logout()} data-testid="logout">

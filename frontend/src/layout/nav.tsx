@@ -1,4 +1,4 @@
-import { ApartmentOutlined, DollarOutlined, CheckSquareOutlined, ContactsOutlined, FormOutlined, ImportOutlined, MergeCellsOutlined, SafetyOutlined, SettingOutlined, TagsOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { DollarOutlined, SettingOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { NavPlacement } from '../features/module';
 import { FEATURE_MODULES } from '../features/modules';
@@ -19,34 +19,19 @@ export interface NavGroup {
 
 export type NavItem = NavEntry | NavGroup;
 
-/** The navigation entries feature modules declare for one place in the menu. */
+/** The navigation entries feature modules declare for one place in the menu, in their order. */
 function featureEntries(placement: NavPlacement): NavEntry[] {
-  return FEATURE_MODULES.flatMap((feature) => feature.nav)
+  return FEATURE_MODULES.flatMap((feature) => feature.nav ?? [])
     .filter((entry) => entry.placement === placement)
+    .sort((a, b) => a.order - b.order)
     .map(({ path, labelKey, icon, permission }) => ({ path, labelKey, icon, permission }));
 }
 
+/** The menu: top-level entries, then the sales and administration groups, all from the feature modules. */
 export const NAVIGATION: NavItem[] = [
-  { path: '/customers', labelKey: 'nav.customers', icon: <TeamOutlined />, permission: 'customers:read' },
-  { path: '/contacts', labelKey: 'nav.contacts', icon: <ContactsOutlined />, permission: 'contacts:read' },
-  { path: '/customers/duplicates', labelKey: 'duplicates.nav', icon: <MergeCellsOutlined />, permission: 'customers:read' },
-  { path: '/imports', labelKey: 'imports.nav', icon: <ImportOutlined />, permission: 'customers:import' },
-  { path: '/tasks', labelKey: 'nav.myTasks', icon: <CheckSquareOutlined />, permission: 'tasks:read' },
   ...featureEntries('top'),
   { key: 'sales', labelKey: 'nav.sales', icon: <DollarOutlined />, children: featureEntries('sales') },
-  {
-    key: 'admin',
-    labelKey: 'nav.admin',
-    icon: <SettingOutlined />,
-    children: [
-      { path: '/admin/users', labelKey: 'nav.users', icon: <UserOutlined />, permission: 'admin:users' },
-      { path: '/admin/departments', labelKey: 'nav.departments', icon: <ApartmentOutlined />, permission: 'admin:departments' },
-      { path: '/admin/roles', labelKey: 'nav.roles', icon: <SafetyOutlined />, permission: 'admin:roles' },
-      { path: '/admin/custom-fields', labelKey: 'nav.customFields', icon: <FormOutlined />, permission: 'admin:settings' },
-      { path: '/admin/tags', labelKey: 'nav.tags', icon: <TagsOutlined />, permission: 'tags:write' },
-      ...featureEntries('admin'),
-    ],
-  },
+  { key: 'admin', labelKey: 'nav.admin', icon: <SettingOutlined />, children: featureEntries('admin') },
 ];
 
 /** The navigation a user may see: entries they hold the permission for, groups with at least one entry. */

@@ -8,8 +8,7 @@ import type { ApprovalRead, ApprovalStatus } from '../../api/types';
 import { LoadMore } from '../../components/LoadMore';
 import { QueryError } from '../../components/QueryError';
 import { useAuth } from '../auth/AuthContext';
-import { formatPercent } from '../quotes/money';
-import { formatMoney } from '../../lib/money';
+import { formatMoney, formatPercent } from '../../lib/money';
 import { APPROVAL_STATUSES, useApprovalList, type ApprovalBox } from './api';
 import { DecisionModal } from './DecisionModal';
 

@@ -9,7 +9,7 @@ import type { AttachmentRead } from '../../api/types';
 import { LoadMore } from '../../components/LoadMore';
 import { QueryError } from '../../components/QueryError';
 import { problemMessage, problemOf, type Problem } from '../../lib/problem';
-import { useUserName } from '../leads/userNames';
+import { useUserName } from '../admin/userNames';
 import { BASE_CATEGORIES, downloadAttachment, useAttachments, useDeleteAttachment, useUploadAttachment, type AttachmentParent } from './api';
 
 export function attachmentCategoryLabel(category: string, t: TFunction): string {

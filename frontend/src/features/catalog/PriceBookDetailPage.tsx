@@ -14,7 +14,7 @@ import { isApiError, problemMessage, problemOf } from '../../lib/problem';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { useAuth } from '../auth/AuthContext';
 import { formatMoney } from '../../lib/money';
-import { ProductPicker } from '../quotes/ProductPicker';
+import { ProductPicker } from './ProductPicker';
 import { useDeleteEntry, usePriceBook, usePriceBookEntries, useProductNames, useSetEntry } from './api';
 import { bookPeriod, PriceBookFormModal } from './PriceBooksPage';
 

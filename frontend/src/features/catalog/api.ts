@@ -131,3 +131,12 @@ export function useDeleteEntry(bookId: string) {
     onSettled: () => void queryClient.invalidateQueries({ queryKey: catalogKeys.entries(bookId) }),
   });
 }
+
+/** Active products matching a search, for the line's product picker. */
+export function useProductSearch(q: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['products', 'picker', q],
+    queryFn: () => unwrap(api.GET('/api/v1/products', { params: { query: { limit: 20, active: true, ...(q.trim() ? { q: q.trim() } : {}) } } })),
+    enabled,
+  });
+}

@@ -1,18 +1,18 @@
 import { AppstoreOutlined, BookOutlined } from '@ant-design/icons';
-import { guarded } from '../auth/guarded';
+import { page } from '../auth/guarded';
 import type { FeatureModule } from '../module';
-import { PriceBookDetailPage } from './PriceBookDetailPage';
-import { PriceBooksPage } from './PriceBooksPage';
-import { ProductsPage } from './ProductsPage';
+import { catalogLocales } from './locales';
 
 export const catalogModule: FeatureModule = {
+  name: 'catalog',
+  locales: catalogLocales,
   routes: [
-    { path: 'products', element: guarded('products:read', <ProductsPage />) },
-    { path: 'price-books', element: guarded('products:read', <PriceBooksPage />) },
-    { path: 'price-books/:id', element: guarded('products:read', <PriceBookDetailPage />) },
+    page('products', 'products:read', () => import('./ProductsPage').then((m) => m.ProductsPage)),
+    page('price-books', 'products:read', () => import('./PriceBooksPage').then((m) => m.PriceBooksPage)),
+    page('price-books/:id', 'products:read', () => import('./PriceBookDetailPage').then((m) => m.PriceBookDetailPage)),
   ],
   nav: [
-    { path: '/products', labelKey: 'catalog.products.nav', icon: <AppstoreOutlined />, permission: 'products:read', placement: 'sales' },
-    { path: '/price-books', labelKey: 'catalog.books.nav', icon: <BookOutlined />, permission: 'products:read', placement: 'sales' },
+    { path: '/products', labelKey: 'catalog.products.nav', icon: <AppstoreOutlined />, permission: 'products:read', placement: 'sales', order: 30 },
+    { path: '/price-books', labelKey: 'catalog.books.nav', icon: <BookOutlined />, permission: 'products:read', placement: 'sales', order: 31 },
   ],
 };

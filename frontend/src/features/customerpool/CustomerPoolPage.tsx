@@ -8,7 +8,7 @@ import { LoadMore } from '../../components/LoadMore';
 import { QueryError } from '../../components/QueryError';
 import { problemMessage, problemOf } from '../../lib/problem';
 import { useAuth } from '../auth/AuthContext';
-import { useUserName } from '../leads/userNames';
+import { useUserName } from '../admin/userNames';
 import { useClaimCustomer, useOwnershipCaps, usePolicyLevels, usePoolList, type PoolFilters } from './api';
 import { AssignFromPoolModal } from './AssignFromPoolModal';
 

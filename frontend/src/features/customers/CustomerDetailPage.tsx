@@ -1,4 +1,5 @@
 import { DeleteOutlined, EditOutlined } from '@ant-design/icons';
+import { Suspense } from 'react';
 import { App, Button, Card, Descriptions, Flex, Popconfirm, Skeleton, Space, Tabs } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -8,16 +9,13 @@ import { NotFound } from '../../components/NotFound';
 import { QueryError } from '../../components/QueryError';
 import { isApiError, problemMessage, problemOf } from '../../lib/problem';
 import { useAuth } from '../auth/AuthContext';
+import { slot } from '../slots';
 import { useActiveCustomFields } from '../customfields/api';
 import { Completeness } from '../customfields/Completeness';
 import { CustomFieldValues } from '../customfields/CustomFieldValues';
 import { TagChips } from '../customfields/TagChips';
 import { useCustomer, useDeleteCustomer } from './api';
-import { CustomerTimeline } from '../activities/CustomerTimeline';
-import { CustomerTasks } from '../tasks/CustomerTasks';
-import { CustomerContacts } from './CustomerContacts';
-import { ReleaseToPoolButton } from '../customerpool/ReleaseToPoolButton';
-import { CustomerDeals } from '../deals/CustomerDeals';
+import { enumLabel } from '../../lib/enums';
 
 function CustomerProfile({ customer }: { customer: CustomerRead }) {
   const { t } = useTranslation();
@@ -41,7 +39,11 @@ function CustomerProfile({ customer }: { customer: CustomerRead }) {
       title={<span data-testid="customer-title">{customer.name}</span>}
       extra={
         <Space>
-          <ReleaseToPoolButton customer={customer} />
+          {slot('customerActions').map((action) => (
+            <Suspense key={action.key} fallback={null}>
+              {action.render(customer)}
+            </Suspense>
+          ))}
           {can('customers:write') && (
             <Button icon={<EditOutlined />} onClick={() => navigate(`/customers/${customer.id}/edit`)} data-testid="edit-customer">
               {t('common.edit')}
@@ -70,8 +72,8 @@ function CustomerProfile({ customer }: { customer: CustomerRead }) {
         <Descriptions.Item label={f('address')} span={{ xs: 1, md: 2, xl: 3 }}>
           {customer.address}
         </Descriptions.Item>
-        <Descriptions.Item label={f('industry')}>{customer.industry}</Descriptions.Item>
-        <Descriptions.Item label={f('source')}>{customer.source}</Descriptions.Item>
+        <Descriptions.Item label={f('industry')}>{enumLabel('industry', customer.industry)}</Descriptions.Item>
+        <Descriptions.Item label={f('source')}>{enumLabel('source', customer.source)}</Descriptions.Item>
         <Descriptions.Item label={f('tags')}>
           <TagChips tags={customer.tags} />
         </Descriptions.Item>
@@ -86,16 +88,20 @@ function CustomerProfile({ customer }: { customer: CustomerRead }) {
   );
 }
 
-/** Contacts, the timeline and tasks, each shown to those who may read it. */
-function CustomerTabs({ customerId }: { customerId: string }) {
+/**
+ * The tabs other features put on the customer page (contacts, timeline, tasks, deals, ...: the
+ * `customerPanels` slot), each shown to those who may read it.
+ */
+function CustomerTabs({ customer }: { customer: CustomerRead }) {
   const { t } = useTranslation();
   const { can } = useAuth();
-  const tabs = [
-    can('contacts:read') && { key: 'contacts', label: t('contacts.title'), children: <CustomerContacts customerId={customerId} /> },
-    can('activities:read') && { key: 'timeline', label: <span data-testid="tab-timeline">{t('timeline.title')}</span>, children: <CustomerTimeline customerId={customerId} /> },
-    can('tasks:read') && { key: 'tasks', label: <span data-testid="tab-tasks">{t('tasks.title')}</span>, children: <CustomerTasks customerId={customerId} /> },
-    can('deals:read') && { key: 'deals', label: <span data-testid="tab-deals">{t('deals.customer.title')}</span>, children: <CustomerDeals customerId={customerId} /> },
-  ].filter((tab) => tab !== false);
+  const tabs = slot('customerPanels')
+    .filter((panel) => can(panel.permission))
+    .map((panel) => ({
+      key: panel.key,
+      label: panel.testId ? <span data-testid={panel.testId}>{t(panel.titleKey)}</span> : t(panel.titleKey),
+      children: <Suspense fallback={<Skeleton active />}>{panel.render(customer)}</Suspense>,
+    }));
   if (tabs.length === 0) return null;
   return <Tabs items={tabs} destroyOnHidden />;
 }
@@ -111,7 +117,7 @@ export function CustomerDetailPage() {
   return (
     <Flex vertical gap={16}>
       <CustomerProfile customer={customer.data} />
-      <CustomerTabs customerId={customer.data.id} />
+      <CustomerTabs customer={customer.data} />
     </Flex>
   );
 }

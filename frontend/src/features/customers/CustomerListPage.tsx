@@ -14,6 +14,7 @@ import { useTags } from '../customfields/api';
 import { BulkTagModal } from '../customfields/BulkTagModal';
 import { TagChips } from '../customfields/TagChips';
 import { useCustomerList, type CustomerFilters, type CustomerKind } from './api';
+import { enumLabel } from '../../lib/enums';
 
 type FilterKey = 'q' | 'kind' | 'industry' | 'source' | 'tag' | 'sort';
 const DEFAULT_SORT = '-updated_at';
@@ -74,8 +75,8 @@ export function CustomerListPage() {
     { title: t('customers.fields.phone'), dataIndex: 'phone', key: 'phone' },
     { title: t('customers.fields.email'), dataIndex: 'email', key: 'email' },
     { title: t('customers.fields.city'), dataIndex: 'city', key: 'city' },
-    { title: t('customers.fields.industry'), dataIndex: 'industry', key: 'industry' },
-    { title: t('customers.fields.source'), dataIndex: 'source', key: 'source' },
+    { title: t('customers.fields.industry'), dataIndex: 'industry', key: 'industry', render: (value: string | null) => enumLabel('industry', value) },
+    { title: t('customers.fields.source'), dataIndex: 'source', key: 'source', render: (value: string | null) => enumLabel('source', value) },
     {
       title: t('customers.fields.tags'),
       dataIndex: 'tags',

@@ -8,7 +8,7 @@ import type { AmountTotal, KanbanCard, PipelineRead, StageRead } from '../../api
 import { QueryError } from '../../components/QueryError';
 import { problemMessage, problemOf } from '../../lib/problem';
 import { useAuth } from '../auth/AuthContext';
-import { useUserName } from '../leads/userNames';
+import { useUserName } from '../admin/userNames';
 import { useKanban, usePipelines } from './api';
 import { formatMoney } from '../../lib/money';
 import { useDealMove, type MovableDeal } from './useDealMove';

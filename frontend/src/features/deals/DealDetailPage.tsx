@@ -1,6 +1,6 @@
 import { CheckCircleOutlined, CloseCircleOutlined, EditOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Descriptions, Flex, Row, Select, Skeleton, Space, Steps, Tabs, Typography } from 'antd';
-import { useState, type ReactNode } from 'react';
+import { Suspense, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { DealRead, PipelineRead, StageRead } from '../../api/types';
@@ -9,12 +9,11 @@ import { QueryError } from '../../components/QueryError';
 import { isApiError } from '../../lib/problem';
 import { AttachmentsCard } from '../attachments/AttachmentsCard';
 import { useAuth } from '../auth/AuthContext';
-import { DealContracts } from '../contracts/DealContracts';
+import { slot } from '../slots';
 import { useCustomer } from '../customers/api';
 import { useActiveCustomFields } from '../customfields/api';
 import { CustomFieldValues } from '../customfields/CustomFieldValues';
-import { DealQuotes } from '../quotes/DealQuotes';
-import { useUserName } from '../leads/userNames';
+import { useUserName } from '../admin/userNames';
 import { useDeal, usePipelines } from './api';
 import { DealFormModal } from './DealFormModal';
 import { DealStatusTag } from './DealTable';
@@ -149,17 +148,19 @@ interface RelatedTab {
 }
 
 /**
- * Documents of other features about this deal (quotes, contracts), one tab each, shown to those
- * who may read them. Nothing is rendered while no tab is listed.
+ * Documents of other features about this deal (quotes, contracts: whatever fills the `dealPanels`
+ * slot), one tab each, shown to those who may read them. Nothing is rendered while no tab is listed.
  */
 function DealRelated({ deal }: { deal: DealRead }) {
   const { t } = useTranslation();
   const { can } = useAuth();
-  const tabs: (RelatedTab | false)[] = [
-    can('quotes:read') && { key: 'quotes', label: t('deals.detail.quotes'), children: <DealQuotes dealId={deal.id} /> },
-    can('contracts:read') && { key: 'contracts', label: t('deals.detail.contracts'), children: <DealContracts dealId={deal.id} /> },
-  ];
-  const visible = tabs.filter((tab): tab is RelatedTab => tab !== false);
+  const visible: RelatedTab[] = slot('dealPanels')
+    .filter((panel) => can(panel.permission))
+    .map((panel) => ({
+      key: panel.key,
+      label: t(panel.titleKey),
+      children: <Suspense fallback={<Skeleton active />}>{panel.render(deal)}</Suspense>,
+    }));
   if (visible.length === 0) return null;
   return (
     <Card size="small" title={t('deals.detail.related')} data-testid="deal-related" data-deal-id={deal.id}>

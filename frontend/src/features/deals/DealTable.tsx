@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { DealListItem, DealStatus } from '../../api/types';
 import { useAuth } from '../auth/AuthContext';
-import { useUserName } from '../leads/userNames';
+import { useUserName } from '../admin/userNames';
 import { usePipelines } from './api';
 import { formatMoney } from '../../lib/money';
 

@@ -8,7 +8,7 @@ import type { ForecastRow } from '../../api/types';
 import { QueryError } from '../../components/QueryError';
 import { useDepartments } from '../admin/api';
 import { useAuth } from '../auth/AuthContext';
-import { useUserName } from '../leads/userNames';
+import { useUserName } from '../admin/userNames';
 import { useForecast, usePipelines, type ForecastQuery } from './api';
 import { formatMoney } from '../../lib/money';
 

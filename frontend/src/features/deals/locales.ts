@@ -1,4 +1,3 @@
-import { attachmentsLocales } from '../attachments/locales';
 import type { FeatureLocales } from '../module';
 
 const en = {
@@ -332,7 +331,6 @@ const zh: typeof en = {
 };
 
 export const dealsLocales: FeatureLocales = {
-  // The attachments component's strings travel with the deals bundle (top-level key `attachments`).
-  en: { deals: en, ...attachmentsLocales.en },
-  'zh-CN': { deals: zh, ...attachmentsLocales['zh-CN'] },
+  en: { deals: en },
+  'zh-CN': { deals: zh },
 };

@@ -1,5 +1,5 @@
 import { ALL_PERMISSIONS } from '../../test/fetchMock';
-export { SLOW, ME_ID, BOB_ID, USERS, user } from '../leads/testData';
+export { SLOW, ME_ID, BOB_ID, USERS, user } from '../../test/users';
 
 export const SALES = [...ALL_PERMISSIONS, 'users:read', 'deals:read', 'deals:write'];
 export const READER = [...ALL_PERMISSIONS, 'users:read', 'deals:read'];

@@ -18,7 +18,7 @@ import { AssignLeadModal } from './AssignLeadModal';
 import { ConvertLeadModal } from './ConvertLeadModal';
 import { LeadFormModal } from './LeadFormModal';
 import { leadName, STATUS_COLORS } from './LeadTable';
-import { useUserName } from './userNames';
+import { useUserName } from '../admin/userNames';
 
 type EditableStatus = NonNullable<LeadUpdate['status']>;
 const EDITABLE_STATUSES: EditableStatus[] = ['new', 'contacted', 'qualified', 'unqualified'];

@@ -4,7 +4,8 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { LeadRead } from '../../api/types';
-import { useUserName } from './userNames';
+import { useUserName } from '../admin/userNames';
+import { enumLabel } from '../../lib/enums';
 
 export const STATUS_COLORS: Record<string, string> = {
   new: 'blue',
@@ -42,7 +43,7 @@ export function LeadTable({ rows, loading, action, showOwner = true, testId }: L
         </Link>
       ),
     },
-    { title: t('leads.fields.source'), dataIndex: 'source', render: (v: string | null) => v ?? '—' },
+    { title: t('leads.fields.source'), dataIndex: 'source', render: (v: string | null) => enumLabel('source', v) },
     { title: t('leads.fields.grade'), dataIndex: 'grade', render: (v: string | null) => (v ? <Tag>{v}</Tag> : '—') },
     { title: t('leads.fields.score'), dataIndex: 'score', render: (v: number | null) => v ?? '—' },
     {

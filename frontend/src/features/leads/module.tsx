@@ -1,21 +1,20 @@
 import { BranchesOutlined, FunnelPlotOutlined, InboxOutlined } from '@ant-design/icons';
-import { guarded } from '../auth/guarded';
+import { page } from '../auth/guarded';
 import type { FeatureModule } from '../module';
-import { LeadDetailPage } from './LeadDetailPage';
-import { LeadListPage } from './LeadListPage';
-import { LeadPoolPage } from './LeadPoolPage';
-import { LeadRulesPage } from './LeadRulesPage';
+import { leadsLocales } from './locales';
 
 export const leadsModule: FeatureModule = {
+  name: 'leads',
+  locales: leadsLocales,
   routes: [
-    { path: 'leads', element: guarded('leads:read', <LeadListPage />) },
-    { path: 'leads/pool', element: guarded('leads:read', <LeadPoolPage />) },
-    { path: 'leads/:id', element: guarded('leads:read', <LeadDetailPage />) },
-    { path: 'admin/lead-rules', element: guarded('leads:assign', <LeadRulesPage />) },
+    page('leads', 'leads:read', () => import('./LeadListPage').then((m) => m.LeadListPage)),
+    page('leads/pool', 'leads:read', () => import('./LeadPoolPage').then((m) => m.LeadPoolPage)),
+    page('leads/:id', 'leads:read', () => import('./LeadDetailPage').then((m) => m.LeadDetailPage)),
+    page('admin/lead-rules', 'leads:assign', () => import('./LeadRulesPage').then((m) => m.LeadRulesPage)),
   ],
   nav: [
-    { path: '/leads', labelKey: 'leads.nav.list', icon: <FunnelPlotOutlined />, permission: 'leads:read', placement: 'sales' },
-    { path: '/leads/pool', labelKey: 'leads.nav.pool', icon: <InboxOutlined />, permission: 'leads:read', placement: 'sales' },
-    { path: '/admin/lead-rules', labelKey: 'leads.nav.rules', icon: <BranchesOutlined />, permission: 'leads:assign', placement: 'admin' },
+    { path: '/leads', labelKey: 'leads.nav.list', icon: <FunnelPlotOutlined />, permission: 'leads:read', placement: 'sales', order: 10 },
+    { path: '/leads/pool', labelKey: 'leads.nav.pool', icon: <InboxOutlined />, permission: 'leads:read', placement: 'sales', order: 11 },
+    { path: '/admin/lead-rules', labelKey: 'leads.nav.rules', icon: <BranchesOutlined />, permission: 'leads:assign', placement: 'admin', order: 30 },
   ],
 };

@@ -1,8 +1,8 @@
 import { ALL_PERMISSIONS } from '../../test/fetchMock';
+import { ME_ID } from '../../test/users';
 
-export const SLOW = { timeout: 10_000 };
-export const ME_ID = '00000000-0000-0000-0000-000000000001';
-export const BOB_ID = '00000000-0000-0000-0000-0000000000b0';
+export { SLOW, ME_ID, BOB_ID, USERS, user } from '../../test/users';
+
 export const SALES = [...ALL_PERMISSIONS, 'users:read', 'leads:read', 'leads:write'];
 export const MANAGER = [...SALES, 'leads:assign', 'deals:write'];
 export const READER = [...ALL_PERMISSIONS, 'users:read', 'leads:read'];
@@ -41,21 +41,3 @@ export function lead(id: string, extra: Record<string, unknown> = {}) {
     ...extra,
   };
 }
-
-export function user(id: string, fullName: string) {
-  return {
-    id,
-    email: `${id}@example.com`,
-    full_name: fullName,
-    phone: null,
-    department_id: null,
-    manager_id: null,
-    is_active: true,
-    roles: [],
-    version: 1,
-    created_at: '2025-01-01T00:00:00Z',
-    updated_at: '2025-01-01T00:00:00Z',
-  };
-}
-
-export const USERS = { items: [user(ME_ID, 'Ada Admin'), user(BOB_ID, 'Bob Seller')], next_cursor: null, total: 2 };

@@ -25,8 +25,7 @@ import {
   useUpdateQuote,
   type QuoteAction,
 } from './api';
-import { formatPercent } from './money';
-import { formatMoney } from '../../lib/money';
+import { formatMoney, formatPercent } from '../../lib/money';
 import { time } from '../../lib/dates';
 import { createBody, QuoteForm, updateBody, type QuoteFormValues } from './QuoteForm';
 import { QuoteStatusTag } from './QuoteStatusTag';

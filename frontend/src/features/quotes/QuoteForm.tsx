@@ -7,9 +7,8 @@ import { FormProblem } from '../../components/FormProblem';
 import { problemMessage, problemOf } from '../../lib/problem';
 import { useServerErrors } from '../../lib/useServerErrors';
 import { lookupPrice, usePriceBooksFor } from './api';
-import { formatPercent } from './money';
-import { formatMoney } from '../../lib/money';
-import { ProductPicker } from './ProductPicker';
+import { formatMoney, formatPercent } from '../../lib/money';
+import { ProductPicker } from '../catalog/ProductPicker';
 
 export interface LineValues {
   product_id?: string;

@@ -4,8 +4,7 @@ import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { QuoteSummary } from '../../api/types';
-import { formatPercent } from './money';
-import { formatMoney } from '../../lib/money';
+import { formatMoney, formatPercent } from '../../lib/money';
 import { QuoteStatusTag } from './QuoteStatusTag';
 
 interface QuoteTableProps {

@@ -139,15 +139,6 @@ export function useDeal(dealId: string | undefined, enabled = true) {
   });
 }
 
-/** Active products matching a search, for the line's product picker. */
-export function useProductSearch(q: string, enabled: boolean) {
-  return useQuery({
-    queryKey: ['products', 'picker', q],
-    queryFn: () => unwrap(api.GET('/api/v1/products', { params: { query: { limit: 20, active: true, ...(q.trim() ? { q: q.trim() } : {}) } } })),
-    enabled,
-  });
-}
-
 /** Active price books of a currency, for the quote's price book choice. */
 export function usePriceBooksFor(currency: string | undefined, enabled: boolean) {
   return useQuery({

@@ -1,14 +1,19 @@
 import { FileTextOutlined } from '@ant-design/icons';
-import { guarded } from '../auth/guarded';
+import { page } from '../auth/guarded';
 import type { FeatureModule } from '../module';
-import { NewQuotePage, QuoteEditorPage } from './QuoteEditorPage';
-import { QuoteListPage } from './QuoteListPage';
+import { lazyComponent } from '../../lib/lazyComponent';
+import { quotesLocales } from './locales';
+
+const DealQuotes = lazyComponent(() => import('./DealQuotes').then((m) => m.DealQuotes));
 
 export const quotesModule: FeatureModule = {
+  name: 'quotes',
+  locales: quotesLocales,
   routes: [
-    { path: 'quotes', element: guarded('quotes:read', <QuoteListPage />) },
-    { path: 'quotes/new', element: guarded('quotes:write', <NewQuotePage />) },
-    { path: 'quotes/:id', element: guarded('quotes:read', <QuoteEditorPage />) },
+    page('quotes', 'quotes:read', () => import('./QuoteListPage').then((m) => m.QuoteListPage)),
+    page('quotes/new', 'quotes:write', () => import('./QuoteEditorPage').then((m) => m.NewQuotePage)),
+    page('quotes/:id', 'quotes:read', () => import('./QuoteEditorPage').then((m) => m.QuoteEditorPage)),
   ],
-  nav: [{ path: '/quotes', labelKey: 'quotes.nav', icon: <FileTextOutlined />, permission: 'quotes:read', placement: 'sales' }],
+  nav: [{ path: '/quotes', labelKey: 'quotes.nav', icon: <FileTextOutlined />, permission: 'quotes:read', placement: 'sales', order: 70 }],
+  dealPanels: [{ key: 'quotes', order: 10, titleKey: 'deals.detail.quotes', permission: 'quotes:read', render: (deal) => <DealQuotes dealId={deal.id} /> }],
 };

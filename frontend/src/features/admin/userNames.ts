@@ -1,4 +1,4 @@
-import { useAllUsers } from '../admin/api';
+import { useAllUsers } from './api';
 import { useAuth } from '../auth/AuthContext';
 
 /**
