@@ -41,6 +41,7 @@ from crm.customers.router import router as customers_router
 from crm.customfields.router import router as customfields_router
 from crm.exports.router import router as exports_router
 from crm.identity.auth import load_principal
+from crm.identity.field_rules import router as field_rules_router
 from crm.identity.router import router as identity_router
 from crm.imports.router import router as imports_router
 from crm.leads.router import router as leads_router
@@ -78,6 +79,7 @@ CORS_RESPONSE_HEADERS = [
 ROUTERS: list[APIRouter] = [
     system_router,
     identity_router,
+    field_rules_router,
     dedupe_router,
     customers_router,
     pool_router,

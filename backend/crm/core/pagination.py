@@ -423,13 +423,22 @@ def select_columns(schema: type[BaseModel], model: Any) -> Select[Any]:
 
 # Computes the fields no column holds from an item's JSON fields (those the columns gave).
 RowExtra = Callable[[dict[str, Any]], Mapping[str, Any]]
+# Rewrites an item in place on its way out: the caller's field permissions
+# (crm.core.field_access.FieldView.shape, via field_access.item_shaper).
+ItemShaper = Callable[[dict[str, Any]], Any]
 
 
 def row_items(
-    rows: Sequence[Any], schema: type[BaseModel], model: Any, *, computed: RowExtra | None = None
+    rows: Sequence[Any],
+    schema: type[BaseModel],
+    model: Any,
+    *,
+    computed: RowExtra | None = None,
+    shape_item: ItemShaper | None = None,
 ) -> list[dict[str, Any]]:
     """Rows of :func:`select_columns` of ``schema`` as its JSON items (keyed by its field
-    names). ``computed`` adds the fields no column holds (a completeness score)."""
+    names). ``computed`` adds the fields no column holds (a completeness score);
+    ``shape_item`` then applies the caller's field permissions."""
     # select_columns selected the columns in the shape's order: row positions match its keys.
     keys = [key for key, _ in _row_shape(schema, model.__table__)]
     items = []
@@ -437,6 +446,8 @@ def row_items(
         item = dict(zip(keys, row, strict=True))
         if computed is not None:
             item.update(computed(item))
+        if shape_item is not None:
+            shape_item(item)
         items.append(item)
     return items
 
@@ -456,11 +467,12 @@ def page_response(
     model: Any,
     *,
     computed: RowExtra | None = None,
+    shape_item: ItemShaper | None = None,
 ) -> Response:
     """The page envelope of a :func:`paginate` result over :func:`select_columns` of
     ``schema``, as JSON (see :func:`row_items` and :func:`json_response`)."""
     rows, next_cursor, total = result
-    items = row_items(rows, schema, model, computed=computed)
+    items = row_items(rows, schema, model, computed=computed, shape_item=shape_item)
     return json_response({"items": items, "next_cursor": next_cursor, "total": total})
 
 

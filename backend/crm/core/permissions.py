@@ -11,7 +11,7 @@ import enum
 import uuid
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 from fastapi import Depends, Request
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
@@ -20,6 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.core import context
 from crm.core.deps import SessionDep
 from crm.core.errors import Forbidden, Unauthorized
+
+if TYPE_CHECKING:
+    from crm.core.field_access import FieldRule
 
 
 class DataScope(enum.StrEnum):
@@ -48,6 +51,9 @@ class Principal:
     department_tree_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
     api_key_id: uuid.UUID | None = None
     role_keys: frozenset[str] = field(default_factory=frozenset)
+    # Field-level rules merged over the user's roles: object type -> field -> rule, only the
+    # restricting ones (see crm.core.field_access).
+    field_rules: Mapping[str, Mapping[str, FieldRule]] = field(default_factory=dict)
 
     def can(self, code: str) -> bool:
         return code in self.permissions

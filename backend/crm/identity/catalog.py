@@ -49,13 +49,19 @@ def scoped_resources() -> list[str]:
 for _resource in (
     Resource(
         "customers",
-        ("read", "write", "delete", "export", "merge", "import", "claim", "assign"),
+        ("read", "write", "delete", "export", "merge", "import", "claim", "assign", "reveal"),
         True,
         "Customers (merge: merge duplicates, undo a merge, scan for duplicates; import: CSV "
         "and Excel files; claim: take a customer from the shared pool, within the cap; "
-        "assign: give a pool customer to someone)",
+        "assign: give a pool customer to someone; reveal: see one masked value in full, "
+        "audited)",
     ),
-    Resource("contacts", ("read", "write", "delete"), False, "Contacts (scoped by their customer)"),
+    Resource(
+        "contacts",
+        ("read", "write", "delete", "reveal"),
+        False,
+        "Contacts (scoped by their customer; reveal: see one masked value in full, audited)",
+    ),
     Resource("users", ("read",), False, "User directory"),
     Resource("departments", ("read",), False, "Department tree"),
     # admin:exports / admin:imports: any user's export file / import (others: their own only).
@@ -73,9 +79,10 @@ for _resource in (
     # with leads:write.
     Resource(
         "leads",
-        ("read", "write", "delete", "import", "assign"),
+        ("read", "write", "delete", "import", "assign", "reveal"),
         True,
-        "Leads (assign: reassign, assign from the pool, manage assignment rules)",
+        "Leads (assign: reassign, assign from the pool, manage assignment rules; reveal: see "
+        "one masked value in full, audited)",
     ),
     Resource("deals", ("read", "write", "delete"), True, "Deals (opportunities)"),
     Resource("products", ("read", "write"), False, "Products and price books"),

@@ -10,9 +10,11 @@ from fastapi import APIRouter, Query, Response
 
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.deps import SessionDep
-from crm.core.pagination import Page, PageParamsDep, to_page
+from crm.core.field_access import shaped_item, shaped_page, view_for
+from crm.core.pagination import Page, PageParamsDep, json_response, to_page
 from crm.leads import convert, rules, service
 from crm.leads.deps import LeadsAssign, LeadsDelete, LeadsRead, LeadsWrite
+from crm.leads.protected import LEAD
 from crm.leads.schemas import (
     AssignRequest,
     ConvertRequest,
@@ -57,7 +59,7 @@ async def list_leads(
         owner_id=owner_id,
         product_line=product_line,
     )
-    return to_page(LeadRead, page)
+    return shaped_page(view_for(principal, LEAD.object_type), to_page(LeadRead, page))
 
 
 @router.get("/leads/pool", response_model=Page[LeadRead], tags=TAGS, operation_id="leads-pool")
@@ -82,7 +84,7 @@ async def list_pool(
         source=source,
         product_line=product_line,
     )
-    return to_page(LeadRead, page)
+    return shaped_page(view_for(principal, LEAD.object_type), to_page(LeadRead, page))
 
 
 @router.post(
@@ -91,9 +93,12 @@ async def list_pool(
 async def create_lead(
     session: SessionDep, principal: LeadsWrite, body: LeadCreate, response: Response
 ) -> LeadRead:
+    view = view_for(principal, LEAD.object_type)
+    view.check_write(body.model_dump(exclude_unset=True))
     lead = await service.create_lead(session, principal, data=body)
     set_etag(response, lead)
-    return LeadRead.model_validate(lead)
+    read = LeadRead.model_validate(lead)
+    return shaped_item(view, read, status_code=201, headers_from=response)
 
 
 @router.get("/leads/{lead_id}", response_model=LeadRead, tags=TAGS, operation_id="leads-get")
@@ -103,7 +108,8 @@ async def get_lead(
     """A lead in your data scope, or in the pool."""
     lead = await service.get_lead(session, principal, lead_id)
     set_etag(response, lead)
-    return LeadRead.model_validate(lead)
+    read = LeadRead.model_validate(lead)
+    return shaped_item(view_for(principal, LEAD.object_type), read, headers_from=response)
 
 
 @router.patch("/leads/{lead_id}", response_model=LeadRead, tags=TAGS, operation_id="leads-update")
@@ -116,11 +122,14 @@ async def update_lead(
     response: Response,
 ) -> LeadRead:
     """Edit a lead in your data scope. The owner changes through claim and assign."""
+    view = view_for(principal, LEAD.object_type)
+    view.check_write(body.model_dump(exclude_unset=True, exclude={"version"}))
     lead = await service.update_lead(
         session, principal, lead_id=lead_id, data=body, if_match=if_match
     )
     set_etag(response, lead)
-    return LeadRead.model_validate(lead)
+    read = LeadRead.model_validate(lead)
+    return shaped_item(view, read, headers_from=response)
 
 
 @router.delete("/leads/{lead_id}", status_code=204, tags=TAGS, operation_id="leads-delete")
@@ -138,7 +147,8 @@ async def claim_lead(
     """Take a pool lead (409 when someone owns it already)."""
     lead = await service.claim_lead(session, principal, lead_id=lead_id)
     set_etag(response, lead)
-    return LeadRead.model_validate(lead)
+    read = LeadRead.model_validate(lead)
+    return shaped_item(view_for(principal, LEAD.object_type), read, headers_from=response)
 
 
 @router.post(
@@ -156,7 +166,8 @@ async def assign_lead(
         session, principal, lead_id=lead_id, user_id=body.user_id, reason=body.reason
     )
     set_etag(response, lead)
-    return LeadRead.model_validate(lead)
+    read = LeadRead.model_validate(lead)
+    return shaped_item(view_for(principal, LEAD.object_type), read, headers_from=response)
 
 
 @router.get(
@@ -185,13 +196,19 @@ async def convert_lead(
     """Customer (new, after the duplicate check, or linked), contact and deal, all or nothing.
     A new customer needs customers:write, a contact contacts:write and a deal deals:write."""
     done = await convert.convert_lead(session, principal, lead_id=lead_id, data=body)
-    return ConvertResult(
+    result = ConvertResult(
         lead=LeadRead.model_validate(done.lead),
         customer_id=done.customer.id,
         customer_created=done.customer_created,
         contact_id=done.contact.id if done.contact else None,
         deal_id=done.deal_id,
     )
+    view = view_for(principal, LEAD.object_type)
+    if not view.restricted:
+        return result
+    body_out = result.model_dump(mode="json")
+    view.shape(body_out["lead"])
+    return json_response(body_out)  # type: ignore[return-value]
 
 
 # --- assignment rules --------------------------------------------------------------------------
