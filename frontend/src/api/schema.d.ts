@@ -3211,7 +3211,12 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** ContactRead */
+        /**
+         * ContactRead
+         * @description A contact as the caller's role may see it: a field its field permissions hide is left out,
+         *     a masked one is masked (138****8000, z***@example.com; `POST /api/v1/field-reveals` shows
+         *     one value in full). Rules: `GET /api/v1/roles/{role_id}/field-rules`.
+         */
         ContactRead: {
             /**
              * Id
@@ -3833,7 +3838,12 @@ export interface components {
                 [key: string]: string;
             };
         };
-        /** CustomerRead */
+        /**
+         * CustomerRead
+         * @description A customer as the caller's role may see it: a field its field permissions hide is left out,
+         *     a masked one is masked (138****8000, z***@example.com; `POST /api/v1/field-reveals` shows
+         *     one value in full). Rules: `GET /api/v1/roles/{role_id}/field-rules`.
+         */
         CustomerRead: {
             /**
              * Id
@@ -5004,7 +5014,12 @@ export interface components {
         } | {
             email: string;
         };
-        /** LeadRead */
+        /**
+         * LeadRead
+         * @description A lead as the caller's role may see it: a field its field permissions hide is left out,
+         *     a masked one is masked (138****8000, z***@example.com; `POST /api/v1/field-reveals` shows
+         *     one value in full). Rules: `GET /api/v1/roles/{role_id}/field-rules`.
+         */
         LeadRead: {
             /**
              * Id
