@@ -3,6 +3,7 @@ import { catalogModule } from './catalog/module';
 import { contractsModule } from './contracts/module';
 import { customerPoolModule } from './customerpool/module';
 import { dealsModule } from './deals/module';
+import { fieldPermissionsModule } from './fieldPermissions/module';
 import type { FeatureModule } from './module';
 import { leadsModule } from './leads/module';
 import { ordersModule } from './orders/module';
@@ -17,6 +18,7 @@ export const FEATURE_MODULES: FeatureModule[] = [
   customerPoolModule,
   quotesModule,
   approvalsModule,
+  fieldPermissionsModule,
 ];
 import { quotesModule } from './quotes/module';
 

@@ -3,6 +3,7 @@ import { catalogLocales } from '../features/catalog/locales';
 import { contractsLocales } from '../features/contracts/locales';
 import { customerPoolLocales } from '../features/customerpool/locales';
 import { dealsLocales } from '../features/deals/locales';
+import { fieldPermissionsLocales } from '../features/fieldPermissions/locales';
 import { leadsLocales } from '../features/leads/locales';
 import { ordersLocales } from '../features/orders/locales';
 import type { FeatureLocales } from '../features/module';
@@ -18,6 +19,7 @@ export const FEATURE_LOCALES: FeatureLocales[] = [
   customerPoolLocales,
   quotesLocales,
   approvalsLocales,
+  fieldPermissionsLocales,
 ];
 
 /** The app's bundle for one language with every feature's merged in. */
