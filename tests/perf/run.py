@@ -492,6 +492,9 @@ def parse_args() -> argparse.Namespace:
         "--masking", action="store_true", help="also the salesperson with masked fields"
     )
     parser.add_argument("--database", default=DATABASE, help="the data set's database")
+    parser.add_argument(
+        "--startup-timeout", type=float, default=60, help="seconds the API may take to start"
+    )
     return parser.parse_args()
 
 
@@ -505,7 +508,10 @@ def main() -> int:
         print(f"Data set: {args.rows:,} customers in {args.database} ({note}).", flush=True)
         print(f"Machine: {machine()}", flush=True)
         with api_server(
-            database_url=db_url, redis_url=redis_url, log_path=VAR / "api.log"
+            database_url=db_url,
+            redis_url=redis_url,
+            log_path=VAR / "api.log",
+            timeout=args.startup_timeout,
         ) as base_url:
             print(f"API at {base_url} (uvicorn, 1 process). Measuring ...", flush=True)
             scenarios = asyncio.run(measure(args, db_url, base_url))

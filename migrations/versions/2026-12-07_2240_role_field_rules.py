@@ -6,8 +6,8 @@ roles keep today's behaviour. Adds the ``<resource>:reveal`` permissions to noth
 built-in roles are re-synced from the catalogue at start.
 
 Revision ID: 9f4a2c6e1d70
-Revises: 5e1c7d93a8b4
-Create Date: 2026-12-07 22:00:00
+Revises: 7c2d4e6f8a10
+Create Date: 2026-12-07 22:40:00
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "9f4a2c6e1d70"
-down_revision: str | None = "5e1c7d93a8b4"
+down_revision: str | None = "7c2d4e6f8a10"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
