@@ -2,8 +2,8 @@
 
 One row per role, object type and field (``cf.<key>`` for a custom field): hidden, read_only or
 editable, and whether the value is masked. No row means editable and shown in full, so existing
-roles keep today's behaviour. Adds the ``<resource>:reveal`` permissions to nothing: the
-built-in roles are re-synced from the catalogue at start.
+roles keep today's behaviour. The new ``<resource>:reveal`` permissions need no data change:
+built-in roles are re-synced from the catalogue at start (only the administrator holds them).
 
 Revision ID: 9f4a2c6e1d70
 Revises: 7c2d4e6f8a10
