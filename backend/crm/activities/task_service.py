@@ -28,9 +28,9 @@ from crm.core import audit, recycle
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
-from crm.core.errors import Conflict, NotFound, ProblemError, Unprocessable, field_error
+from crm.core.errors import Conflict, ProblemError, Unprocessable, field_error
 from crm.core.pagination import PageParams, paginate, text_contains
-from crm.core.permissions import Principal, owner_scope_clause, scope_clause
+from crm.core.permissions import Principal, get_visible, owner_scope_clause, scope_clause
 from crm.customers import service as customer_service
 from crm.customers.models import Customer
 from crm.identity import service as identity_service
@@ -41,18 +41,10 @@ TASK_SORTS = {"created_at": Task.created_at, "updated_at": Task.updated_at, "tit
 MyView = Literal["today", "overdue", "upcoming"]
 
 
-def _assignee_in_scope(principal: Principal) -> ColumnElement[bool]:
-    """A task's owner is its assignee: a deleted task's bin entry follows its current one."""
+def assignee_in_scope(principal: Principal) -> ColumnElement[bool]:
+    """A task's owner is its assignee: a deleted task's bin entry follows its current one
+    (the recycle-bin type the activities manifest declares)."""
     return owner_scope_clause(principal, "tasks", Task.assignee_id, Task.department_id)
-
-
-recycle.register(
-    "task",
-    Task,
-    resource="tasks",
-    restore_permission="tasks:write",
-    owned_in_scope=_assignee_in_scope,
-)
 
 
 def _invalid(field: str, msg: str) -> Unprocessable:
@@ -78,13 +70,15 @@ def task_visibility(principal: Principal) -> ColumnElement[bool]:
 async def get_task(
     session: AsyncSession, principal: Principal, task_id: uuid.UUID, *, for_update: bool = False
 ) -> Task:
-    stmt = select(Task).where(Task.id == task_id, task_visibility(principal))
-    if for_update:
-        stmt = stmt.with_for_update(of=Task)
-    task = (await session.execute(stmt)).scalar_one_or_none()
-    if task is None:
-        raise NotFound("No such task.")
-    return task
+    return await get_visible(
+        session,
+        Task,
+        task_id,
+        principal,
+        not_found="No such task.",
+        for_update=for_update,
+        visible=task_visibility(principal),
+    )
 
 
 async def list_tasks(

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, String, bindparam, or_, select
+from sqlalchemy import Row, Select, String, bindparam, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import audit, events, recycle
@@ -34,6 +34,10 @@ from crm.customers.cleaning import (
     phone_to_e164,
     split_address,
 )
+
+# The loaders live in deps.py; re-exported: other domains load through this service.
+from crm.customers.deps import get_contact as get_contact
+from crm.customers.deps import get_customer as get_customer
 from crm.customers.models import Contact, Customer
 from crm.customers.schemas import (
     ContactCreate,
@@ -57,24 +61,8 @@ CONTACT_SORTS = {"name": Contact.name, "created_at": Contact.created_at}
 CUSTOMER_DEFAULT_SORT = "-updated_at"
 CONTACT_DEFAULT_SORT = "created_at"
 
-recycle.register("customer", Customer, resource="customers", restore_permission="customers:delete")
-recycle.register("contact", Contact, resource="customers", restore_permission="contacts:delete")
-
 
 # --- customers --------------------------------------------------------------------------------
-
-
-async def get_customer(
-    session: AsyncSession, principal: Principal, customer_id: uuid.UUID, *, for_update: bool = False
-) -> Customer:
-    """The customer if the principal may see it; otherwise 404, exactly as if it did not exist."""
-    stmt = readable(select(Customer).where(Customer.id == customer_id), Customer, principal)
-    if for_update:
-        stmt = stmt.with_for_update()
-    customer = (await session.execute(stmt)).scalar_one_or_none()
-    if customer is None:
-        raise NotFound("No such customer.")
-    return customer
 
 
 async def referenced_customer(
@@ -373,18 +361,6 @@ async def delete_customer(
 
 
 # --- contacts ---------------------------------------------------------------------------------
-
-
-async def get_contact(
-    session: AsyncSession, principal: Principal, contact_id: uuid.UUID, *, for_update: bool = False
-) -> Contact:
-    stmt = readable(select(Contact).where(Contact.id == contact_id), Contact, principal)
-    if for_update:
-        stmt = stmt.with_for_update()
-    contact = (await session.execute(stmt)).scalar_one_or_none()
-    if contact is None:
-        raise NotFound("No such contact.")
-    return contact
 
 
 def contact_filter_statement(principal: Principal, filters: ContactFilters) -> Select[Any]:

@@ -20,9 +20,9 @@ from crm.core import audit, recycle
 from crm.core.changes import Change, record_change, record_changes
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
-from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
+from crm.core.errors import Conflict, Unprocessable, field_error
 from crm.core.pagination import PageParams, paginate, text_contains
-from crm.core.permissions import Principal, readable, scope_clause
+from crm.core.permissions import Principal, get_or_404, get_visible, readable, scope_clause
 from crm.customers import fields as custom_fields
 from crm.customers.cleaning import phone_search_digits, phone_to_e164
 from crm.identity import service as identity_service
@@ -36,8 +36,6 @@ from crm.notifications.service import NewNotification, notify
 LEAD_SORTS = {"created_at": Lead.created_at, "updated_at": Lead.updated_at}
 DEFAULT_SORT = "-created_at"
 
-recycle.register("lead", Lead, resource="leads", restore_permission="leads:delete")
-
 
 # --- visibility --------------------------------------------------------------------------------
 
@@ -48,6 +46,9 @@ def pool_clause() -> ColumnElement[bool]:
 
 def _visible_or_pool(principal: Principal) -> ColumnElement[bool]:
     return or_(scope_clause(Lead, principal), pool_clause())
+
+
+LEAD_NOT_FOUND = "No such lead."
 
 
 async def get_lead(
@@ -61,13 +62,15 @@ async def get_lead(
     """The lead if the principal may see it (in scope, or in the pool when ``pool_too``);
     otherwise 404, exactly as if it did not exist."""
     visible = _visible_or_pool(principal) if pool_too else scope_clause(Lead, principal)
-    stmt = select(Lead).where(Lead.id == lead_id, visible)
-    if for_update:
-        stmt = stmt.with_for_update()
-    lead = (await session.execute(stmt)).scalar_one_or_none()
-    if lead is None:
-        raise NotFound("No such lead.")
-    return lead
+    return await get_visible(
+        session,
+        Lead,
+        lead_id,
+        principal,
+        not_found=LEAD_NOT_FOUND,
+        for_update=for_update,
+        visible=visible,
+    )
 
 
 def lead_label(lead: Any) -> str:
@@ -326,15 +329,14 @@ async def _lock_visible(session: AsyncSession, principal: Principal, lead_id: uu
     checked before the lock: a concurrent claim may take the lead out of the pool while this
     waits, and the caller must then learn it lost (409), not that the lead vanished (404)."""
     await get_lead(session, principal, lead_id)
-    lead = await session.scalar(
-        select(Lead)
-        .where(Lead.id == lead_id, Lead.deleted_at.is_(None))
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    return await get_or_404(
+        session,
+        Lead,
+        lead_id,
+        not_found=LEAD_NOT_FOUND,
+        for_update=True,
+        populate_existing=True,
     )
-    if lead is None:
-        raise NotFound("No such lead.")
-    return lead
 
 
 async def claim_lead(session: AsyncSession, principal: Principal, *, lead_id: uuid.UUID) -> Lead:
