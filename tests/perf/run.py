@@ -20,8 +20,12 @@ both roles, latency only, against the same p99 target. Misses are
 reported, not raised: the exit status is non-zero only when something is broken (a failed
 request, an API answer that differs from the raw one). `--explain` adds the SQL and full plans.
 
+`--masking` adds the salesperson once more with field rules on their role (phone and e-mail
+masked, the address hidden: crm.core.field_access), so the cost of masking on the compiled list
+path shows as its own row ("masking"); `--database` benches a copy of the data set.
+
   .venv/bin/python tests/perf/run.py [--rows N] [--requests N] [--concurrency N] [--rounds N]
-                                     [--explain] [--reseed]
+                                     [--explain] [--reseed] [--masking] [--database NAME]
 """
 
 from __future__ import annotations
@@ -137,7 +141,8 @@ def prepare_database(db_url: str, rows: int, reseed: bool) -> str:
 
     marker = asyncio.run(_marker(db_url))
     if reseed or marker.get("version") != seed.SEED_VERSION or marker.get("rows") != str(rows):
-        print(f"Seeding {DATABASE} with {rows:,} customers (once; reruns reuse it) ...", flush=True)
+        database = db_url.rsplit("/", 1)[-1]
+        print(f"Seeding {database} with {rows:,} customers (once; reruns reuse it) ...", flush=True)
         started = time.perf_counter()
         asyncio.run(recreate_database(db_url))
         migrate.upgrade(db_url)
@@ -171,12 +176,38 @@ class Role:
     name: str
     email: str
     deep_rows: int  # the deep page starts after this many rows
+    masked: bool = False  # measured with MASKING_RULES on the user's role (--masking)
 
 
 ROLES = [
     Role("sales", seed.SALES_EMAIL, deep_rows=99 * 50),  # page 100
     Role("manager", seed.MANAGER_EMAIL, deep_rows=20_000),
 ]
+MASKING_ROLE = Role("masking", seed.SALES_EMAIL, deep_rows=99 * 50, masked=True)
+# (field, access, masked) on customers for the built-in sales role while MASKING_ROLE runs.
+MASKING_RULES = [
+    ("phone", "read_only", True),
+    ("email", "read_only", True),
+    ("address", "hidden", False),
+]
+# The API caches principals this long at most (principal_cache_seconds, 2 s by default): after
+# the rules change in the database, the next request sees them.
+PRINCIPAL_CACHE_WAIT = 3.0
+
+
+async def set_masking_rules(pool: asyncpg.Pool, on: bool) -> None:
+    """Put MASKING_RULES on the sales role (or take them off), then let the API's principal
+    cache expire."""
+    await pool.execute(
+        "DELETE FROM role_field_rules WHERE role_id = (SELECT id FROM roles WHERE key = 'sales')"
+    )
+    if on:
+        await pool.executemany(
+            "INSERT INTO role_field_rules (role_id, object_type, field, access, masked) "
+            "SELECT id, 'customer', $1, $2, $3 FROM roles WHERE key = 'sales'",
+            MASKING_RULES,
+        )
+    await asyncio.sleep(PRINCIPAL_CACHE_WAIT)
 
 
 async def build_scenarios(pool: asyncpg.Pool, db_url: str, role: Role) -> list[Scenario]:
@@ -292,7 +323,9 @@ async def measure(args: argparse.Namespace, db_url: str, base_url: str) -> list[
     lean = load.LoadClient(base_url)
     scenarios: list[Scenario] = []
     try:
-        for role in ROLES:
+        for role in [*ROLES, *([MASKING_ROLE] if args.masking else [])]:
+            if role.masked:
+                await set_masking_rules(pool, on=True)
             token = await login(client, role.email)
             for scenario in await build_scenarios(pool, db_url, role):
                 await check_same_answer(client, token, pool, scenario)
@@ -314,6 +347,8 @@ async def measure(args: argparse.Namespace, db_url: str, base_url: str) -> list[
                 )
                 scenarios.append(scenario)
     finally:
+        if args.masking:
+            await set_masking_rules(pool, on=False)
         await client.aclose()
         await lean.aclose()
         await pool.close()
@@ -453,6 +488,13 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--explain", action="store_true", help="print SQL and full plans")
     parser.add_argument("--reseed", action="store_true", help="seed again even if seeded")
+    parser.add_argument(
+        "--masking", action="store_true", help="also the salesperson with masked fields"
+    )
+    parser.add_argument("--database", default=DATABASE, help="the data set's database")
+    parser.add_argument(
+        "--startup-timeout", type=float, default=60, help="seconds the API may take to start"
+    )
     return parser.parse_args()
 
 
@@ -461,12 +503,15 @@ def main() -> int:
 
     args = parse_args()
     try:
-        db_url, redis_url = resolve_servers()
+        db_url, redis_url = resolve_servers(args.database)
         note = prepare_database(db_url, args.rows, args.reseed)
-        print(f"Data set: {args.rows:,} customers in {DATABASE} ({note}).", flush=True)
+        print(f"Data set: {args.rows:,} customers in {args.database} ({note}).", flush=True)
         print(f"Machine: {machine()}", flush=True)
         with api_server(
-            database_url=db_url, redis_url=redis_url, log_path=VAR / "api.log"
+            database_url=db_url,
+            redis_url=redis_url,
+            log_path=VAR / "api.log",
+            timeout=args.startup_timeout,
         ) as base_url:
             print(f"API at {base_url} (uvicorn, 1 process). Measuring ...", flush=True)
             scenarios = asyncio.run(measure(args, db_url, base_url))

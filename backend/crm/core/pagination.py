@@ -433,13 +433,22 @@ def select_columns(schema: type[BaseModel], model: Any) -> Select[Any]:
 
 # Computes the fields no column holds from an item's JSON fields (those the columns gave).
 RowExtra = Callable[[dict[str, Any]], Mapping[str, Any]]
+# Rewrites an item in place on its way out: the caller's field permissions
+# (crm.core.field_access.FieldView.shape, via field_access.item_shaper).
+ItemShaper = Callable[[dict[str, Any]], Any]
 
 
 def row_items(
-    rows: Sequence[Any], schema: type[BaseModel], model: Any, *, computed: RowExtra | None = None
+    rows: Sequence[Any],
+    schema: type[BaseModel],
+    model: Any,
+    *,
+    computed: RowExtra | None = None,
+    shape_item: ItemShaper | None = None,
 ) -> list[dict[str, Any]]:
     """Rows of :func:`select_columns` of ``schema`` as its JSON items (keyed by its field
-    names). ``computed`` adds the fields no column holds (a completeness score)."""
+    names). ``computed`` adds the fields no column holds (a completeness score);
+    ``shape_item`` then applies the caller's field permissions."""
     # select_columns selected the columns in the shape's order: row positions match its keys.
     keys = [key for key, _ in _row_shape(schema, model.__table__)]
     items = []
@@ -447,6 +456,8 @@ def row_items(
         item = dict(zip(keys, row, strict=True))
         if computed is not None:
             item.update(computed(item))
+        if shape_item is not None:
+            shape_item(item)
         items.append(item)
     return items
 
@@ -466,6 +477,7 @@ def page_response(
     model: Any = None,
     *,
     computed: RowExtra | None = None,
+    shape_item: ItemShaper | None = None,
 ) -> Response:
     """The page envelope of a :func:`paginate` result as ``schema`` items, as JSON: the one
     response shaper of every list.
@@ -476,10 +488,12 @@ def page_response(
     response model would be."""
     rows, next_cursor, total = result
     if model is not None:
-        items = row_items(rows, schema, model, computed=computed)
+        items = row_items(rows, schema, model, computed=computed, shape_item=shape_item)
     else:
         items = [schema.model_validate(row).model_dump(mode="json", by_alias=True) for row in rows]
-        if computed is not None:
-            for item in items:
+        for item in items:
+            if computed is not None:
                 item.update(computed(item))
+            if shape_item is not None:
+                shape_item(item)
     return json_response({"items": items, "next_cursor": next_cursor, "total": total})

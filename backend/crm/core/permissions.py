@@ -12,7 +12,7 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 from fastapi import Depends, Request
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
@@ -22,6 +22,9 @@ from sqlalchemy.orm.interfaces import ORMOption
 from crm.core import context
 from crm.core.deps import SessionDep
 from crm.core.errors import Forbidden, NotFound, Unauthorized
+
+if TYPE_CHECKING:
+    from crm.core.field_access import FieldRule
 
 
 class DataScope(enum.StrEnum):
@@ -50,6 +53,9 @@ class Principal:
     department_tree_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
     api_key_id: uuid.UUID | None = None
     role_keys: frozenset[str] = field(default_factory=frozenset)
+    # Field-level rules merged over the user's roles: object type -> field -> rule, only the
+    # restricting ones (see crm.core.field_access).
+    field_rules: Mapping[str, Mapping[str, FieldRule]] = field(default_factory=dict)
 
     def can(self, code: str) -> bool:
         return code in self.permissions

@@ -28,14 +28,18 @@ DOMAIN = Domain(
     resources=[
         Resource(
             "customers",
-            ("read", "write", "delete", "export", "merge", "import", "claim", "assign"),
+            ("read", "write", "delete", "export", "merge", "import", "claim", "assign", "reveal"),
             True,
             "Customers (merge: merge duplicates, undo a merge, scan for duplicates; import: CSV "
             "and Excel files; claim: take a customer from the shared pool, within the cap; "
-            "assign: give a pool customer to someone)",
+            "assign: give a pool customer to someone; reveal: see one masked value in full, "
+            "audited)",
         ),
         Resource(
-            "contacts", ("read", "write", "delete"), False, "Contacts (scoped by their customer)"
+            "contacts",
+            ("read", "write", "delete", "reveal"),
+            False,
+            "Contacts (scoped by their customer; reveal: see one masked value in full, audited)",
         ),
     ],
     grants={

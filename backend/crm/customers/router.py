@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.deps import SessionDep
+from crm.core.field_access import item_shaper, shaped_item, view_for
 from crm.core.pagination import Page, PageParamsDep, page_response
 from crm.customers import fields, service, tagging
 from crm.customers.deps import (
@@ -20,6 +21,7 @@ from crm.customers.deps import (
     CustomersWrite,
 )
 from crm.customers.models import Contact, Customer
+from crm.customers.protected import CONTACT, CUSTOMER
 from crm.customers.schemas import (
     ContactCreate,
     ContactFilters,
@@ -58,7 +60,13 @@ async def list_customers(
         session, principal, params=params, filters=filters, custom=custom
     )
     completeness = await fields.completeness_of(session, "customer")
-    return page_response(page, CustomerRead, Customer, computed=completeness)
+    return page_response(
+        page,
+        CustomerRead,
+        Customer,
+        computed=completeness,
+        shape_item=item_shaper(principal, CUSTOMER.object_type),
+    )
 
 
 @router.post(
@@ -71,9 +79,12 @@ async def list_customers(
 async def create_customer(
     session: SessionDep, principal: CustomersWrite, body: CustomerCreate, response: Response
 ) -> CustomerRead:
+    view = view_for(principal, CUSTOMER.object_type)
+    view.check_write(body.model_dump(exclude_unset=True))
     customer = await service.create_customer(session, principal, data=body)
     set_etag(response, customer)
-    return await _read(session, customer)
+    read = await _read(session, customer)
+    return shaped_item(view, read, status_code=201, headers_from=response)
 
 
 @router.get(
@@ -87,7 +98,8 @@ async def get_customer(
 ) -> CustomerRead:
     customer = await service.get_customer(session, principal, customer_id)
     set_etag(response, customer)
-    return await _read(session, customer)
+    read = await _read(session, customer)
+    return shaped_item(view_for(principal, CUSTOMER.object_type), read, headers_from=response)
 
 
 @router.patch(
@@ -104,11 +116,14 @@ async def update_customer(
     if_match: IfMatchVersion,
     response: Response,
 ) -> CustomerRead:
+    view = view_for(principal, CUSTOMER.object_type)
+    view.check_write(body.model_dump(exclude_unset=True, exclude={"version"}))
     customer = await service.update_customer(
         session, principal, customer_id=customer_id, data=body, if_match=if_match
     )
     set_etag(response, customer)
-    return await _read(session, customer)
+    read = await _read(session, customer)
+    return shaped_item(view, read, headers_from=response)
 
 
 @router.delete(
@@ -140,6 +155,7 @@ async def list_customer_contacts(
         ),
         ContactRead,
         Contact,
+        shape_item=item_shaper(principal, CONTACT.object_type),
     )
 
 
@@ -163,6 +179,7 @@ async def list_contacts(
         ),
         ContactRead,
         Contact,
+        shape_item=item_shaper(principal, CONTACT.object_type),
     )
 
 
@@ -176,7 +193,10 @@ async def list_contacts(
 async def create_contact(
     session: SessionDep, principal: ContactsWrite, body: ContactCreate
 ) -> ContactRead:
-    return ContactRead.model_validate(await service.create_contact(session, principal, data=body))
+    view = view_for(principal, CONTACT.object_type)
+    view.check_write(body.model_dump(exclude_unset=True, exclude={"customer_id"}))
+    read = ContactRead.model_validate(await service.create_contact(session, principal, data=body))
+    return shaped_item(view, read, status_code=201)
 
 
 @router.get(
@@ -190,7 +210,8 @@ async def get_contact(
 ) -> ContactRead:
     contact = await service.get_contact(session, principal, contact_id)
     set_etag(response, contact)
-    return ContactRead.model_validate(contact)
+    read = ContactRead.model_validate(contact)
+    return shaped_item(view_for(principal, CONTACT.object_type), read, headers_from=response)
 
 
 @router.patch(
@@ -207,11 +228,14 @@ async def update_contact(
     if_match: IfMatchVersion,
     response: Response,
 ) -> ContactRead:
+    view = view_for(principal, CONTACT.object_type)
+    view.check_write(body.model_dump(exclude_unset=True, exclude={"version"}))
     contact = await service.update_contact(
         session, principal, contact_id=contact_id, data=body, if_match=if_match
     )
     set_etag(response, contact)
-    return ContactRead.model_validate(contact)
+    read = ContactRead.model_validate(contact)
+    return shaped_item(view, read, headers_from=response)
 
 
 @router.delete(
@@ -236,4 +260,6 @@ async def delete_contact(
 async def bulk_tag_customers(
     session: SessionDep, principal: CustomersWrite, body: tagging.BulkTagRequest
 ) -> tagging.BulkTagResult:
+    if body.add or body.remove:
+        view_for(principal, CUSTOMER.object_type).check_write({"tags": body.add + body.remove})
     return await tagging.bulk_tag(session, principal, data=body)

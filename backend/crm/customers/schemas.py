@@ -142,6 +142,10 @@ class CustomerUpdate(_Write):
 
 
 class CustomerRead(BaseModel):
+    """A customer as the caller's role may see it: a field its field permissions hide is left out,
+    a masked one is masked (138****8000, z***@example.com; `POST /api/v1/field-reveals` shows
+    one value in full). Rules: `GET /api/v1/roles/{role_id}/field-rules`."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
@@ -236,6 +240,10 @@ class ContactUpdate(_Write):
 
 
 class ContactRead(BaseModel):
+    """A contact as the caller's role may see it: a field its field permissions hide is left out,
+    a masked one is masked (138****8000, z***@example.com; `POST /api/v1/field-reveals` shows
+    one value in full). Rules: `GET /api/v1/roles/{role_id}/field-rules`."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID

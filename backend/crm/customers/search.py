@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 
 from crm.core import search
 from crm.core.compiled import compiled_for
+from crm.core.field_access import FieldView, view_for
 from crm.core.pagination import contains_pattern, text_like
 from crm.core.permissions import Principal, readable
 from crm.customers.cleaning import phone_search_digits, phone_to_e164
@@ -156,6 +157,25 @@ async def _matching_rows(
     return {row["id"]: row for row in rows}.values()
 
 
+# Which field each kind of match read: a match on a field hidden from the caller is no match
+# (else the search would tell what the hidden value is).
+_MATCH_FIELDS = {"name": "name", "phone": "phone", "email": "email", "tag": "tags"}
+
+
+def _visible_rank(
+    view: FieldView, row: asyncpg.Record, needle: Needle
+) -> tuple[float, tuple[str, ...], dict[str, Any]]:
+    """:func:`_rank` as the caller may see it: the matches on hidden fields left out (their
+    score too), and the row's values through the caller's field permissions."""
+    score, matched = _rank(row, needle)
+    if not view.restricted:
+        return score, matched, dict(row)
+    if any(not view.visible(_MATCH_FIELDS[m]) for m in matched):
+        matched = tuple(m for m in matched if view.visible(_MATCH_FIELDS[m]))
+        score = 0.5 if matched else 0.0  # a visible but partial-strength match
+    return score, matched, view.shape(dict(row))
+
+
 def _best(hits: Sequence[search.SearchHit], limit: int) -> list[search.SearchHit]:
     return sorted(hits, key=lambda h: h.score, reverse=True)[:limit]
 
@@ -174,16 +194,18 @@ async def search_customers(
     session: AsyncSession, principal: Principal, q: str, limit: int
 ) -> list[search.SearchHit]:
     needle = Needle.of(q)
+    view = view_for(principal, "customer")
     hits = []
     rows = await _matching_rows(session, _CUSTOMER_COLUMNS, Customer, principal, needle, limit)
     for row in rows:
-        score, matched = _rank(row, needle)
+        score, matched, shown = _visible_rank(view, row, needle)
         if matched:
-            subtitle = row["phone"] or row["email"]
+            subtitle = shown.get("phone") or shown.get("email")
             customer_id = row["id"]
+            title = shown.get("name") or ""
             hits.append(
                 search.SearchHit(
-                    "customer", customer_id, row["name"], subtitle, score, matched, customer_id
+                    "customer", customer_id, title, subtitle, score, matched, customer_id
                 )
             )
     return _best(hits, limit)
@@ -207,17 +229,19 @@ async def search_contacts(
     session: AsyncSession, principal: Principal, q: str, limit: int
 ) -> list[search.SearchHit]:
     needle = Needle.of(q)
+    view = view_for(principal, "contact")
+    customer_name_shown = view_for(principal, "customer").visible("name")
     hits = []
     rows = await _matching_rows(session, _CONTACT_COLUMNS, Contact, principal, needle, limit)
     for row in rows:
-        score, matched = _rank(row, needle)
+        score, matched, shown = _visible_rank(view, row, needle)
         if matched:
             hits.append(
                 search.SearchHit(
                     "contact",
                     row["id"],
-                    row["name"],
-                    row["customer_name"],
+                    shown.get("name") or "",
+                    row["customer_name"] if customer_name_shown else None,
                     score,
                     matched,
                     row["customer_id"],

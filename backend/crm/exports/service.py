@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -15,6 +16,7 @@ from crm.core import jobs
 from crm.core.changes import record_change
 from crm.core.errors import Conflict, Forbidden, NotFound, ProblemError, Unprocessable, field_error
 from crm.core.exportable import Exportable, ExportColumn
+from crm.core.field_access import FieldView, mask_value, view_for
 from crm.core.permissions import Principal
 from crm.exports.schemas import ExportColumnRead, ExportCreate, ExportObjectType
 
@@ -89,6 +91,32 @@ def choose_columns(available: Sequence[ExportColumn], requested: Sequence[str] |
     return list(requested)
 
 
+def columns_for(
+    principal: Principal, exportable: Exportable, columns: Sequence[ExportColumn]
+) -> list[ExportColumn]:
+    """The columns ``principal`` may export, through their field permissions on the record
+    type: the hidden ones left out, the masked ones masked in every cell."""
+    view = view_for(principal, exportable.record_type)
+    if not view.restricted:
+        return list(columns)
+    return [
+        _masked_column(view, c) if c.key in view.masked else c
+        for c in columns
+        if view.visible(c.key)
+    ]
+
+
+def _masked_column(view: FieldView, column: ExportColumn) -> ExportColumn:
+    kind = view.masked[column.key]
+    read = column.value
+
+    def value(row: Any, context: Any) -> Any:
+        return mask_value(read(row, context), kind)
+
+    # A masked value is text (a masked number is no number).
+    return dataclasses.replace(column, value=value, kind="text")
+
+
 async def object_types(
     session: AsyncSession, principal: Principal, *, language: str
 ) -> list[ExportObjectType]:
@@ -97,7 +125,7 @@ async def object_types(
     for exportable in sorted(registry.registered().values(), key=lambda e: e.object_type):
         if not may_export(principal, exportable):
             continue
-        columns = await exportable.all_columns(session)
+        columns = columns_for(principal, exportable, await exportable.all_columns(session))
         result.append(
             ExportObjectType(
                 object_type=exportable.object_type,
@@ -121,7 +149,8 @@ async def start_export(
         missing = [c for c in exportable.permissions if not principal.can(c)]
         raise Forbidden(f"Your role does not allow this ({', '.join(missing)}).")
     filters, sort = validate_filters(exportable, data.filters)
-    columns = choose_columns(await exportable.all_columns(session), data.columns)
+    available = columns_for(principal, exportable, await exportable.all_columns(session))
+    columns = choose_columns(available, data.columns)
     request = {
         "object_type": exportable.object_type,
         "format": data.format,

@@ -109,7 +109,10 @@ async def _export(
     # seen through GET /jobs/{id}) while the reading goes on.
     async with sessionmaker() as data:
         principal = await _principal(data, job, exportable)
-        columns = _columns(await exportable.all_columns(data), params["columns"])
+        # Field permissions as they are now: a column hidden since the request is left out.
+        columns = service.columns_for(
+            principal, exportable, _columns(await exportable.all_columns(data), params["columns"])
+        )
         stmt = exportable.statement(principal, exportable.filters.model_validate(filters))
         total = (
             await data.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))

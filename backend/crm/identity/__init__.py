@@ -8,6 +8,7 @@ _DIRECTORY = {"users": ("read",), "departments": ("read",)}
 DOMAIN = Domain(
     name="identity",
     router="crm.identity.router:router",
+    routers=["crm.identity.field_rules:router"],
     models=["crm.identity.models"],
     resources=[
         Resource("users", ("read",), False, "User directory"),

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
     ForeignKey,
@@ -123,3 +124,24 @@ class LoginEvent(IdMixin, Base):
     ip: Mapped[str | None] = mapped_column(INET)
     success: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str | None] = mapped_column(String(50))
+
+
+class RoleFieldRule(Base):
+    """A role's rule on one field of one object type (``cf.<key>`` for a custom field): hidden,
+    read-only or editable, masked or not. No row: editable and shown in full (see
+    crm.core.field_access)."""
+
+    __tablename__ = "role_field_rules"
+    __table_args__ = (
+        CheckConstraint(
+            "access IN ('hidden', 'read_only', 'editable')", name="ck_role_field_rules_access"
+        ),
+    )
+
+    role_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True
+    )
+    object_type: Mapped[str] = mapped_column(String(50), primary_key=True)
+    field: Mapped[str] = mapped_column(String(100), primary_key=True)
+    access: Mapped[str] = mapped_column(String(20))
+    masked: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -4,7 +4,8 @@ Building a principal takes three queries (the user, their roles, and the departm
 tree) on every authenticated request: more database round trips than a list page's own query.
 Rights change rarely, so each process keeps what it built for ``principal_cache_seconds``
 (2 s by default; 0 turns the cache off) and drops everything the moment a transaction that
-changed users, roles, role assignments or departments commits in this process. So:
+changed users, roles, role assignments, a role's field rules or departments commits in this
+process. So:
 
 - on the process that made the change (in a one-process deployment: everywhere), deactivating
   or deleting a user, changing their roles, a role's grants or the trees takes effect at once;
@@ -38,13 +39,13 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from crm.core import broadcast
 from crm.core.permissions import Principal
 from crm.identity import repository
-from crm.identity.models import Department, RefreshToken, Role, User, user_roles
+from crm.identity.models import Department, RefreshToken, Role, RoleFieldRule, User, user_roles
 from crm.settings import get_settings
 
 MAX_ENTRIES = 10_000
 _CHANGED = "crm.identity.principals_changed"  # session.info flag
 _TOPIC = "principals"  # the stale notice other processes hear (core/broadcast.py)
-_MODELS = (User, Role, Department)
+_MODELS = (User, Role, Department, RoleFieldRule)
 # Sessions are revoked by bulk statements on refresh_tokens; issuing and rotating tokens are
 # ORM inserts and updates, which leave the cache alone.
 _TABLES = frozenset(
@@ -54,6 +55,7 @@ _TABLES = frozenset(
         Department.__tablename__,
         user_roles.name,
         RefreshToken.__tablename__,
+        RoleFieldRule.__tablename__,
     }
 )
 

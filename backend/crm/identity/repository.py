@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.core.field_access import Access, FieldRule, merge_rules
 from crm.core.permissions import DataScope, Principal, widest
 from crm.identity.catalog import PERSONAL_PERMISSIONS
-from crm.identity.models import Department, RefreshToken, Role, User, user_roles
+from crm.identity.models import Department, RefreshToken, Role, RoleFieldRule, User, user_roles
 
 
 async def roles_of(
@@ -82,7 +83,33 @@ async def principal_for_user(session: AsyncSession, user_id: uuid.UUID) -> Princ
         subordinate_ids=subs,
         department_tree_ids=tree,
         role_keys=frozenset(r.key for r in roles),
+        field_rules=await field_rules_of(session, roles),
     )
+
+
+async def field_rules_of(
+    session: AsyncSession, roles: Sequence[Role]
+) -> dict[str, dict[str, FieldRule]]:
+    """The field rules of a user holding ``roles``, merged per object type (see
+    :func:`crm.core.field_access.merge_rules`); only object types some role restricts."""
+    if not roles:
+        return {}
+    rows = (
+        await session.execute(
+            select(RoleFieldRule).where(RoleFieldRule.role_id.in_([r.id for r in roles]))
+        )
+    ).scalars()
+    per_object: dict[str, dict[uuid.UUID, dict[str, FieldRule]]] = {}
+    for row in rows:
+        by_role = per_object.setdefault(row.object_type, {})
+        by_role.setdefault(row.role_id, {})[row.field] = FieldRule(Access(row.access), row.masked)
+    merged = {}
+    for object_type, by_role in per_object.items():
+        # A role with no rule on this object type leaves every field of it open.
+        rules = merge_rules(by_role.get(role.id, {}) for role in roles)
+        if rules:
+            merged[object_type] = rules
+    return merged
 
 
 async def live_session_ids(session: AsyncSession, user_id: uuid.UUID) -> frozenset[uuid.UUID]:

@@ -35,6 +35,7 @@ from crm.core.errors import (
     Unprocessable,
     field_error,
 )
+from crm.core.field_access import FieldView, view_for
 from crm.core.formulas import defuse
 from crm.core.importable import Importable, ImportField
 from crm.core.pagination import PageParams, paginate, text_contains
@@ -318,7 +319,10 @@ async def to_read(
     fields = {} if fields is None else fields
     if item.object_type not in fields:
         fields[item.object_type] = await find_importable(item.object_type).all_fields(session)
-    suggested = suggest_mapping(item.headers, fields[item.object_type])
+    # Never suggest a field the caller's role may not set (the preview would refuse it).
+    view = view_for(principal, find_importable(item.object_type).record_type)
+    settable = [f for f in fields[item.object_type] if f.key not in view.not_writable]
+    suggested = suggest_mapping(item.headers, settable)
     columns = [
         ImportColumn(
             index=i, header=h, sample=[row[i] if i < len(row) else None for row in item.sample]
@@ -451,7 +455,7 @@ async def error_report(
 
 
 def _mapping_errors(
-    item: Import, mapping: dict[str, str | None], fields: Sequence[ImportField]
+    item: Import, mapping: dict[str, str | None], fields: Sequence[ImportField], view: FieldView
 ) -> tuple[dict[int, str], list[dict[str, Any]]]:
     by_key = {f.key: f for f in fields}
     chosen: dict[int, str] = {}
@@ -468,6 +472,8 @@ def _mapping_errors(
             errors.append(field_error(loc, f"Unknown field '{key}'."))
         elif key in chosen.values():
             errors.append(field_error(loc, f"The field '{key}' is mapped to two columns."))
+        elif key in view.not_writable:
+            errors.append(field_error(loc, f"Your role may not set the field '{key}'."))
         else:
             chosen[int(raw_index)] = key
     for item_field in fields:
@@ -503,7 +509,9 @@ async def start_preview(
     _require_files(item)
     if item.status not in _RESTARTABLE:
         raise Conflict(f"The import is {item.status}; it cannot be previewed again.")
-    chosen, errors = _mapping_errors(item, data.mapping, await importable.all_fields(session))
+    view = view_for(principal, importable.record_type)
+    fields = await importable.all_fields(session)
+    chosen, errors = _mapping_errors(item, data.mapping, fields, view)
     errors += _date_order_errors(item, data.options.date_orders)
     if errors:
         raise Unprocessable("The mapping is invalid; see `errors`.", errors=errors)

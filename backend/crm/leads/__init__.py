@@ -13,9 +13,10 @@ DOMAIN = Domain(
         # with leads:write.
         Resource(
             "leads",
-            ("read", "write", "delete", "import", "assign"),
+            ("read", "write", "delete", "import", "assign", "reveal"),
             True,
-            "Leads (assign: reassign, assign from the pool, manage assignment rules)",
+            "Leads (assign: reassign, assign from the pool, manage assignment rules; reveal: see "
+            "one masked value in full, audited)",
         ),
     ],
     grants={

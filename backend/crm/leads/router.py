@@ -10,9 +10,11 @@ from fastapi import APIRouter, Query, Response
 
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.deps import SessionDep
-from crm.core.pagination import Page, PageParamsDep, page_response
+from crm.core.field_access import item_shaper, shaped_item, view_for
+from crm.core.pagination import Page, PageParamsDep, json_response, page_response
 from crm.leads import convert, rules, service
 from crm.leads.deps import LeadsAssign, LeadsDelete, LeadsRead, LeadsWrite
+from crm.leads.protected import LEAD
 from crm.leads.schemas import (
     AssignRequest,
     ConvertRequest,
@@ -43,7 +45,7 @@ async def list_leads(
 ) -> Response:
     """The leads in your data scope (`q`: name, company, e-mail, phone in any format)."""
     page = await service.list_leads(session, principal, params=params, filters=filters)
-    return page_response(page, LeadRead)
+    return page_response(page, LeadRead, shape_item=item_shaper(principal, LEAD.object_type))
 
 
 @router.get("/leads/pool", response_model=Page[LeadRead], tags=TAGS, operation_id="leads-pool")
@@ -62,7 +64,7 @@ async def list_pool(
         filters=filters,
         pool=True,
     )
-    return page_response(page, LeadRead)
+    return page_response(page, LeadRead, shape_item=item_shaper(principal, LEAD.object_type))
 
 
 @router.post(
@@ -71,9 +73,12 @@ async def list_pool(
 async def create_lead(
     session: SessionDep, principal: LeadsWrite, body: LeadCreate, response: Response
 ) -> LeadRead:
+    view = view_for(principal, LEAD.object_type)
+    view.check_write(body.model_dump(exclude_unset=True))
     lead = await service.create_lead(session, principal, data=body)
     set_etag(response, lead)
-    return LeadRead.model_validate(lead)
+    read = LeadRead.model_validate(lead)
+    return shaped_item(view, read, status_code=201, headers_from=response)
 
 
 @router.get("/leads/{lead_id}", response_model=LeadRead, tags=TAGS, operation_id="leads-get")
@@ -83,7 +88,8 @@ async def get_lead(
     """A lead in your data scope, or in the pool."""
     lead = await service.get_lead(session, principal, lead_id)
     set_etag(response, lead)
-    return LeadRead.model_validate(lead)
+    read = LeadRead.model_validate(lead)
+    return shaped_item(view_for(principal, LEAD.object_type), read, headers_from=response)
 
 
 @router.patch("/leads/{lead_id}", response_model=LeadRead, tags=TAGS, operation_id="leads-update")
@@ -96,11 +102,14 @@ async def update_lead(
     response: Response,
 ) -> LeadRead:
     """Edit a lead in your data scope. The owner changes through claim and assign."""
+    view = view_for(principal, LEAD.object_type)
+    view.check_write(body.model_dump(exclude_unset=True, exclude={"version"}))
     lead = await service.update_lead(
         session, principal, lead_id=lead_id, data=body, if_match=if_match
     )
     set_etag(response, lead)
-    return LeadRead.model_validate(lead)
+    read = LeadRead.model_validate(lead)
+    return shaped_item(view, read, headers_from=response)
 
 
 @router.delete("/leads/{lead_id}", status_code=204, tags=TAGS, operation_id="leads-delete")
@@ -118,7 +127,8 @@ async def claim_lead(
     """Take a pool lead (409 when someone owns it already)."""
     lead = await service.claim_lead(session, principal, lead_id=lead_id)
     set_etag(response, lead)
-    return LeadRead.model_validate(lead)
+    read = LeadRead.model_validate(lead)
+    return shaped_item(view_for(principal, LEAD.object_type), read, headers_from=response)
 
 
 @router.post(
@@ -136,7 +146,8 @@ async def assign_lead(
         session, principal, lead_id=lead_id, user_id=body.user_id, reason=body.reason
     )
     set_etag(response, lead)
-    return LeadRead.model_validate(lead)
+    read = LeadRead.model_validate(lead)
+    return shaped_item(view_for(principal, LEAD.object_type), read, headers_from=response)
 
 
 @router.get(
@@ -165,13 +176,19 @@ async def convert_lead(
     """Customer (new, after the duplicate check, or linked), contact and deal, all or nothing.
     A new customer needs customers:write, a contact contacts:write and a deal deals:write."""
     done = await convert.convert_lead(session, principal, lead_id=lead_id, data=body)
-    return ConvertResult(
+    result = ConvertResult(
         lead=LeadRead.model_validate(done.lead),
         customer_id=done.customer.id,
         customer_created=done.customer_created,
         contact_id=done.contact.id if done.contact else None,
         deal_id=done.deal_id,
     )
+    view = view_for(principal, LEAD.object_type)
+    if not view.restricted:
+        return result
+    body_out = result.model_dump(mode="json")
+    view.shape(body_out["lead"])
+    return json_response(body_out)  # type: ignore[return-value]
 
 
 # --- assignment rules --------------------------------------------------------------------------

@@ -87,6 +87,10 @@ class LeadUpdate(_LeadFields):
 
 
 class LeadRead(BaseModel):
+    """A lead as the caller's role may see it: a field its field permissions hide is left out,
+    a masked one is masked (138****8000, z***@example.com; `POST /api/v1/field-reveals` shows
+    one value in full). Rules: `GET /api/v1/roles/{role_id}/field-rules`."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID

@@ -12,6 +12,7 @@ import { customFieldsModule } from './customfields/module';
 import { dealsModule } from './deals/module';
 import { duplicatesModule } from './duplicates/module';
 import { exportsModule } from './exports/module';
+import { fieldPermissionsModule } from './fieldPermissions/module';
 import { importsModule } from './imports/module';
 import { leadsModule } from './leads/module';
 import type { FeatureModule } from './module';
@@ -31,6 +32,7 @@ import { tasksModule } from './tasks/module';
 export const FEATURE_MODULES: FeatureModule[] = [
   authModule,
   adminModule,
+  fieldPermissionsModule,
   exportsModule,
   attachmentsModule,
   customFieldsModule,

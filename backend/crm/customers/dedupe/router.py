@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Query, Response
 
 from crm.core.deps import SessionDep
+from crm.core.field_access import FieldView, view_for
 from crm.core.pagination import Page, PageParamsDep, json_response
 from crm.customers import fields
 from crm.customers.dedupe import merge, service
@@ -26,6 +27,7 @@ from crm.customers.deps import CustomersMerge, CustomersRead
 from crm.customers.schemas import CustomerRead
 
 router = APIRouter(prefix="/api/v1")
+R = TypeVar("R", MergeResult, UnmergeResult)
 
 
 @router.get(
@@ -44,13 +46,14 @@ async def check_duplicates(
     auditor may run it); the customer form calls it before saving."""
     candidates, hidden = await service.check_duplicates(session, principal, data=query)
     completeness = await fields.completeness_of(session, "customer")
+    view = view_for(principal, "customer")
     # Written straight to JSON, as the list is (core.pagination.json_response): the check runs
     # on every pause in typing.
     return json_response(
         {
             "candidates": [
                 {
-                    "customer": {**c.customer, **completeness(c.customer)},
+                    "customer": view.shape({**c.customer, **completeness(c.customer)}),
                     "score": c.score,
                     "reasons": c.reasons,
                 }
@@ -73,7 +76,7 @@ async def list_duplicate_groups(
     """The last scan's groups with at least two members you may see (sort: -score,
     -created_at)."""
     groups, next_cursor, total = await service.list_groups(session, principal, params=params)
-    return Page[DuplicateGroupRead](
+    page = Page[DuplicateGroupRead](
         items=[
             DuplicateGroupRead(
                 id=group.id,
@@ -95,6 +98,14 @@ async def list_duplicate_groups(
         next_cursor=next_cursor,
         total=total,
     )
+    view = view_for(principal, "customer")
+    if not view.restricted:
+        return page
+    body = page.model_dump(mode="json")
+    for group in body["items"]:
+        for member in group["members"]:
+            view.shape(member["customer"])
+    return json_response(body)  # type: ignore[return-value]
 
 
 @router.post(
@@ -124,12 +135,13 @@ async def merge_customers(
     """Merge `merged_ids` into `survivor_id`: field by field as chosen, tags combined, every
     related record moved to the survivor; the merged records go to the recycle bin."""
     entry, survivor, moved = await merge.merge_customers(session, principal, data=body)
-    return MergeResult(
+    result = MergeResult(
         audit_id=entry.id,
         survivor=CustomerRead.model_validate(survivor),
         merged_ids=body.merged_ids,
         moved=moved,
     )
+    return _with_shaped_survivor(view_for(principal, "customer"), result)
 
 
 @router.post(
@@ -143,8 +155,18 @@ async def undo_merge(
 ) -> UnmergeResult:
     """Undo a merge (its audit entry id): 409 once the survivor has changed since."""
     result = await merge.undo_merge(session, principal, audit_id=audit_id)
-    return UnmergeResult(
+    undone = UnmergeResult(
         survivor=CustomerRead.model_validate(result.survivor),
         restored_ids=result.restored_ids,
         moved_back=result.moved_back,
     )
+    return _with_shaped_survivor(view_for(principal, "customer"), undone)
+
+
+def _with_shaped_survivor(view: FieldView, result: R) -> R:
+    """``result`` with its survivor through the caller's field permissions."""
+    if not view.restricted:
+        return result
+    body = result.model_dump(mode="json")
+    view.shape(body["survivor"])
+    return json_response(body)  # type: ignore[return-value]
