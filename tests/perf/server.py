@@ -29,7 +29,7 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def api_server(
-    *, database_url: str, redis_url: str, log_path: Path, timeout: float = 60
+    *, database_url: str, redis_url: str, log_path: Path, timeout: float = 240
 ) -> Iterator[str]:
     """Start the API; yield its base URL; stop it."""
     port = free_port()

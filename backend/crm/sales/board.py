@@ -17,7 +17,7 @@ import uuid
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from sqlalchemy import Select, bindparam, func, select, tuple_, union_all
 from sqlalchemy.dialects.postgresql import UUID
@@ -131,14 +131,23 @@ def cards_statement(
 # documenting the route. That fixed cost above the SQL was most of the request's before.
 
 
-async def _stages(session: AsyncSession, pipeline_id: uuid.UUID) -> list[dict[str, Any]]:
-    """The pipeline's stages as StageRead JSON, in order; 404 when there is no such pipeline."""
-    rows = await session.execute(
-        select_columns(StageRead, Stage)
-        .where(Stage.pipeline_id == pipeline_id)
-        .order_by(Stage.position)
+async def _stages(
+    session: AsyncSession, principal: Principal, pipeline_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    """The pipeline's stages as StageRead JSON, in order; 404 when there is no such pipeline.
+    (Compiled per principal only because that is where compiled queries live: the
+    statement takes nothing from the principal.)"""
+    query = compiled_for(
+        principal,
+        ("kanban-stages",),
+        lambda: (
+            select_columns(StageRead, Stage)
+            .where(Stage.pipeline_id == bindparam("pipeline_id", pipeline_id, type_=_UUID))
+            .order_by(Stage.position)
+        ),
+        session.get_bind().dialect,
     )
-    stages = row_items(rows.all(), StageRead, Stage)
+    stages = row_items(await query.fetch(session, {"pipeline_id": pipeline_id}), StageRead, Stage)
     if not stages:  # a pipeline always has its won and lost stages: none means no pipeline
         await pipelines.get_pipeline(session, pipeline_id)
     return stages
@@ -153,7 +162,7 @@ async def _totals(
     query = compiled_for(
         principal,
         ("kanban-totals", stage_id is not None),
-        lambda: totals_statement(principal, pipeline_id, stage_id),
+        lambda: cast(Select[Any], totals_statement(principal, pipeline_id, stage_id)),
         session.get_bind().dialect,
     )
     rows = await query.fetch(session, {"pipeline_id": pipeline_id, "stage_id": stage_id})
@@ -214,9 +223,9 @@ async def kanban(
     deals the caller sees, and the first ``limit`` cards (newest change first). With
     ``stage_id`` (and that column's ``cursor``) only that column, for its next page. The
     :class:`Kanban` as JSON-ready values (see :func:`crm.core.pagination.json_response`)."""
-    stages = [s for s in await _stages(session, pipeline_id) if s["kind"] == "open"]
+    stages = [s for s in await _stages(session, principal, pipeline_id) if s["kind"] == "open"]
     if stage_id is not None:
-        stages = [s for s in stages if s["id"] == stage_id]
+        stages = [s for s in stages if str(s["id"]) == str(stage_id)]
         if not stages:
             raise ProblemError(
                 "No open stage with that id in this pipeline.",
