@@ -150,8 +150,9 @@ async def load_lists(db_url: str, rows: int) -> str:
         if marker.get("lists") == f"{LISTS_VERSION}:{rows}":
             return "reused"
         started = time.perf_counter()
+        # DELETE, not TRUNCATE ... CASCADE: deals refer to contacts, and would go with them.
         for table in ("tasks", "orders", "contracts", "quotes", "leads", "contacts"):
-            await conn.execute(f"TRUNCATE {table} CASCADE")
+            await conn.execute(f"DELETE FROM {table}")
         customers = await conn.fetch(
             "SELECT id, owner_id, department_id FROM customers WHERE deleted_at IS NULL"
         )
