@@ -46,7 +46,7 @@ import load  # noqa: E402
 import run  # noqa: E402
 import seed  # noqa: E402
 import summary  # noqa: E402
-from server import api_server  # noqa: E402
+from server import SECRET_KEY, api_server  # noqa: E402
 
 from crm.core.db import PLANNER_SETTINGS  # noqa: E402
 
@@ -205,6 +205,8 @@ async def in_process_app(db_url: str, redis_url: str) -> Any:
 
     os.environ["CRM_DATABASE_URL"] = db_url
     os.environ["CRM_REDIS_URL"] = redis_url
+    os.environ["CRM_SECRET_KEY"] = SECRET_KEY  # the tokens the server signed
+    os.environ["CRM_LOG_LEVEL"] = "WARNING"
     from crm.app import create_app
     from crm.settings import get_settings
 
