@@ -19,7 +19,7 @@ from pydantic import (
 
 from crm.core.dates import StrictDate
 from crm.core.formulas import NoFormula
-from crm.customers.cleaning import phone_to_e164
+from crm.customers.cleaning import phone_acceptable
 from crm.customfields.completeness import Completeness
 
 # Free text refuses what a spreadsheet would run as a formula (crm.core.formulas); a phone
@@ -78,7 +78,7 @@ def _custom_out(object_type: str) -> Any:
 def _valid_phone(value: str | None) -> str | None:
     if value is None or value == "":
         return None
-    if phone_to_e164(value) is None:
+    if not phone_acceptable(value):
         raise ValueError("not a valid phone number")
     return value
 

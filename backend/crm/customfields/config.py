@@ -19,10 +19,12 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
+from crm.core import broadcast
 from crm.customfields.models import CompletenessRule, CustomField
 from crm.settings import get_settings
 
 _CHANGED = "crm.customfields.config_changed"  # session.info flag
+_TOPIC = "custom_fields"  # the stale notice other processes hear (core/broadcast.py)
 _MODELS = (CustomField, CompletenessRule)
 _TABLES = frozenset({CustomField.__tablename__, CompletenessRule.__tablename__})
 
@@ -105,7 +107,7 @@ async def config_for(session: AsyncSession, object_type: str) -> ObjectConfig:
         return await _load(session, object_type)  # this transaction changed it: not cached yet
     now = time.monotonic()
     entry = _entries.get(object_type)
-    if ttl > 0 and entry is not None and entry.expires > now:
+    if ttl > 0 and entry is not None and entry.expires > now and broadcast.caches_may_serve():
         return entry.config
     generation = _generation
     config = await _load(session, object_type)
@@ -135,6 +137,10 @@ def _note_statements(state: ORMExecuteState) -> None:
 def _invalidate_on_commit(session: Session) -> None:
     if session.info.pop(_CHANGED, False):
         invalidate()
+        broadcast.announce(session, _TOPIC)
+
+
+broadcast.on_stale(_TOPIC, invalidate)
 
 
 @event.listens_for(Session, "after_rollback")

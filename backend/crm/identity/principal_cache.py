@@ -8,8 +8,11 @@ changed users, roles, role assignments or departments commits in this process. S
 
 - on the process that made the change (in a one-process deployment: everywhere), deactivating
   or deleting a user, changing their roles, a role's grants or the trees takes effect at once;
-- on other processes (more API workers) it takes effect within the TTL at the latest; that
-  bound is why the TTL is seconds, not minutes.
+- on other processes (more API workers, the worker) it takes effect as soon as they hear the
+  stale notice the committing process publishes on Redis (core/broadcast.py) — before the
+  committing request has answered; a process that cannot hear notices (Redis down) serves
+  nothing from its cache. Changes made outside the app (a manual UPDATE) apply within the TTL,
+  which is why it is seconds, not minutes.
 
 Each entry also holds the user's live login sessions (refresh-token families), so an access
 token bound to a session that was revoked (logout, refresh-token reuse, password change,
@@ -32,6 +35,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
+from crm.core import broadcast
 from crm.core.permissions import Principal
 from crm.identity import repository
 from crm.identity.models import Department, RefreshToken, Role, User, user_roles
@@ -39,6 +43,7 @@ from crm.settings import get_settings
 
 MAX_ENTRIES = 10_000
 _CHANGED = "crm.identity.principals_changed"  # session.info flag
+_TOPIC = "principals"  # the stale notice other processes hear (core/broadcast.py)
 _MODELS = (User, Role, Department)
 # Sessions are revoked by bulk statements on refresh_tokens; issuing and rotating tokens are
 # ORM inserts and updates, which leave the cache alone.
@@ -90,7 +95,7 @@ async def principal_for_session(
 
 
 def _fresh_entry(user_id: uuid.UUID) -> _Entry | None:
-    if get_settings().principal_cache_seconds <= 0:
+    if get_settings().principal_cache_seconds <= 0 or not broadcast.caches_may_serve():
         return None
     entry = _entries.get(user_id)
     return entry if entry is not None and entry.expires > time.monotonic() else None
@@ -134,3 +139,7 @@ def _note_statements(state: ORMExecuteState) -> None:
 def _invalidate_on_commit(session: Session) -> None:
     if session.info.pop(_CHANGED, False):
         invalidate()
+        broadcast.announce(session, _TOPIC)
+
+
+broadcast.on_stale(_TOPIC, invalidate)
