@@ -17,8 +17,8 @@ holds a lock that keeps writers out of ``deals`` until the migration commits, so
 counted twice or missed.
 
 Revision ID: 7d4a1c9e2b60
-Revises: 5e1c7d93a8b4
-Create Date: 2026-12-07 22:10:00
+Revises: 7c2d4e6f8a10
+Create Date: 2026-12-07 22:40:00
 """
 
 from collections.abc import Sequence
@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7d4a1c9e2b60"
-down_revision: str | None = "5e1c7d93a8b4"
+down_revision: str | None = "7c2d4e6f8a10"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
