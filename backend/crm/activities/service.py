@@ -41,8 +41,6 @@ ACTIVITY_DEFAULT_SORT = "-occurred_at"
 DURATION_KINDS = frozenset({"call", "visit", "meeting"})
 LOCATION_KINDS = frozenset({"visit", "meeting"})
 
-recycle.register("activity", Activity, resource="customers", restore_permission="activities:delete")
-
 
 def _invalid(field: str, msg: str) -> Unprocessable:
     return Unprocessable(msg, errors=[field_error(field, msg)])

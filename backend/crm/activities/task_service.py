@@ -41,18 +41,10 @@ TASK_SORTS = {"created_at": Task.created_at, "updated_at": Task.updated_at, "tit
 MyView = Literal["today", "overdue", "upcoming"]
 
 
-def _assignee_in_scope(principal: Principal) -> ColumnElement[bool]:
-    """A task's owner is its assignee: a deleted task's bin entry follows its current one."""
+def assignee_in_scope(principal: Principal) -> ColumnElement[bool]:
+    """A task's owner is its assignee: a deleted task's bin entry follows its current one
+    (the recycle-bin type the activities manifest declares)."""
     return owner_scope_clause(principal, "tasks", Task.assignee_id, Task.department_id)
-
-
-recycle.register(
-    "task",
-    Task,
-    resource="tasks",
-    restore_permission="tasks:write",
-    owned_in_scope=_assignee_in_scope,
-)
 
 
 def _invalid(field: str, msg: str) -> Unprocessable:

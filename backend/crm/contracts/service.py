@@ -54,8 +54,6 @@ CONTRACT_SORTS = {
     "number": Contract.number,
 }
 
-recycle.register("contract", Contract, resource="contracts", restore_permission="contracts:delete")
-
 
 # --- templates ----------------------------------------------------------------------------------
 

@@ -57,9 +57,6 @@ CONTACT_SORTS = {"name": Contact.name, "created_at": Contact.created_at}
 CUSTOMER_DEFAULT_SORT = "-updated_at"
 CONTACT_DEFAULT_SORT = "created_at"
 
-recycle.register("customer", Customer, resource="customers", restore_permission="customers:delete")
-recycle.register("contact", Contact, resource="customers", restore_permission="contacts:delete")
-
 
 # --- customers --------------------------------------------------------------------------------
 

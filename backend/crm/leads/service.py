@@ -36,8 +36,6 @@ from crm.notifications.service import NewNotification, notify
 LEAD_SORTS = {"created_at": Lead.created_at, "updated_at": Lead.updated_at}
 DEFAULT_SORT = "-created_at"
 
-recycle.register("lead", Lead, resource="leads", restore_permission="leads:delete")
-
 
 # --- visibility --------------------------------------------------------------------------------
 

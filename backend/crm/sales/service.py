@@ -13,7 +13,6 @@ from sqlalchemy import Row, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from crm.attachments import registry as attachment_registry
 from crm.attachments import service as attachment_service
 from crm.core import audit, events, recycle
 from crm.core.changes import record_change
@@ -143,9 +142,6 @@ DEAL_SORTS = {
     "stage_entered_at": Deal.stage_entered_at,
 }
 DEAL_DEFAULT_SORT = "-updated_at"
-# Deals follow their own data scope; the bin restores need deals:delete.
-recycle.register("deal", Deal, resource="deals", restore_permission="deals:delete")
-attachment_registry.register("deal", Deal, read="deals:read", write="deals:write")
 
 
 async def get_deal(
