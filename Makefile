@@ -73,13 +73,16 @@ openapi: $(PY_STAMP)
 	$(BIN)/crm openapi --output openapi/openapi.json
 	@if [ -d frontend/node_modules ]; then cd frontend && npm run --silent gen:api; fi
 
+# Each bench appends its cells to var/bench/summary.jsonl; the last step prints them as one
+# table. A bench that fails does not hide the others' figures: the status is kept for the end.
 bench: $(PY_STAMP)
-	$(BIN)/python tests/perf/run.py
-	$(BIN)/python tests/perf/bench_duplicates.py
-	$(BIN)/python tests/perf/bench_dedupe_quality.py
-	$(BIN)/python tests/perf/bench_import.py
-	$(BIN)/python tests/perf/bench_kanban.py
-	$(BIN)/python tests/perf/bench_leads.py
+	@$(BIN)/python tests/perf/summary.py --reset
+	@status=0; \
+	for bench in run bench_duplicates bench_dedupe_quality bench_import bench_kanban \
+			bench_lists bench_leads; do \
+		$(BIN)/python tests/perf/$$bench.py || status=1; \
+	done; \
+	$(BIN)/python tests/perf/summary.py; exit $$status
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist

@@ -8,8 +8,8 @@ API (uvicorn, one process), signs in as a sales manager (scope `department_tree`
 the deals) and a salesperson (scope `own`), and measures the board (20 cards per column) and
 the next page of one column, alternating in rounds with the baseline: the service's own two
 statements (crm.sales.board.totals_statement / cards_statement, with the caller's scope) on a
-plain asyncpg pool, answered as JSON. Prints both and the API/raw throughput ratio. Target:
-p99 < 100 ms. Misses are reported, not raised.
+plain asyncpg pool, answered as JSON. Prints both and the API/raw throughput ratio. Targets:
+p99 < 100 ms, API/raw >= 0.5. Misses are reported, not raised.
 
   .venv/bin/python tests/perf/bench_kanban.py [--deals N] [--requests N] [--concurrency N]
                                               [--rounds N] [--reseed]
@@ -40,6 +40,7 @@ import load  # noqa: E402
 import queries  # noqa: E402
 import run  # noqa: E402
 import seed  # noqa: E402
+import summary  # noqa: E402
 from server import api_server  # noqa: E402
 
 from crm.core.db import PLANNER_SETTINGS  # noqa: E402
@@ -49,6 +50,7 @@ from dbutil import recreate_database  # noqa: E402
 DATABASE = "crm_bench_kanban"
 SEED_VERSION = "kanban-1"
 P99_TARGET_MS = 100.0
+RATIO_TARGET = 0.5  # API/raw throughput (issue 15)
 CARDS = 20
 _DEAL_COLUMNS = [
     "id", "name", "customer_id", "pipeline_id", "stage_id", "status", "amount", "currency",
@@ -338,16 +340,23 @@ def report(cells: list[Cell], args: argparse.Namespace) -> None:
     print("-" * (len(header) + 20))
     misses = 0
     for c in cells:
-        ok = c.api.p99 < P99_TARGET_MS
-        misses += not ok
         ratio = c.api.rate / c.raw.rate if c.raw.rate else 0.0
+        ok = c.api.p99 < P99_TARGET_MS and ratio >= RATIO_TARGET
+        misses += not ok
         print(
             f"{c.role:<8} {c.scenario:<14} {c.on_board:>9,} {c.api.rate:7.0f} {c.api.p50:7.1f} "
             f"{c.api.p99:7.1f} {c.raw.rate:7.0f} {c.raw.p99:7.1f} {ratio:7.2f}  "
-            f"p99<{P99_TARGET_MS:.0f}ms {'ok' if ok else 'MISS'}"
+            f"p99<{P99_TARGET_MS:.0f}ms, API/raw>={RATIO_TARGET} {'ok' if ok else 'MISS'}"
+        )
+        summary.record(
+            f"kanban {c.scenario} ({c.role}, {args.deals // 1000}k open deals)",
+            ratio=ratio,
+            p99=c.api.p99,
+            ratio_target=RATIO_TARGET,
+            p99_target=P99_TARGET_MS,
         )
     print()
-    print(f"{len(cells)} cells, {misses} missing the p99 target.")
+    print(f"{len(cells)} cells, {misses} missing a target.")
 
 
 def parse_args() -> argparse.Namespace:

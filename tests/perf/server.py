@@ -27,9 +27,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# Shared with an in-process app (bench_lists) that must accept the server's tokens.
+SECRET_KEY = "bench-secret-key-not-for-production"
+
+
 @contextlib.contextmanager
 def api_server(
-    *, database_url: str, redis_url: str, log_path: Path, timeout: float = 60
+    *, database_url: str, redis_url: str, log_path: Path, timeout: float = 240
 ) -> Iterator[str]:
     """Start the API; yield its base URL; stop it."""
     port = free_port()
@@ -37,7 +41,7 @@ def api_server(
     env.update(
         CRM_DATABASE_URL=database_url,
         CRM_REDIS_URL=redis_url,
-        CRM_SECRET_KEY="bench-secret-key-not-for-production",
+        CRM_SECRET_KEY=SECRET_KEY,
         CRM_FRONTEND_DIST=str(log_path.parent / "no-spa"),
         CRM_LOG_JSON="1",
     )

@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     Numeric,
@@ -176,3 +178,47 @@ class DealTriggerRun(Base):
         UUID(as_uuid=True), ForeignKey(Deal.id, ondelete="CASCADE"), index=True
     )
     ran_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DealStageTotal(Base):
+    """Count and amount of the open, live deals per pipeline, stage, owner, department and
+    currency: what the kanban's column headers sum over the caller's scope.
+
+    Maintained by PostgreSQL itself (the ``deal_stage_totals_*`` statement triggers on
+    ``deals``, migration ``deal_stage_totals``), in the transaction that writes the deals, so
+    every path that writes a deal (service, bulk actions, imports, COPY, a migration) keeps it
+    exact, and it commits or rolls back with them. The board reads a few hundred of these rows
+    for a manager instead of aggregating every open deal of the department tree on each
+    request (24,841 deals, 135 ms p99 at 100,000 open deals). Rows whose count has dropped to
+    zero stay (the board skips them); no foreign keys: derived data, and the triggers' upserts
+    should take no locks on stages or users.
+    """
+
+    __tablename__ = "deal_stage_totals"
+    # Read through the data scope exactly like the deals it sums (owner and department).
+    __scope_resource__ = "deals"
+    __table_args__ = (
+        # NULLS NOT DISTINCT: deals without an owner or a department share one row per key,
+        # which the triggers' ON CONFLICT relies on.
+        Index(
+            "uq_deal_stage_totals_key",
+            "pipeline_id",
+            "stage_id",
+            "owner_id",
+            "department_id",
+            "currency",
+            unique=True,
+            postgresql_nulls_not_distinct=True,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    pipeline_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    stage_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    department_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    currency: Mapped[str] = mapped_column(String(3))
+    # integer, not bigint: sum(integer) is a bigint (a Python int), sum(bigint) a numeric.
+    deals: Mapped[int] = mapped_column(Integer)
+    # Scale 2 like deals.amount, so the sums read back exactly as summing the deals gave.
+    amount: Mapped[Decimal] = mapped_column(Numeric(30, 2))

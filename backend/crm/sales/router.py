@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.dates import StrictDate
 from crm.core.deps import SessionDep
-from crm.core.pagination import Page, PageParamsDep, page_response
+from crm.core.pagination import Page, PageParamsDep, json_response, page_response
 from crm.customers import service as customer_service
 from crm.sales import board, pipelines, service
 from crm.sales.deps import DealsDelete, DealsRead, DealsWrite, PipelinesAdmin
@@ -202,10 +202,17 @@ async def kanban(
     cursor: Annotated[
         str | None, Query(max_length=1000, description="A column's next_cursor (with stage_id)")
     ] = None,
-) -> Kanban:
+) -> Response:
     """The open deals you see, by open stage: count, amount per currency, first cards."""
-    return await board.kanban(
-        session, principal, pipeline_id=pipeline_id, limit=limit, stage_id=stage_id, cursor=cursor
+    return json_response(
+        await board.kanban(
+            session,
+            principal,
+            pipeline_id=pipeline_id,
+            limit=limit,
+            stage_id=stage_id,
+            cursor=cursor,
+        )
     )
 
 
