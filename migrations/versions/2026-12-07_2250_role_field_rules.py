@@ -6,7 +6,7 @@ roles keep today's behaviour. The new ``<resource>:reveal`` permissions need no 
 built-in roles are re-synced from the catalogue at start (only the administrator holds them).
 
 Revision ID: 9f4a2c6e1d70
-Revises: 7c2d4e6f8a10
+Revises: 7d4a1c9e2b60
 Create Date: 2026-12-07 22:40:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "9f4a2c6e1d70"
-down_revision: str | None = "7c2d4e6f8a10"
+down_revision: str | None = "7d4a1c9e2b60"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
