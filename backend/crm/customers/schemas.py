@@ -17,9 +17,9 @@ from pydantic import (
     field_validator,
 )
 
+from crm.core.cleaning import phone_to_e164
 from crm.core.dates import StrictDate
 from crm.core.formulas import NoFormula
-from crm.customers.cleaning import phone_to_e164
 from crm.customfields.completeness import Completeness
 
 # Free text refuses what a spreadsheet would run as a formula (crm.core.formulas); a phone
