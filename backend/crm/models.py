@@ -10,6 +10,7 @@ from crm.core.db import Base
 from crm.core.events import OutboxEvent
 from crm.core.idempotency import IdempotencyRecord
 from crm.core.jobs import Job
+from crm.core.keyversions import KeyVersion
 from crm.core.recycle import DeletedRecord
 from crm.customers.dedupe.models import CustomerName, DuplicateGroup, DuplicateMember
 from crm.customers.models import Contact, Customer
@@ -54,6 +55,7 @@ __all__ = [
     "ImportRow",
     "Instalment",
     "Job",
+    "KeyVersion",
     "Lead",
     "LeadAssignment",
     "LoginEvent",

@@ -26,8 +26,9 @@ class Settings(BaseSettings):
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     # How long a process may reuse a user's loaded rights and live sessions (see
-    # identity/principal_cache.py): changes and revocations apply at once on the process that
-    # made them, within this bound elsewhere.
+    # identity/principal_cache.py): changes and revocations made through the app apply at once in
+    # every process (a stale notice over Redis, core/broadcast.py); this bounds changes made
+    # outside the app (a manual UPDATE).
     principal_cache_seconds: float = Field(default=2.0, ge=0)
     # A bound like it for custom field definitions and completeness rules (customfields/config.py).
     field_cache_seconds: float = Field(default=5.0, ge=0)

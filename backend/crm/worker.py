@@ -12,11 +12,15 @@ from sqlalchemy import select
 from crm import wiring  # noqa: F401  (every domain's handlers and plug-ins)
 from crm.activities.tasks import send_reminders
 from crm.contracts.tasks import contract_reminders
-from crm.core import events, jobs, redis
+from crm.core import broadcast, events, jobs, redis
 from crm.core.db import Database, utcnow
 from crm.core.idempotency import purge_expired
 from crm.core.logging import configure as configure_logging
-from crm.customers.dedupe.tasks import scan_customer_duplicates
+from crm.customers.dedupe.tasks import (
+    rekey_customer_names,
+    scan_customer_duplicates,
+    start_rekey_if_behind,
+)
 from crm.customers.pool.tasks import sweep_customer_pool
 from crm.exports import service as export_service
 from crm.exports.tasks import run_export
@@ -35,9 +39,11 @@ async def startup(ctx: dict[str, Any]) -> None:
     assert settings.database_url and settings.redis_url, "the worker needs both server URLs"
     ctx["db"] = Database(settings.database_url, pool_size=4)
     await redis.connect(settings.redis_url)
+    await broadcast.start_listening()
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await broadcast.stop_listening()
     await redis.close()
     await ctx["db"].dispose()
 
@@ -75,13 +81,15 @@ async def requeue_stale_jobs(db: Database) -> int:
 
 async def sweep(ctx: dict[str, Any]) -> None:
     """Every minute: deliver events a lost enqueue left behind, revive stranded jobs, expire
-    idempotency records, old export files and old import files."""
+    idempotency records, old export files and old import files, and start re-keying stored
+    customer names if their key version is behind the code's."""
     db: Database = ctx["db"]
     await events.drain(db.sessionmaker)
     await requeue_stale_jobs(db)
     await purge_expired(db, get_settings().idempotency_ttl_seconds)
     await export_service.expire_files(db.sessionmaker)
     await import_service.expire_files(db.sessionmaker)
+    await start_rekey_if_behind(db)
 
 
 class WorkerSettings:
@@ -90,6 +98,8 @@ class WorkerSettings:
         # A large export may take a while; a job has the hour (arq's default is 5 minutes).
         func(run_export, keep_result=0, timeout=3600),
         func(scan_customer_duplicates, keep_result=0, timeout=3600),
+        # Resumes batch by batch if cut; the next sweep queues it again.
+        func(rekey_customer_names, keep_result=0, timeout=3600),
         func(run_import_preview, keep_result=0, timeout=3600),
         func(run_import_commit, keep_result=0, timeout=4 * 3600),
     ]

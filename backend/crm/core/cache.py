@@ -2,11 +2,15 @@
 definitions), dropped the moment a transaction that changed their source tables commits.
 
 A :class:`CommitInvalidatedCache` keeps each value for ``ttl()`` seconds (0 turns it off) and
-forgets everything when a transaction that wrote one of its tables commits in this process:
-the process that made a change sees it at once, other processes within the TTL at the latest
-(that bound is why the TTLs are seconds). A write is noticed two ways: ORM objects of the
-``flushed`` models in a flush, and INSERT / UPDATE / DELETE statements on the ``statements_on``
-tables (bulk statements bypass the flush). A rolled-back transaction invalidates nothing.
+forgets everything when a transaction that wrote one of its tables commits in this process,
+and tells the other processes (API workers, the worker) to forget theirs with a stale notice
+on the cache's name (core/broadcast.py), published before the committing request answers. A
+process that cannot hear notices serves nothing from its caches. Changes made outside the app
+(a manual UPDATE) apply within the TTL, which is why the TTLs are seconds.
+
+A write is noticed two ways: ORM objects of the ``flushed`` models in a flush, and INSERT /
+UPDATE / DELETE statements on the ``statements_on`` tables (bulk statements bypass the flush).
+A rolled-back transaction invalidates nothing.
 
 A value loaded while such a change commits is not kept (the generation check), so a stale
 value cannot outlive the invalidation. Only values are cached, never "not found".
@@ -22,6 +26,8 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
+
+from crm.core import broadcast
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -45,7 +51,7 @@ class CommitInvalidatedCache(Generic[K, V]):
         ttl: Callable[[], float],
         max_entries: int | None = None,
     ) -> None:
-        self.name = name
+        self.name = name  # also the topic of its stale notices to other processes
         self._flag = f"crm.cache.{name}.changed"  # session.info key
         self._flushed = flushed
         self._tables = frozenset(statements_on)
@@ -62,7 +68,7 @@ class CommitInvalidatedCache(Generic[K, V]):
 
     def fresh(self, key: K) -> V | None:
         """The cached value of ``key`` while it is fresh, else None."""
-        if self._ttl() <= 0:
+        if self._ttl() <= 0 or not broadcast.caches_may_serve():
             return None
         entry = self._entries.get(key)
         return entry.value if entry is not None and entry.expires > time.monotonic() else None
@@ -102,6 +108,7 @@ _by_table: dict[str, list[CommitInvalidatedCache[Any, Any]]] = {}
 
 def _register(cache: CommitInvalidatedCache[Any, Any]) -> None:
     _caches.append(cache)
+    broadcast.on_stale(cache.name, cache.invalidate)
     for table in cache._tables:
         _by_table.setdefault(table, []).append(cache)
 
@@ -136,6 +143,7 @@ def _invalidate_on_commit(session: Session) -> None:
     for cache in _caches:
         if session.info.pop(cache._flag, False):
             cache.invalidate()
+            broadcast.announce(session, cache.name)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -422,6 +422,12 @@ def _plain(text: str) -> str:
     return _CJK_SPACE.sub("", _SPACES.sub(" ", text).strip())
 
 
+# The version of company_name_key (and so of customers.name_normalized). Bump it with any change
+# to what the key of a name is: the worker then re-keys stored customers (dedupe/rekey.py).
+# 2: the region (province/city/district) left the core (2026-12-07).
+NAME_KEY_VERSION = 2
+
+
 def company_name_key(raw: str | None) -> CompanyKey:
     """The :class:`CompanyKey` of a name: NFKC (full-width → half-width), lower-case,
     punctuation and legal suffixes dropped, spaces collapsed (none between CJK characters), and

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.core import jobs
+from crm.core import broadcast, jobs
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
 
@@ -31,6 +31,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             jobs.discard_pending(session)
             raise
         await session.commit()
+        # Other processes drop what they cached about this change before the client hears back.
+        await broadcast.flush(session)
         await jobs.dispatch_pending(session)
 
 

@@ -5,9 +5,9 @@ Every write validates against the definitions and every customer read scores com
 against the rules, so loading them per request would add a query to every call. Like the
 principal cache, it is a :class:`crm.core.cache.CommitInvalidatedCache`: each process keeps
 what it loaded for ``field_cache_seconds`` and drops everything the moment a transaction that
-changed definitions or rules commits in this process (the process that made the change sees it
-at once, other processes within the TTL), and a transaction that changed them reads its own
-writes.
+changed definitions or rules commits (in this process at once, in the others when they hear
+the stale notice it publishes; see core/cache.py), and a transaction that changed them reads
+its own writes.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ async def _load(session: AsyncSession, object_type: str) -> ObjectConfig:
 
 # Keyed by object type; the generation check and the invalidation on commit live in core.
 _cache: CommitInvalidatedCache[str, ObjectConfig] = CommitInvalidatedCache(
-    "field_config",
+    "custom_fields",  # also the topic of the stale notices other processes hear
     flushed=(CustomField, CompletenessRule),
     statements_on=(CustomField.__tablename__, CompletenessRule.__tablename__),
     ttl=lambda: get_settings().field_cache_seconds,

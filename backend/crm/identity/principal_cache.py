@@ -8,8 +8,11 @@ changed users, roles, role assignments or departments commits in this process. S
 
 - on the process that made the change (in a one-process deployment: everywhere), deactivating
   or deleting a user, changing their roles, a role's grants or the trees takes effect at once;
-- on other processes (more API workers) it takes effect within the TTL at the latest; that
-  bound is why the TTL is seconds, not minutes.
+- on other processes (more API workers, the worker) it takes effect as soon as they hear the
+  stale notice the committing process publishes on Redis (core/broadcast.py) — before the
+  committing request has answered; a process that cannot hear notices (Redis down) serves
+  nothing from its cache. Changes made outside the app (a manual UPDATE) apply within the TTL,
+  which is why it is seconds, not minutes.
 
 Each entry also holds the user's live login sessions (refresh-token families), so an access
 token bound to a session that was revoked (logout, refresh-token reuse, password change,
@@ -44,7 +47,7 @@ class _Entry:
 
 
 _cache: CommitInvalidatedCache[uuid.UUID, _Entry] = CommitInvalidatedCache(
-    "principals",
+    "principals",  # also the topic of the stale notices other processes hear
     flushed=(User, Role, Department),
     # Sessions are revoked by bulk statements on refresh_tokens; issuing and rotating tokens
     # are ORM inserts and updates, which leave the cache alone.

@@ -10,8 +10,9 @@ import structlog
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from crm.core import jobs
+from crm.core import jobs, redis
 from crm.core.db import Database, utcnow
+from crm.customers.dedupe import rekey
 from crm.customers.dedupe.models import DuplicateGroup, DuplicateMember
 from crm.customers.dedupe.scan import FoundGroup, ScanRow, find_groups
 from crm.customers.models import Customer
@@ -119,3 +120,22 @@ async def run_scan(sessionmaker: async_sessionmaker[AsyncSession], job_id: uuid.
 async def scan_customer_duplicates(ctx: dict[str, Any], job_id: str) -> None:
     db: Database = ctx["db"]
     await run_scan(db.sessionmaker, uuid.UUID(job_id))
+
+
+REKEY_JOB_ID = "rekey:customers.name_normalized"
+
+
+async def rekey_customer_names(ctx: dict[str, Any]) -> int:
+    """arq job: bring stored matching names to the current key version (dedupe/rekey.py)."""
+    db: Database = ctx["db"]
+    return await rekey.rekey_customer_names(db.sessionmaker)
+
+
+async def start_rekey_if_behind(db: Database) -> bool:
+    """From the worker's sweep: queue the re-key when the stored names are behind. One at a
+    time: arq keeps a job id while the job is queued or running."""
+    async with db.sessionmaker() as session:
+        if await rekey.is_current(session):
+            return False
+    await redis.client().enqueue_job("rekey_customer_names", _job_id=REKEY_JOB_ID)
+    return True
