@@ -118,3 +118,14 @@ def test_invalidate_all_empties_every_cache() -> None:
     jobs_cache._entries["key"] = core_cache._Entry("v", float("inf"))
     core_cache.invalidate_all()
     assert jobs_cache.fresh("key") is None
+
+
+async def test_another_process_s_stale_notice_empties_the_cache(db: Any) -> None:
+    """Each cache listens on its own name: what another process announces there drops it."""
+    from crm.core import broadcast
+
+    jobs_cache._entries["key"] = core_cache._Entry("v", float("inf"))
+    broadcast._receive("another-process principals")
+    assert jobs_cache._entries  # another cache's topic
+    broadcast._receive("another-process test_jobs")
+    assert jobs_cache.fresh("key") is None and not jobs_cache._entries
