@@ -39,6 +39,20 @@ def phone_to_e164(raw: str | None, region: str | None = None) -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_acceptable(raw: str, region: str | None = None) -> bool:
+    """Whether a typed phone number may be stored: a valid number, or one with a mobile
+    number's shape in its region on a range the phone library's metadata does not know (yet),
+    such as ``16350006734``. Those keep no E.164 form but match through :func:`phone_key`;
+    refusing them would leave a salesperson unable to save a customer's real number."""
+    try:
+        parsed = phonenumbers.parse(raw, region or get_settings().default_phone_region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(parsed) or phonenumbers.is_possible_number_for_type(
+        parsed, phonenumbers.PhoneNumberType.MOBILE
+    )
+
+
 _MIN_KEY_DIGITS = 7  # fewer digits than any subscriber number: junk, not a phone
 
 

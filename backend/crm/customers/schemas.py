@@ -17,7 +17,7 @@ from pydantic import (
     field_validator,
 )
 
-from crm.core.cleaning import phone_to_e164
+from crm.core.cleaning import phone_acceptable
 from crm.core.dates import StrictDate
 from crm.core.formulas import NoFormula
 from crm.customfields.completeness import Completeness
@@ -78,7 +78,7 @@ def _custom_out(object_type: str) -> Any:
 def _valid_phone(value: str | None) -> str | None:
     if value is None or value == "":
         return None
-    if phone_to_e164(value) is None:
+    if not phone_acceptable(value):
         raise ValueError("not a valid phone number")
     return value
 
