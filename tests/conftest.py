@@ -38,6 +38,16 @@ def _server_urls() -> tuple[str, str]:
 
 
 _DB_URL, _REDIS_URL = _server_urls()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Load the ladder as the API and the worker do: every domain's models, plug-ins and
+    permissions, before any test module reads a registry."""
+    from crm import domains
+
+    domains.load()
+
+
 os.environ.update(
     CRM_DATABASE_URL=_DB_URL,
     CRM_REDIS_URL=_REDIS_URL,

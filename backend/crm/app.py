@@ -7,20 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from crm import (
-    __version__,
-    wiring,  # noqa: F401  (every domain's handlers and plug-ins)
-)
-from crm.activities.router import router as activities_router
-from crm.approvals.router import router as approvals_router
-from crm.attachments.router import router as attachments_router
-from crm.catalog.router import router as catalog_router
-from crm.contracts.router import router as contracts_router
+from crm import __version__, domains
 from crm.core import broadcast, redis
 from crm.core.db import Database
 from crm.core.errors import PROBLEM_RESPONSES, install_error_handlers
@@ -35,22 +27,8 @@ from crm.core.middleware import (
     SecurityHeadersMiddleware,
 )
 from crm.core.permissions import register_principal_loader
-from crm.customers.dedupe.router import router as dedupe_router
-from crm.customers.pool.router import router as pool_router
-from crm.customers.router import router as customers_router
-from crm.customfields.router import router as customfields_router
-from crm.exports.router import router as exports_router
 from crm.identity.auth import load_principal
-from crm.identity.router import router as identity_router
-from crm.imports.router import router as imports_router
-from crm.leads.router import router as leads_router
-from crm.notifications.router import router as notifications_router
-from crm.orders.router import router as orders_router
-from crm.quotes.router import router as quotes_router
-from crm.sales.router import router as sales_router
-from crm.search.router import router as search_router
 from crm.settings import Settings, get_settings
-from crm.system.router import router as system_router
 
 # Used only when no server is configured (e.g. `crm openapi`): nothing connects until a request.
 _PLACEHOLDER_DB_URL = "postgresql+asyncpg://localhost/crm"
@@ -73,28 +51,6 @@ CORS_RESPONSE_HEADERS = [
     "Location",
     "Retry-After",
     "X-Request-ID",
-]
-# dedupe_router before customers_router: /customers/duplicates is not a /customers/{id}.
-ROUTERS: list[APIRouter] = [
-    system_router,
-    identity_router,
-    dedupe_router,
-    customers_router,
-    pool_router,
-    search_router,
-    exports_router,
-    imports_router,
-    activities_router,
-    notifications_router,
-    customfields_router,
-    sales_router,
-    attachments_router,
-    leads_router,
-    catalog_router,
-    quotes_router,
-    approvals_router,
-    contracts_router,
-    orders_router,
 ]
 
 
@@ -145,7 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.db = database
     app.state.settings = settings
     install_error_handlers(app)
-    for router in ROUTERS:
+    # In ladder order: see crm/domains.py.
+    for router in domains.routers():
         app.include_router(router, responses=PROBLEM_RESPONSES)
 
     app.add_route(METRICS_PATH, metrics_endpoint, include_in_schema=False)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from crm import domains
 from crm.core.db import Database
 from crm.customers.models import Customer
 from crm.identity import service as identity_service
@@ -21,6 +22,7 @@ class AdminResult:
 
 
 async def ensure_roles_and_admin(db: Database, *, email: str, password: str | None) -> AdminResult:
+    domains.load()  # the built-in roles' grants are what the domains' manifests declare
     generated = None
     if not password:
         generated = password = secrets.token_urlsafe(12)

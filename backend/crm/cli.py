@@ -98,8 +98,11 @@ def seed_demo(
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, help="For demo users")],
 ) -> None:
     """Load the demo data set (departments, users, customers, contacts)."""
+    from crm import domains
     from crm.core.db import Database
     from crm.demo import load_demo_data
+
+    domains.load()  # every domain's plug-ins and recycle types, as the API has them
 
     async def seed() -> None:
         db = Database(_database_url(get_settings()))
@@ -123,9 +126,11 @@ def import_file(
 ) -> None:
     """Import a file as a user (their rights and data scope), with the suggested column
     mapping; prints the preview's summary and the result."""
+    from crm import domains
     from crm.core.db import Database
     from crm.imports.offline import OfflineImportError, import_path
 
+    domains.load()  # the importable object types are the domains' plug-ins
     if on_duplicate not in ("skip", "update", "create"):
         raise typer.BadParameter("skip, update or create", param_hint="--on-duplicate")
 

@@ -6,8 +6,9 @@ Create ``tests/authz/routes_<domain>.py`` (every ``routes_*`` module here is loa
 automatically) and declare each route of the domain with :func:`route` on an async *request
 builder*. The builder gets the :class:`~authz.world.World`, the calling actor and the actor who
 should own the target record, creates whatever real records the call needs (through
-``World`` helpers; add one for a new kind of record) and returns the :class:`Call`, with path
-parameters filled in and a valid body, so that "allowed" really means a 2xx::
+``World`` helpers, or functions in the domain's own routes file for a new kind of record) and
+returns the :class:`Call`, with path parameters filled in and a valid body, so that "allowed"
+really means a 2xx::
 
     @route("PATCH", "/api/v1/deals/{deal_id}", requires="deals:write", record=owner_scope())
     async def _(w: World, caller: Actor, owner: Actor) -> Call:
@@ -22,7 +23,7 @@ whose data scope excludes it, who must get ``hidden_status`` (404, or 422 naming
 routes whose permission is checked after the record is found (the recycle bin's restore), so
 an out-of-scope caller gets 404 even without the permission. ``expect`` is a hand-written
 table of critical outcomes per role; it must agree with what the catalogue grants, so a
-mistake in ``crm.identity.catalog`` is caught.
+mistake in a domain manifest's ``grants`` is caught.
 
 List and search routes additionally declare a :func:`listing`: records of one kind are seeded
 for owners in and out of each caller's scope, and every query must return exactly the visible

@@ -6,8 +6,10 @@ as the administrator, owned by whichever actor a check needs. Every record a hel
 remembered in :attr:`World.records` with its owner, so list checks can compute exactly what
 each caller should see.
 
-A new domain adds helpers here for its records (``async def deal(self, owner) -> dict``), each
-creating the record through the API as ``self.admin`` and calling :meth:`World.remember`.
+A new domain needs no edit here: the helpers for its records live in its own
+``routes_<domain>.py`` as functions taking the world (``async def quote(w, owner) -> dict``, as
+in ``routes_quotes.py``), each creating the record through the API as ``w.admin`` and calling
+:meth:`World.remember`. Only records several domains' routes share belong on :class:`World`.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from crm.core.db import utcnow
 from crm.core.events import OutboxEvent
 from crm.core.idempotency import IdempotencyRecord
 from crm.identity.models import Department
-from crm.worker import requeue_stale_jobs, sweep
+from crm.system.tasks import requeue_stale_jobs, sweep
 from platform_helpers import count, rows
 
 

@@ -16,10 +16,9 @@ from crm.core.audit import AuditLog
 from crm.core.db import utcnow
 from crm.core.events import OutboxEvent
 from crm.exports import writers
-from crm.exports.service import expire_files
-from crm.exports.tasks import export_job
+from crm.exports.tasks import expire_export_files, expire_files, export_job
 from crm.settings import get_settings
-from crm.worker import WorkerSettings, sweep
+from crm.worker import WorkerSettings
 from export_helpers import download, export, finished_job, read, run_queued, start
 from platform_helpers import assert_problem, count, error_locs, rows
 
@@ -275,7 +274,9 @@ async def test_only_the_creator_and_administrators_may_download(
     assert_problem(await manager.get(f"/api/v1/exports/{other.id}/file"), 404)
 
 
-async def test_expired_files_are_deleted_by_the_sweep(admin: Any, factory: Any, db: Any) -> None:
+async def test_expired_files_are_deleted_by_the_scheduled_sweep(
+    admin: Any, factory: Any, db: Any
+) -> None:
     await factory.customer(admin)
     old, _ = await export(admin, db)
     fresh, _ = await export(admin, db, format="xlsx")
@@ -297,7 +298,8 @@ async def test_expired_files_are_deleted_by_the_sweep(admin: Any, factory: Any, 
         await session.commit()
     assert _stored(old["id"]) and _stored(fresh["id"], "xlsx")
 
-    await sweep({"db": db})
+    assert "cron:expire_export_files" in {job.name for job in WorkerSettings.cron_jobs}
+    await expire_export_files({"db": db})
 
     assert not _stored(old["id"]) and _stored(fresh["id"], "xlsx")
     expired = await finished_job(admin, old["id"])

@@ -374,8 +374,9 @@ async def test_the_sweep_deletes_idle_imports_files_and_row_details_but_keeps_th
     from crm.core import files
     from crm.core.db import utcnow
     from crm.imports.models import ImportRow
-    from crm.imports.service import expire_files, source_key
-    from crm.worker import sweep
+    from crm.imports.service import source_key
+    from crm.imports.tasks import expire_files, expire_import_files
+    from crm.worker import WorkerSettings
 
     bad = csv_bytes([HEADER, ["旧公司", "not a phone", ""], ["旧公司二", "13800138001", ""]])
     old = await preview(admin, db, await upload(admin, bad))
@@ -395,7 +396,8 @@ async def test_the_sweep_deletes_idle_imports_files_and_row_details_but_keeps_th
         old_key = source_key(item)
     assert await files.get_storage().size(old_key) == len(bad)
 
-    await sweep({"db": db})
+    assert "cron:expire_import_files" in {job.name for job in WorkerSettings.cron_jobs}
+    await expire_import_files({"db": db})
 
     assert not await files.get_storage().delete(old_key)  # already gone
     assert await count(db, ImportRow, ImportRow.import_id == old_id) == 0

@@ -1,10 +1,13 @@
-"""Every documented filter of the lists below narrows the result.
+"""Every documented filter of the lists narrows the result.
 
 One world holds two records per list, a "hit" and a "miss", that differ in every filtered
 attribute; a table names, per list route, each filter with a value that selects exactly one of
-them. The test checks the table covers every query parameter the OpenAPI documents for those
-routes (a new filter needs a row here) and every custom-field operator of the routes that
-document them, then that each filter keeps its record and drops the other."""
+them. The lists come from the OpenAPI: every keyset-paged GET route documenting a filter (a
+query parameter besides the paging ones) must be covered here or be named in PENDING (so a new
+list fails this test until it has rows). The test checks the table covers every query parameter
+the OpenAPI documents for those routes (a new filter needs a row here) and every custom-field
+operator of the routes that document them, then that each filter keeps its record and drops
+the other."""
 
 from __future__ import annotations
 
@@ -16,6 +19,57 @@ from customfields.helpers import define
 from sales.helpers import default_pipeline, stage
 
 PAGING = {"limit", "cursor", "sort", "with_total"}
+
+# Lists documenting filters that this test does not cover yet; each needs a world and rows.
+# Kept exact (the test fails when one gets covered, or a new list appears, without an edit).
+PENDING = frozenset(
+    {
+        "/api/v1/audit-logs",
+        "/api/v1/login-events",
+        "/api/v1/roles",
+        "/api/v1/api-keys",
+        "/api/v1/customers/duplicates",
+        "/api/v1/customers/{customer_id}/contacts",
+        "/api/v1/customer-pool",
+        "/api/v1/customer-pool/policies",
+        "/api/v1/imports",
+        "/api/v1/imports/{import_id}/rows",
+        "/api/v1/customers/{customer_id}/timeline",
+        "/api/v1/tasks/mine",
+        "/api/v1/holidays",
+        "/api/v1/reminder-rules",
+        "/api/v1/notifications",
+        "/api/v1/custom-fields",
+        "/api/v1/tags",  # only customers have tags: its object_type selects nothing else yet
+        "/api/v1/pipelines/{pipeline_id}/kanban",
+        "/api/v1/customers/{customer_id}/deals",
+        "/api/v1/attachments",
+        "/api/v1/leads/pool",
+        "/api/v1/leads/{lead_id}/assignments",
+        "/api/v1/price-books",
+        "/api/v1/price-books/{price_book_id}/entries",
+        "/api/v1/quotes",
+        "/api/v1/approvals",
+        "/api/v1/contracts",
+        "/api/v1/orders",
+    }
+)
+
+
+def documented_lists(spec: dict[str, Any]) -> dict[str, set[str]]:
+    """Per keyset-paged GET route of the OpenAPI (one taking ``cursor``), the query
+    parameters it documents besides paging (``q`` included); only routes with some."""
+    lists = {}
+    for path, operations in spec["paths"].items():
+        get = operations.get("get")
+        if get is None:
+            continue
+        names = {p["name"] for p in get.get("parameters", []) if p["in"] == "query"}
+        if "cursor" in names and names - PAGING:
+            lists[path] = names - PAGING
+    return lists
+
+
 CUSTOM_OPERATORS = ("", ".contains", ".gte", ".lte")
 
 
@@ -194,7 +248,32 @@ async def _world(admin: Api, factory: Factory) -> dict[str, dict[str, Any]]:
         ),
     }
     await _more_of_the_world(admin, w)
+    await _catalogue(admin, w)
     return w
+
+
+async def _catalogue(admin: Api, w: dict[str, dict[str, Any]]) -> None:
+    """Products and contract templates: settings-like lists."""
+    w["product"] = {
+        "hit": await _post(
+            admin,
+            "/api/v1/products",
+            {"sku": "ALPHA-1", "name": "Alpha pump", "product_line": "Pumps", "active": True},
+        ),
+        "miss": await _post(
+            admin,
+            "/api/v1/products",
+            {"sku": "BETA-1", "name": "Beta valve", "product_line": "Valves", "active": False},
+        ),
+    }
+    w["contract_template"] = {
+        "hit": await _post(
+            admin, "/api/v1/contract-templates", {"name": "Alpha terms", "active": True}
+        ),
+        "miss": await _post(
+            admin, "/api/v1/contract-templates", {"name": "Beta terms", "active": False}
+        ),
+    }
 
 
 async def _more_of_the_world(admin: Api, w: dict[str, dict[str, Any]]) -> None:
@@ -317,6 +396,11 @@ def _cases(w: dict[str, dict[str, Any]]) -> list[Case]:
         Case("/api/v1/users", {"department_id": dept["miss"]}, "miss"),
         Case("/api/v1/users", {"is_active": "true"}, "hit"),
         Case("/api/v1/users", {"q": w["user_email"]["miss"].split("@")[0]}, "miss"),
+        Case("/api/v1/products", {"active": "false"}, "miss"),
+        Case("/api/v1/products", {"product_line": "Pumps"}, "hit"),
+        Case("/api/v1/products", {"q": "alpha"}, "hit"),
+        Case("/api/v1/contract-templates", {"active": "true"}, "hit"),
+        Case("/api/v1/contract-templates", {"q": "beta"}, "miss"),
     ]
     for path in ("/api/v1/customers", "/api/v1/contacts"):
         cases += [Case(path, c.params, c.keeps) for c in custom]
@@ -333,6 +417,8 @@ RECORD_OF = {
     "/api/v1/departments": "department_tree",
     "/api/v1/recycle-bin": "recycle_bin",
     "/api/v1/users": "users",
+    "/api/v1/products": "product",
+    "/api/v1/contract-templates": "contract_template",
 }
 
 
@@ -341,9 +427,12 @@ async def test_every_documented_filter_narrows_its_list(admin: Api, factory: Fac
     cases = _cases(w)
 
     spec = (await admin.get("/api/v1/openapi.json")).json()
+    lists = documented_lists(spec)
+    assert set(lists) - PENDING == set(RECORD_OF), "a list with filters needs cases here"
+    assert set(lists) >= PENDING, PENDING - set(lists)
     for path in RECORD_OF:
         operation = spec["paths"][path]["get"]
-        documented = {p["name"] for p in operation["parameters"] if p["in"] == "query"} - PAGING
+        documented = lists[path]
         tested = {name for c in cases if c.path == path for name in c.params}
         assert documented <= tested, (path, documented - tested)
         if "cf.<key>" in operation.get("description", ""):

@@ -1,6 +1,6 @@
-"""The plug-ins that tie the sales domains together (crm/wiring.py): the accepted quote becomes
-the won deal's contract lines with the same total, a signed contract keeps its customer out of
-the pool, and contracts and leads take attachments."""
+"""The plug-ins that tie the sales domains together (declared in their manifests, loaded by
+crm/domains.py): the accepted quote becomes the won deal's contract lines with the same total, a
+signed contract keeps its customer out of the pool, and contracts and leads take attachments."""
 
 from __future__ import annotations
 
@@ -103,4 +103,4 @@ async def test_contracts_and_leads_take_attachments_within_their_scope(
 
 def test_the_worker_knows_every_plug_in() -> None:
     assert {"open_deal", "signed_contract"} <= set(keepers.keeper_names())
-    assert WorkerSettings.functions  # importing the worker imported crm.wiring
+    assert WorkerSettings.functions  # importing the worker loaded every domain's plug-ins

@@ -41,7 +41,7 @@ class Captured:
 
 class _Recorder:
     """Just enough of an AsyncSession (of its connection, and of the driver's connection under
-    it) for ``paginate`` and ``paginate_compiled``: remembers what it is asked to run, returns
+    it) for ``paginate`` (the compiled path too): remembers what it is asked to run, returns
     no rows."""
 
     def __init__(self) -> None:
@@ -99,10 +99,16 @@ async def capture_list_customers(
     sort: str = "-updated_at",
 ) -> Captured:
     from crm.customers import service
+    from crm.customers.schemas import CustomerFilters
 
     recorder = _Recorder()
     params = PageParams(limit=limit, cursor=cursor, sort=sort, q=q, with_total=False)
-    await service.list_customers(recorder, principal, params=params)  # type: ignore[arg-type]
+    await service.list_customers(
+        recorder,  # type: ignore[arg-type]
+        principal,
+        params=params,
+        filters=CustomerFilters(q=q),
+    )
     if recorder.driver_calls:
         ((sql, values),) = recorder.driver_calls
     else:

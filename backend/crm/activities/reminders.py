@@ -24,8 +24,9 @@ from crm.activities.models import Holiday, ReminderRule, Task
 from crm.activities.schemas import HolidayCreate, ReminderRuleCreate
 from crm.core import audit
 from crm.core.changes import record_change
-from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
+from crm.core.errors import Conflict, Unprocessable, field_error
 from crm.core.pagination import PageParams, paginate
+from crm.core.permissions import get_or_404
 from crm.customers.models import Contact, Customer
 from crm.identity.models import User
 from crm.notifications import mailer
@@ -80,9 +81,9 @@ async def create_holiday(session: AsyncSession, *, data: HolidayCreate) -> Holid
 
 
 async def delete_holiday(session: AsyncSession, *, holiday_id: uuid.UUID) -> None:
-    holiday = await session.get(Holiday, holiday_id, with_for_update=True)
-    if holiday is None:
-        raise NotFound("No such holiday.")
+    holiday = await get_or_404(
+        session, Holiday, holiday_id, not_found="No such holiday.", for_update=True
+    )
     before = audit.snapshot(holiday)
     await session.delete(holiday)
     await session.flush()
@@ -137,9 +138,9 @@ async def create_rule(session: AsyncSession, *, data: ReminderRuleCreate) -> Rem
 
 
 async def delete_rule(session: AsyncSession, *, rule_id: uuid.UUID) -> None:
-    rule = await session.get(ReminderRule, rule_id, with_for_update=True)
-    if rule is None:
-        raise NotFound("No such reminder rule.")
+    rule = await get_or_404(
+        session, ReminderRule, rule_id, not_found="No such reminder rule.", for_update=True
+    )
     before = audit.snapshot(rule)
     await session.execute(delete(ReminderRule).where(ReminderRule.id == rule_id))
     record_change(

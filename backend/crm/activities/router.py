@@ -28,16 +28,15 @@ from crm.activities.schemas import (
     ReminderRuleRead,
     TaskCompletion,
     TaskCreate,
-    TaskPriority,
+    TaskFilters,
     TaskRead,
-    TaskStatus,
     TaskUpdate,
     TimelinePage,
 )
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.dates import StrictDatetime
 from crm.core.deps import SessionDep
-from crm.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageParamsDep, to_page
+from crm.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageParamsDep, page_response
 from crm.settings import get_settings
 
 router = APIRouter(prefix="/api/v1")
@@ -66,10 +65,9 @@ async def list_activities(
     occurred_to: Annotated[
         StrictDatetime | None, Query(alias="to", description="occurred_at before")
     ] = None,
-) -> Page[ActivityRead]:
+) -> Response:
     """Activities of the customers the caller may see; ``q`` searches subject and body."""
-    return to_page(
-        ActivityRead,
+    return page_response(
         await service.list_activities(
             session,
             principal,
@@ -81,6 +79,7 @@ async def list_activities(
             occurred_from=occurred_from,
             occurred_to=occurred_to,
         ),
+        ActivityRead,
     )
 
 
@@ -185,30 +184,13 @@ async def list_tasks(
     session: SessionDep,
     principal: TasksRead,
     params: PageParamsDep,
-    assignee_id: uuid.UUID | None = None,
-    status: TaskStatus | None = None,
-    priority: TaskPriority | None = None,
-    related_type: Literal["customer"] | None = None,
-    related_id: uuid.UUID | None = None,
-    due_from: StrictDatetime | None = None,
-    due_to: StrictDatetime | None = None,
-) -> Page[TaskRead]:
+    filters: Annotated[TaskFilters, Query()],
+) -> Response:
     """Tasks the caller may see: assigned within their tasks data scope, created by them, or
     about a customer they may see. ``q`` searches the title."""
-    return to_page(
+    return page_response(
+        await task_service.list_tasks(session, principal, params=params, filters=filters),
         TaskRead,
-        await task_service.list_tasks(
-            session,
-            principal,
-            params=params,
-            assignee_id=assignee_id,
-            status=status,
-            priority=priority,
-            related_type=related_type,
-            related_id=related_id,
-            due_from=due_from,
-            due_to=due_to,
-        ),
     )
 
 
@@ -222,13 +204,13 @@ async def my_tasks(
         str | None,
         Query(max_length=64, description="IANA time zone of 'today' (default: CRM_TIMEZONE)"),
     ] = None,
-) -> Page[TaskRead]:
+) -> Response:
     """The caller's open tasks due today, overdue (due before today) or upcoming (after)."""
-    return to_page(
-        TaskRead,
+    return page_response(
         await task_service.my_tasks(
             session, principal, view=view, tz=tz or get_settings().timezone, params=params
         ),
+        TaskRead,
     )
 
 
@@ -306,8 +288,10 @@ async def list_holidays(
     _: SettingsAdmin,
     params: PageParamsDep,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-) -> Page[HolidayRead]:
-    return to_page(HolidayRead, await reminders.list_holidays(session, params=params, year=year))
+) -> Response:
+    return page_response(
+        await reminders.list_holidays(session, params=params, year=year), HolidayRead
+    )
 
 
 @router.post(
@@ -335,10 +319,8 @@ async def delete_holiday(session: SessionDep, _: SettingsAdmin, holiday_id: uuid
     tags=["reminders"],
     operation_id="reminder-rules-list",
 )
-async def list_rules(
-    session: SessionDep, _: SettingsAdmin, params: PageParamsDep
-) -> Page[ReminderRuleRead]:
-    return to_page(ReminderRuleRead, await reminders.list_rules(session, params=params))
+async def list_rules(session: SessionDep, _: SettingsAdmin, params: PageParamsDep) -> Response:
+    return page_response(await reminders.list_rules(session, params=params), ReminderRuleRead)
 
 
 @router.get(

@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from crm.core.dates import StrictAwareDatetime, StrictDate, StrictDatetime
+from crm.core.filters import ListFilters
 from crm.core.formulas import NoFormula
 
 ActivityKind = Literal["call", "visit", "meeting", "email", "note"]
@@ -250,3 +251,15 @@ class ActivityFilters(BaseModel):
     owner_id: uuid.UUID | None = None
     occurred_from: StrictDatetime | None = None
     occurred_to: StrictDatetime | None = None
+
+
+class TaskFilters(ListFilters):
+    """The filters of ``GET /tasks`` (its query parameters); ``q`` searches the title."""
+
+    assignee_id: uuid.UUID | None = None
+    status: TaskStatus | None = None
+    priority: TaskPriority | None = None
+    related_type: Literal["customer"] | None = None
+    related_id: uuid.UUID | None = None
+    due_from: StrictDatetime | None = None
+    due_to: StrictDatetime | None = None

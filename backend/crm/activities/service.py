@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+# The loaders live in deps.py; re-exported: other domains load through this service.
+from crm.activities.deps import get_activity as get_activity
 from crm.activities.models import Activity
 from crm.activities.schemas import (
     ActivityCreate,
@@ -26,7 +28,7 @@ from crm.core import audit, recycle
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
-from crm.core.errors import NotFound, Unprocessable, field_error
+from crm.core.errors import Unprocessable, field_error
 from crm.core.events import OutboxEvent
 from crm.core.pagination import PageParams, decode_cursor, encode_cursor, paginate, text_contains
 from crm.core.permissions import Principal, readable
@@ -41,26 +43,12 @@ ACTIVITY_DEFAULT_SORT = "-occurred_at"
 DURATION_KINDS = frozenset({"call", "visit", "meeting"})
 LOCATION_KINDS = frozenset({"visit", "meeting"})
 
-recycle.register("activity", Activity, resource="customers", restore_permission="activities:delete")
-
 
 def _invalid(field: str, msg: str) -> Unprocessable:
     return Unprocessable(msg, errors=[field_error(field, msg)])
 
 
 # --- reads ------------------------------------------------------------------------------------
-
-
-async def get_activity(
-    session: AsyncSession, principal: Principal, activity_id: uuid.UUID, *, for_update: bool = False
-) -> Activity:
-    stmt = readable(select(Activity).where(Activity.id == activity_id), Activity, principal)
-    if for_update:
-        stmt = stmt.with_for_update(of=Activity)
-    activity = (await session.execute(stmt)).scalar_one_or_none()
-    if activity is None:
-        raise NotFound("No such activity.")
-    return activity
 
 
 def activity_filter_statement(principal: Principal, filters: ActivityFilters) -> Select[Any]:

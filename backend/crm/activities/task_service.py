@@ -18,19 +18,19 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.activities import recurrence
 from crm.activities.models import Task
-from crm.activities.schemas import TaskCreate, TaskUpdate
+from crm.activities.schemas import TaskCreate, TaskFilters, TaskUpdate
 from crm.core import audit, recycle
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
-from crm.core.errors import Conflict, NotFound, ProblemError, Unprocessable, field_error
+from crm.core.errors import Conflict, ProblemError, Unprocessable, field_error
 from crm.core.pagination import PageParams, paginate, text_contains
-from crm.core.permissions import Principal, owner_scope_clause, scope_clause
+from crm.core.permissions import Principal, get_visible, owner_scope_clause, scope_clause
 from crm.customers import service as customer_service
 from crm.customers.models import Customer
 from crm.identity import service as identity_service
@@ -41,18 +41,10 @@ TASK_SORTS = {"created_at": Task.created_at, "updated_at": Task.updated_at, "tit
 MyView = Literal["today", "overdue", "upcoming"]
 
 
-def _assignee_in_scope(principal: Principal) -> ColumnElement[bool]:
-    """A task's owner is its assignee: a deleted task's bin entry follows its current one."""
+def assignee_in_scope(principal: Principal) -> ColumnElement[bool]:
+    """A task's owner is its assignee: a deleted task's bin entry follows its current one
+    (the recycle-bin type the activities manifest declares)."""
     return owner_scope_clause(principal, "tasks", Task.assignee_id, Task.department_id)
-
-
-recycle.register(
-    "task",
-    Task,
-    resource="tasks",
-    restore_permission="tasks:write",
-    owned_in_scope=_assignee_in_scope,
-)
 
 
 def _invalid(field: str, msg: str) -> Unprocessable:
@@ -78,46 +70,49 @@ def task_visibility(principal: Principal) -> ColumnElement[bool]:
 async def get_task(
     session: AsyncSession, principal: Principal, task_id: uuid.UUID, *, for_update: bool = False
 ) -> Task:
-    stmt = select(Task).where(Task.id == task_id, task_visibility(principal))
-    if for_update:
-        stmt = stmt.with_for_update(of=Task)
-    task = (await session.execute(stmt)).scalar_one_or_none()
-    if task is None:
-        raise NotFound("No such task.")
-    return task
+    return await get_visible(
+        session,
+        Task,
+        task_id,
+        principal,
+        not_found="No such task.",
+        for_update=for_update,
+        visible=task_visibility(principal),
+    )
+
+
+def task_statement(principal: Principal, filters: TaskFilters) -> Select[Any]:
+    """The tasks ``principal`` may see that match ``filters``, unsorted (the task list)."""
+    stmt = select(Task).where(task_visibility(principal))
+    equal: dict[Any, Any] = {
+        Task.assignee_id: filters.assignee_id,
+        Task.status: filters.status,
+        Task.priority: filters.priority,
+        Task.related_type: filters.related_type,
+        Task.related_id: filters.related_id,
+    }
+    for column, value in equal.items():
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if filters.due_from is not None:
+        stmt = stmt.where(Task.due_at >= filters.due_from)
+    if filters.due_to is not None:
+        stmt = stmt.where(Task.due_at < filters.due_to)
+    if filters.q:
+        stmt = stmt.where(text_contains(Task.title, filters.q))
+    return stmt
 
 
 async def list_tasks(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    params: PageParams,
-    assignee_id: uuid.UUID | None = None,
-    status: str | None = None,
-    priority: str | None = None,
-    related_type: str | None = None,
-    related_id: uuid.UUID | None = None,
-    due_from: datetime | None = None,
-    due_to: datetime | None = None,
+    session: AsyncSession, principal: Principal, *, params: PageParams, filters: TaskFilters
 ) -> tuple[Sequence[Task], str | None, int | None]:
-    stmt = select(Task).where(task_visibility(principal))
-    filters: dict[Any, Any] = {
-        Task.assignee_id: assignee_id,
-        Task.status: status,
-        Task.priority: priority,
-        Task.related_type: related_type,
-        Task.related_id: related_id,
-    }
-    for column, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(column == value)
-    if due_from is not None:
-        stmt = stmt.where(Task.due_at >= due_from)
-    if due_to is not None:
-        stmt = stmt.where(Task.due_at < due_to)
-    if params.q:
-        stmt = stmt.where(text_contains(Task.title, params.q))
-    return await paginate(session, stmt, params=params, id_column=Task.id, sortable=TASK_SORTS)
+    return await paginate(
+        session,
+        task_statement(principal, filters),
+        params=params,
+        id_column=Task.id,
+        sortable=TASK_SORTS,
+    )
 
 
 def zone(tz: str) -> ZoneInfo:

@@ -18,7 +18,7 @@ from crm.approvals.schemas import (
 )
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.deps import SessionDep
-from crm.core.pagination import Page, PageParamsDep, to_page
+from crm.core.pagination import Page, PageParamsDep, page_response
 
 router = APIRouter(prefix="/api/v1", tags=["approvals"])
 
@@ -32,11 +32,10 @@ async def list_approvals(
     box: service.Box | None = None,
     object_type: str | None = None,
     object_id: uuid.UUID | None = None,
-) -> Page[ApprovalRead]:
+) -> Response:
     """``box=inbox``: requests waiting for the caller's decision (``status=pending`` for the
     open ones); ``box=requested``: the caller's own requests; neither: both."""
-    return to_page(
-        ApprovalRead,
+    return page_response(
         await service.list_requests(
             session,
             principal,
@@ -46,6 +45,7 @@ async def list_approvals(
             object_type=object_type,
             object_id=object_id,
         ),
+        ApprovalRead,
     )
 
 

@@ -35,7 +35,7 @@ from crm.core.errors import (
     field_error,
 )
 from crm.core.pagination import PageParams, paginate
-from crm.core.permissions import Principal
+from crm.core.permissions import Principal, get_visible
 from crm.identity.models import Role, User, user_roles
 from crm.notifications.service import NewNotification, notify
 
@@ -248,15 +248,15 @@ def visible_clause(principal: Principal) -> ColumnElement[bool]:
 async def get_request(
     session: AsyncSession, principal: Principal, approval_id: uuid.UUID, *, for_update: bool = False
 ) -> ApprovalRequest:
-    stmt = select(ApprovalRequest).where(
-        ApprovalRequest.id == approval_id, visible_clause(principal)
+    return await get_visible(
+        session,
+        ApprovalRequest,
+        approval_id,
+        principal,
+        not_found="No such approval request.",
+        for_update=for_update,
+        visible=visible_clause(principal),
     )
-    if for_update:
-        stmt = stmt.with_for_update()
-    request = (await session.execute(stmt)).scalar_one_or_none()
-    if request is None:
-        raise NotFound("No such approval request.")
-    return request
 
 
 async def list_requests(

@@ -14,7 +14,7 @@ from crm.attachments.schemas import CATEGORY_PATTERN, AttachmentRead
 from crm.core import files
 from crm.core.deps import SessionDep
 from crm.core.errors import NotFound
-from crm.core.pagination import Page, PageParamsDep, to_page
+from crm.core.pagination import Page, PageParamsDep, page_response
 from crm.core.permissions import CurrentPrincipal
 
 router = APIRouter(prefix="/api/v1", tags=["attachments"])
@@ -71,9 +71,8 @@ async def list_attachments(
     object_type: ObjectType,
     object_id: uuid.UUID,
     category: Annotated[str | None, Query(pattern=CATEGORY_PATTERN)] = None,
-) -> Page[AttachmentRead]:
-    return to_page(
-        AttachmentRead,
+) -> Response:
+    return page_response(
         await service.list_attachments(
             session,
             principal,
@@ -82,6 +81,7 @@ async def list_attachments(
             category=category,
             params=params,
         ),
+        AttachmentRead,
     )
 
 

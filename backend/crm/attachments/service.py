@@ -23,7 +23,7 @@ from crm.core.db import utcnow
 from crm.core.errors import Forbidden, NotFound, ProblemError, Unprocessable, field_error
 from crm.core.ids import new_id
 from crm.core.pagination import PageParams, paginate
-from crm.core.permissions import Principal, readable
+from crm.core.permissions import Principal, get_or_404, readable
 from crm.settings import get_settings
 
 ATTACHMENT_SORTS = {"created_at": Attachment.created_at, "filename": Attachment.filename}
@@ -75,9 +75,7 @@ async def get_attachment(
 ) -> Attachment:
     """The attachment if its parent is visible to the caller (404 otherwise: its existence is
     not revealed) and the caller holds the parent's permission (403 otherwise)."""
-    item = await session.get(Attachment, attachment_id)
-    if item is None or item.deleted_at is not None:
-        raise NotFound("No such attachment.")
+    item = await get_or_404(session, Attachment, attachment_id, not_found="No such attachment.")
     target = registry.get(item.object_type)
     if target is None or not await _parent_visible(session, principal, target, item.object_id):
         raise NotFound("No such attachment.")

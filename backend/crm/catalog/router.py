@@ -25,7 +25,7 @@ from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.dates import StrictDate
 from crm.core.db import utcnow
 from crm.core.deps import SessionDep
-from crm.core.pagination import Page, PageParamsDep, to_page
+from crm.core.pagination import Page, PageParamsDep, page_response
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
 
@@ -37,13 +37,13 @@ async def list_products(
     params: PageParamsDep,
     active: bool | None = None,
     product_line: Annotated[str | None, Query(max_length=100)] = None,
-) -> Page[ProductRead]:
+) -> Response:
     """Products; ``q`` searches name and SKU."""
-    return to_page(
-        ProductRead,
+    return page_response(
         await service.list_products(
             session, params=params, active=active, product_line=product_line
         ),
+        ProductRead,
     )
 
 
@@ -99,9 +99,8 @@ async def list_price_books(
     customer_group: Annotated[str | None, Query(max_length=50)] = None,
     active: bool | None = None,
     effective_on: StrictDate | None = None,
-) -> Page[PriceBookRead]:
-    return to_page(
-        PriceBookRead,
+) -> Response:
+    return page_response(
         await service.list_price_books(
             session,
             params=params,
@@ -110,6 +109,7 @@ async def list_price_books(
             active=active,
             effective_on=effective_on,
         ),
+        PriceBookRead,
     )
 
 
@@ -168,10 +168,10 @@ async def update_price_book(
 )
 async def list_entries(
     session: SessionDep, principal: ProductsRead, price_book_id: uuid.UUID, params: PageParamsDep
-) -> Page[PriceBookEntryRead]:
-    return to_page(
-        PriceBookEntryRead,
+) -> Response:
+    return page_response(
         await service.list_entries(session, book_id=price_book_id, params=params),
+        PriceBookEntryRead,
     )
 
 

@@ -36,6 +36,7 @@ from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.errors import Conflict, NotFound, field_error, invalid_field
 from crm.core.pagination import PageParams, paginate, text_contains
+from crm.core.permissions import get_or_404
 
 PRODUCT_SORTS = {"name": Product.name, "sku": Product.sku, "created_at": Product.created_at}
 BOOK_SORTS = {"effective_from": PriceBook.effective_from, "created_at": PriceBook.created_at}
@@ -47,13 +48,9 @@ BOOK_SORTS = {"effective_from": PriceBook.effective_from, "created_at": PriceBoo
 async def get_product(
     session: AsyncSession, product_id: uuid.UUID, *, for_update: bool = False
 ) -> Product:
-    stmt = select(Product).where(Product.id == product_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    product = (await session.execute(stmt)).scalar_one_or_none()
-    if product is None:
-        raise NotFound("No such product.")
-    return product
+    return await get_or_404(
+        session, Product, product_id, not_found="No such product.", for_update=for_update
+    )
 
 
 async def list_products(
@@ -145,13 +142,9 @@ async def update_product(
 async def get_price_book(
     session: AsyncSession, book_id: uuid.UUID, *, for_update: bool = False
 ) -> PriceBook:
-    stmt = select(PriceBook).where(PriceBook.id == book_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    book = (await session.execute(stmt)).scalar_one_or_none()
-    if book is None:
-        raise NotFound("No such price book.")
-    return book
+    return await get_or_404(
+        session, PriceBook, book_id, not_found="No such price book.", for_update=for_update
+    )
 
 
 async def list_price_books(
@@ -293,10 +286,7 @@ async def set_entry(
 ) -> tuple[PriceBookEntry, bool]:
     """Create or change the product's price in the book; returns (entry, created)."""
     await get_price_book(session, book_id, for_update=True)
-    try:
-        await get_product(session, product_id)
-    except NotFound as exc:
-        raise NotFound("No such product.") from exc
+    await get_product(session, product_id)
     entry = (
         await session.execute(
             select(PriceBookEntry)

@@ -23,7 +23,7 @@ from crm.contracts.schemas import (
 )
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.deps import SessionDep
-from crm.core.pagination import Page, PageParamsDep, page_response, to_page
+from crm.core.pagination import Page, PageParamsDep, page_response
 from crm.customers import service as customer_service
 
 router = APIRouter(prefix="/api/v1")
@@ -40,9 +40,9 @@ router = APIRouter(prefix="/api/v1")
 )
 async def list_templates(
     session: SessionDep, principal: ContractsRead, params: PageParamsDep, active: bool | None = None
-) -> Page[ContractTemplateRead]:
-    return to_page(
-        ContractTemplateRead, await service.list_templates(session, params=params, active=active)
+) -> Response:
+    return page_response(
+        await service.list_templates(session, params=params, active=active), ContractTemplateRead
     )
 
 

@@ -12,6 +12,9 @@ from sqlalchemy import Row, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.contracts import lines as line_math
+
+# The loaders live in deps.py; re-exported: other domains load through this service.
+from crm.contracts.deps import get_contract as get_contract
 from crm.contracts.lines import LineIn
 from crm.contracts.models import Contract, ContractTemplate
 from crm.contracts.numbering import next_number
@@ -31,7 +34,7 @@ from crm.core.concurrency import check_version
 from crm.core.db import utcnow
 from crm.core.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error
 from crm.core.pagination import PageParams, paginate, select_columns, text_contains
-from crm.core.permissions import Principal, readable
+from crm.core.permissions import Principal, get_or_404, readable
 from crm.customers import service as customer_service
 from crm.customers.models import Customer
 from crm.settings import get_settings
@@ -53,8 +56,6 @@ CONTRACT_SORTS = {
     "updated_at": Contract.updated_at,
     "number": Contract.number,
 }
-
-recycle.register("contract", Contract, resource="contracts", restore_permission="contracts:delete")
 
 
 # --- templates ----------------------------------------------------------------------------------
@@ -81,10 +82,13 @@ async def list_templates(
 async def get_template(
     session: AsyncSession, template_id: uuid.UUID, *, for_update: bool = False
 ) -> ContractTemplate:
-    template = await session.get(ContractTemplate, template_id, with_for_update=for_update)
-    if template is None:
-        raise NotFound("No such contract template.")
-    return template
+    return await get_or_404(
+        session,
+        ContractTemplate,
+        template_id,
+        not_found="No such contract template.",
+        for_update=for_update,
+    )
 
 
 async def create_template(
@@ -181,18 +185,6 @@ async def match_template(
 
 
 # --- contracts: reading -------------------------------------------------------------------------
-
-
-async def get_contract(
-    session: AsyncSession, principal: Principal, contract_id: uuid.UUID, *, for_update: bool = False
-) -> Contract:
-    stmt = readable(select(Contract).where(Contract.id == contract_id), Contract, principal)
-    if for_update:
-        stmt = stmt.with_for_update()
-    contract = (await session.execute(stmt)).scalar_one_or_none()
-    if contract is None:
-        raise NotFound("No such contract.")
-    return contract
 
 
 async def list_contracts(

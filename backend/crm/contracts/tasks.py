@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from crm.contracts.models import Contract
 from crm.contracts.service import set_status
 from crm.core.db import Database, utcnow
+from crm.core.domain import scheduled
 from crm.notifications import service as notifications
 from crm.notifications.service import NewNotification
 from crm.settings import Settings, get_settings
@@ -94,6 +95,8 @@ async def _expiry_notes(session: AsyncSession, today: date, days: int) -> list[N
     return notes
 
 
+# Date-based: hourly is plenty, and each reminder's key stops repeats.
+@scheduled(minute=5, second=10)
 async def contract_reminders(ctx: dict[str, Any]) -> int:
     """Hourly: expiry reminders and expired contracts."""
     db: Database = ctx["db"]

@@ -232,7 +232,7 @@ def resolve_sort(sort: str | None, sortable: Mapping[str, Any], default: str) ->
     return SortSpec(key=key, column=sortable[name], descending=key.startswith("-"))
 
 
-# Names of the bind parameters a page statement adds (see paginate_compiled).
+# Names of the bind parameters a page statement adds (see Compiled).
 PAGE_LIMIT = "page_limit"
 CURSOR_ID = "cursor_id"
 
@@ -264,7 +264,7 @@ def _page_statement(
 ) -> Select[Any]:
     """``stmt`` narrowed to the page after the cursor position ``after``, in sort order, one
     row over the limit (that extra row says whether a next page exists). The position and the
-    limit are named bind parameters (see :func:`paginate_compiled`)."""
+    limit are named bind parameters (see :class:`Compiled`)."""
     parts = spec.parts
     if after is not None:
         sort_values, last_id = after
@@ -287,7 +287,7 @@ async def _count(session: AsyncSession, stmt: Select[Any]) -> int:
 
 
 def _field(row: Any, key: str) -> Any:
-    # asyncpg's records (paginate_compiled) are read by key; rows and instances by attribute.
+    # asyncpg's records (the compiled path) are read by key; rows and instances by attribute.
     return row[key] if isinstance(row, asyncpg.Record) else getattr(row, key)
 
 
@@ -301,23 +301,57 @@ def _cut(
     return rows, spec.encode(last, _field(last, id_column.key))
 
 
+@dataclass(frozen=True)
+class Compiled:
+    """The compiled fast path of :func:`paginate`, for the hottest lists: the page statement
+    is built and compiled once per principal, ``key`` and page shape (see
+    :mod:`crm.core.compiled`), and a request only binds ``values``.
+
+    The statement given to :func:`paginate` is then a builder (called only on a compile)
+    making the filtered, scoped statement of :func:`select_columns` with the request's values
+    as named bind parameters; ``values`` holds those values by name, and ``key`` must tell
+    apart every statement the builder can make (which filters are given)."""
+
+    principal: Principal
+    key: Hashable
+    values: Mapping[str, Any]
+
+
+StatementSource = Select[Any] | Callable[[], Select[Any]]
+
+
+def _statement(stmt: StatementSource) -> Select[Any]:
+    return stmt if isinstance(stmt, Select) else stmt()
+
+
 async def paginate(
     session: AsyncSession,
-    stmt: Select[Any],
+    stmt: StatementSource,
     *,
     params: PageParams,
     id_column: Any,
     sortable: Mapping[str, Any],
     default_sort: str = "-created_at",
+    compiled: Compiled | None = None,
 ) -> tuple[Sequence[Any], str | None, int | None]:
-    """Run ``stmt`` (already filtered and scoped) one page at a time.
+    """Run ``stmt`` (already filtered and scoped) one page at a time: the one paging engine.
 
     ``stmt`` selects either one ORM entity (the page holds model instances) or plain columns
-    (the page holds rows; see :func:`select_columns` and :func:`page_response`).
-    Sortable columns (and the parts of a :class:`SortExpression`) must be NOT NULL: the keyset
-    comparison on (value, id) relies on it.
+    (the page holds rows; see :func:`select_columns` and :func:`page_response`); it may be a
+    builder of the statement, called when needed. ``compiled`` takes the compiled fast path
+    (see :class:`Compiled`); the rows are then asyncpg records, in the statement's column
+    order. Sortable columns (and the parts of a :class:`SortExpression`) must be NOT NULL: the
+    keyset comparison on (value, id) relies on it.
     """
     spec = resolve_sort(params.sort, sortable, default_sort)
+    # Rare shapes (a count, a custom field's sort) take the general path even when compiled.
+    if (
+        compiled is not None
+        and not params.with_total
+        and not isinstance(spec.column, SortExpression)
+    ):
+        return await _compiled_page(session, stmt, compiled, params, spec, id_column)
+    stmt = _statement(stmt)
     total = await _count(session, stmt) if params.with_total else None
     after = spec.decode(params.cursor) if params.cursor else None
     page = _page_statement(stmt, spec, id_column, after, params.limit)
@@ -334,46 +368,22 @@ async def paginate(
     return rows, next_cursor, total
 
 
-async def paginate_compiled(
+async def _compiled_page(
     session: AsyncSession,
-    principal: Principal,
-    *,
-    key: Hashable,
-    build: Callable[[], Select[Any]],
-    values: Mapping[str, Any],
+    stmt: StatementSource,
+    compiled: Compiled,
     params: PageParams,
+    spec: SortSpec,
     id_column: Any,
-    sortable: Mapping[str, Any],
-    default_sort: str = "-created_at",
 ) -> tuple[Sequence[Any], str | None, int | None]:
-    """:func:`paginate` for the hottest lists: the page statement is built and compiled once
-    per principal, ``key`` and page shape (see :mod:`crm.core.compiled`), and a request only
-    binds its values.
-
-    ``build()`` makes the filtered, scoped statement (of :func:`select_columns`) with the
-    request's values as named bind parameters; ``values`` holds those values by name, and
-    ``key`` must tell apart every statement ``build`` can make (which filters are given). The
-    rows are asyncpg records, in the statement's column order (see :func:`page_response`).
-    """
-    spec = resolve_sort(params.sort, sortable, default_sort)
-    if params.with_total or isinstance(spec.column, SortExpression):
-        # Rare shapes (a count, a custom field's sort) take the general path.
-        return await paginate(
-            session,
-            build(),
-            params=params,
-            id_column=id_column,
-            sortable=sortable,
-            default_sort=default_sort,
-        )
     page_values, after = _page_values(params, spec)
     query = compiled_for(
-        principal,
-        ("page", key, spec.key, after is not None),
-        lambda: _page_statement(build(), spec, id_column, after, params.limit),
+        compiled.principal,
+        ("page", compiled.key, spec.key, after is not None),
+        lambda: _page_statement(_statement(stmt), spec, id_column, after, params.limit),
         session.get_bind().dialect,
     )
-    rows = await query.fetch(session, {**values, **page_values})
+    rows = await query.fetch(session, {**compiled.values, **page_values})
     rows_on_page, next_cursor = _cut(rows, params, spec, id_column)
     return rows_on_page, next_cursor, None
 
@@ -453,23 +463,23 @@ def json_response(body: Any) -> Response:
 def page_response(
     result: tuple[Sequence[Any], str | None, int | None],
     schema: type[BaseModel],
-    model: Any,
+    model: Any = None,
     *,
     computed: RowExtra | None = None,
 ) -> Response:
-    """The page envelope of a :func:`paginate` result over :func:`select_columns` of
-    ``schema``, as JSON (see :func:`row_items` and :func:`json_response`)."""
+    """The page envelope of a :func:`paginate` result as ``schema`` items, as JSON: the one
+    response shaper of every list.
+
+    With ``model``, the rows are those of :func:`select_columns` of ``schema`` on ``model``,
+    written straight to JSON (see :func:`row_items`); otherwise each row (a model instance, or
+    a row whose attributes the schema reads) is validated by ``schema`` and dumped as the
+    response model would be."""
     rows, next_cursor, total = result
-    items = row_items(rows, schema, model, computed=computed)
+    if model is not None:
+        items = row_items(rows, schema, model, computed=computed)
+    else:
+        items = [schema.model_validate(row).model_dump(mode="json", by_alias=True) for row in rows]
+        if computed is not None:
+            for item in items:
+                item.update(computed(item))
     return json_response({"items": items, "next_cursor": next_cursor, "total": total})
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def to_page(schema: type[M], result: tuple[Sequence[Any], str | None, int | None]) -> Page[M]:
-    """Shape a :func:`paginate` result as the response envelope of ``schema`` items."""
-    rows, next_cursor, total = result
-    return Page[schema](  # type: ignore[valid-type]
-        items=[schema.model_validate(row) for row in rows], next_cursor=next_cursor, total=total
-    )

@@ -22,17 +22,17 @@ from crm.customers.deps import (
 from crm.customers.models import Contact, Customer
 from crm.customers.schemas import (
     ContactCreate,
+    ContactFilters,
     ContactRead,
     ContactUpdate,
     CustomerCreate,
-    CustomerKind,
+    CustomerFilters,
     CustomerRead,
     CustomerUpdate,
 )
 from crm.customfields.query import FILTER_DOC, CustomFilterParams
 
 router = APIRouter(prefix="/api/v1")
-ShortFilter = Annotated[str | None, Query(max_length=100)]
 
 
 async def _read(session: SessionDep, customer: Customer) -> CustomerRead:
@@ -51,27 +51,11 @@ async def list_customers(
     session: SessionDep,
     principal: CustomersRead,
     params: PageParamsDep,
+    filters: Annotated[CustomerFilters, Query()],
     custom: CustomFilterParams,
-    owner_id: uuid.UUID | None = None,
-    department_id: uuid.UUID | None = None,
-    kind: CustomerKind | None = None,
-    industry: ShortFilter = None,
-    source: ShortFilter = None,
-    tag: ShortFilter = None,
-    level: ShortFilter = None,
 ) -> Response:
     page = await service.list_customers(
-        session,
-        principal,
-        params=params,
-        owner_id=owner_id,
-        department_id=department_id,
-        kind=kind,
-        industry=industry,
-        source=source,
-        tag=tag,
-        level=level,
-        custom=custom,
+        session, principal, params=params, filters=filters, custom=custom
     )
     completeness = await fields.completeness_of(session, "customer")
     return page_response(page, CustomerRead, Customer, computed=completeness)
@@ -148,7 +132,12 @@ async def list_customer_contacts(
 ) -> Response:
     await service.get_customer(session, principal, customer_id)  # 404 outside the scope
     return page_response(
-        await service.list_contacts(session, principal, params=params, customer_id=customer_id),
+        await service.list_contacts(
+            session,
+            principal,
+            params=params,
+            filters=ContactFilters(q=params.q, customer_id=customer_id),
+        ),
         ContactRead,
         Contact,
     )
@@ -165,12 +154,12 @@ async def list_contacts(
     session: SessionDep,
     principal: ContactsRead,
     params: PageParamsDep,
+    filters: Annotated[ContactFilters, Query()],
     custom: CustomFilterParams,
-    customer_id: uuid.UUID | None = None,
 ) -> Response:
     return page_response(
         await service.list_contacts(
-            session, principal, params=params, customer_id=customer_id, custom=custom
+            session, principal, params=params, filters=filters, custom=custom
         ),
         ContactRead,
         Contact,

@@ -19,6 +19,7 @@ from pydantic import (
 
 from crm.core.cleaning import phone_acceptable
 from crm.core.dates import StrictDate
+from crm.core.filters import ListFilters
 from crm.core.formulas import NoFormula
 from crm.customfields.completeness import Completeness
 
@@ -190,21 +191,9 @@ class CustomerRead(BaseModel):
 
 
 FilterText = Annotated[str, StringConstraints(max_length=100)]
-SearchText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 
 
-class _Filters(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    q: SearchText | None = Field(default=None, description="Search text, as the list's `q`")
-
-    @field_validator("q")
-    @classmethod
-    def _blank_q(cls, value: str | None) -> str | None:
-        return value or None
-
-
-class CustomerFilters(_Filters):
+class CustomerFilters(ListFilters):
     """The filters of ``GET /customers`` (its query parameters), e.g. for an export."""
 
     owner_id: uuid.UUID | None = None
@@ -216,7 +205,7 @@ class CustomerFilters(_Filters):
     level: FilterText | None = None
 
 
-class ContactFilters(_Filters):
+class ContactFilters(ListFilters):
     """The filters of ``GET /contacts`` (its query parameters), e.g. for an export."""
 
     customer_id: uuid.UUID | None = None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, String, bindparam, or_, select
+from sqlalchemy import Row, Select, String, bindparam, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import audit, events, recycle
@@ -23,17 +24,21 @@ from crm.core.db import utcnow
 from crm.core.errors import NotFound, Unprocessable, field_error
 from crm.core.exportable import names_by_id
 from crm.core.pagination import (
+    Compiled,
     PageParams,
     RowExtra,
     contains_pattern,
     paginate,
-    paginate_compiled,
     select_columns,
     text_contains,
     text_like,
 )
 from crm.core.permissions import Principal, readable
 from crm.customers import fields
+
+# The loaders live in deps.py; re-exported: other domains load through this service.
+from crm.customers.deps import get_contact as get_contact
+from crm.customers.deps import get_customer as get_customer
 from crm.customers.models import Contact, Customer
 from crm.customers.schemas import (
     ContactCreate,
@@ -42,7 +47,6 @@ from crm.customers.schemas import (
     ContactUpdate,
     CustomerCreate,
     CustomerFilters,
-    CustomerKind,
     CustomerRead,
     CustomerUpdate,
 )
@@ -57,24 +61,8 @@ CONTACT_SORTS = {"name": Contact.name, "created_at": Contact.created_at}
 CUSTOMER_DEFAULT_SORT = "-updated_at"
 CONTACT_DEFAULT_SORT = "created_at"
 
-recycle.register("customer", Customer, resource="customers", restore_permission="customers:delete")
-recycle.register("contact", Contact, resource="customers", restore_permission="contacts:delete")
-
 
 # --- customers --------------------------------------------------------------------------------
-
-
-async def get_customer(
-    session: AsyncSession, principal: Principal, customer_id: uuid.UUID, *, for_update: bool = False
-) -> Customer:
-    """The customer if the principal may see it; otherwise 404, exactly as if it did not exist."""
-    stmt = readable(select(Customer).where(Customer.id == customer_id), Customer, principal)
-    if for_update:
-        stmt = stmt.with_for_update()
-    customer = (await session.execute(stmt)).scalar_one_or_none()
-    if customer is None:
-        raise NotFound("No such customer.")
-    return customer
 
 
 async def referenced_customer(
@@ -158,16 +146,23 @@ def _filtered(stmt: Select[Any], values: Mapping[str, Any]) -> Select[Any]:
 
 
 def customer_filter_statement(
-    principal: Principal, filters: CustomerFilters, stmt: Select[Any] | None = None
+    principal: Principal,
+    filters: CustomerFilters,
+    stmt: Select[Any] | None = None,
+    custom: Sequence[Any] = (),
 ) -> Select[Any]:
-    """The customers ``principal`` may see that match ``filters``, unsorted: what the list
-    endpoint pages through and an export streams, so both always hold the same rows. Rows of
-    the :class:`CustomerRead` columns (see :func:`select_columns`) unless ``stmt`` says
-    which columns to select."""
+    """The customers ``principal`` may see that match ``filters`` and the ``custom`` field
+    conditions (of :func:`fields.custom_filters`), unsorted: the one statement the list pages
+    through, a bulk action works on and an export streams, so all hold the same rows. Rows of
+    the :class:`CustomerRead` columns (see :func:`select_columns`) unless ``stmt`` says which
+    columns to select."""
     stmt = readable(
         select_columns(CustomerRead, Customer) if stmt is None else stmt, Customer, principal
     )
-    return _filtered(stmt, customer_filter_values(filters))
+    stmt = _filtered(stmt, customer_filter_values(filters))
+    for clause in custom:
+        stmt = stmt.where(clause)
+    return stmt
 
 
 async def list_customers(
@@ -175,50 +170,25 @@ async def list_customers(
     principal: Principal,
     *,
     params: PageParams,
-    owner_id: uuid.UUID | None = None,
-    department_id: uuid.UUID | None = None,
-    kind: CustomerKind | None = None,
-    industry: str | None = None,
-    source: str | None = None,
-    tag: str | None = None,
-    level: str | None = None,
+    filters: CustomerFilters,
     custom: Sequence[tuple[str, str]] = (),
 ) -> tuple[Sequence[Any], str | None, int | None]:
-    # model_construct: the router validated every value already.
-    filters = CustomerFilters.model_construct(
-        q=params.q,
-        owner_id=owner_id,
-        department_id=department_id,
-        kind=kind,
-        industry=industry,
-        source=source,
-        tag=tag,
-        level=level,
-    )
     sortable = await fields.sortable(session, Customer, "customer", CUSTOMER_SORTS, params.sort)
-    if custom:  # custom field conditions vary in shape with every request: built each time
-        stmt = customer_filter_statement(principal, filters)
-        for clause in await fields.custom_filters(session, Customer, "customer", custom):
-            stmt = stmt.where(clause)
-        return await paginate(
-            session,
-            stmt,
-            params=params,
-            id_column=Customer.id,
-            sortable=sortable,
-            default_sort=CUSTOMER_DEFAULT_SORT,
-        )
-    values = customer_filter_values(filters)
-    return await paginate_compiled(
+    page = functools.partial(
+        paginate,
         session,
-        principal,
-        key=("customers", *sorted(values)),
-        build=lambda: customer_filter_statement(principal, filters),
-        values=values,
         params=params,
         id_column=Customer.id,
         sortable=sortable,
         default_sort=CUSTOMER_DEFAULT_SORT,
+    )
+    if custom:  # custom field conditions vary in shape with every request: built each time
+        clauses = await fields.custom_filters(session, Customer, "customer", custom)
+        return await page(customer_filter_statement(principal, filters, custom=clauses))
+    values = customer_filter_values(filters)
+    return await page(
+        lambda: customer_filter_statement(principal, filters),
+        compiled=Compiled(principal, ("customers", *sorted(values)), values),
     )
 
 
@@ -227,32 +197,13 @@ async def filtered_customers(
     principal: Principal,
     stmt: Select[Any],  # the columns to select (a whole Customer, or some of its columns)
     *,
-    q: str | None = None,
-    owner_id: uuid.UUID | None = None,
-    department_id: uuid.UUID | None = None,
-    kind: CustomerKind | None = None,
-    industry: str | None = None,
-    source: str | None = None,
-    tag: str | None = None,
-    level: str | None = None,
+    filters: CustomerFilters,
     custom: Sequence[tuple[str, str]] = (),
 ) -> Select[Any]:
     """``stmt`` narrowed to the customers the principal sees that match the list filters
     (custom field ones included): what a bulk action on a filtered list works on."""
-    filters = CustomerFilters.model_construct(
-        q=q,
-        owner_id=owner_id,
-        department_id=department_id,
-        kind=kind,
-        industry=industry,
-        source=source,
-        tag=tag,
-        level=level,
-    )
-    stmt = customer_filter_statement(principal, filters, stmt)
-    for clause in await fields.custom_filters(session, Customer, "customer", custom):
-        stmt = stmt.where(clause)
-    return stmt
+    clauses = await fields.custom_filters(session, Customer, "customer", custom)
+    return customer_filter_statement(principal, filters, stmt, custom=clauses)
 
 
 def apply_cleaning(customer: Customer, *, address_changed: bool) -> None:
@@ -375,21 +326,11 @@ async def delete_customer(
 # --- contacts ---------------------------------------------------------------------------------
 
 
-async def get_contact(
-    session: AsyncSession, principal: Principal, contact_id: uuid.UUID, *, for_update: bool = False
-) -> Contact:
-    stmt = readable(select(Contact).where(Contact.id == contact_id), Contact, principal)
-    if for_update:
-        stmt = stmt.with_for_update()
-    contact = (await session.execute(stmt)).scalar_one_or_none()
-    if contact is None:
-        raise NotFound("No such contact.")
-    return contact
-
-
-def contact_filter_statement(principal: Principal, filters: ContactFilters) -> Select[Any]:
-    """The contacts ``principal`` may see that match ``filters``, unsorted (list and export);
-    rows of the :class:`ContactRead` columns."""
+def contact_filter_statement(
+    principal: Principal, filters: ContactFilters, custom: Sequence[Any] = ()
+) -> Select[Any]:
+    """The contacts ``principal`` may see that match ``filters`` and the ``custom`` field
+    conditions, unsorted (list and export); rows of the :class:`ContactRead` columns."""
     stmt = readable(select_columns(ContactRead, Contact), Contact, principal)
     if filters.customer_id is not None:
         stmt = stmt.where(Contact.customer_id == filters.customer_id)
@@ -399,6 +340,8 @@ def contact_filter_statement(principal: Principal, filters: ContactFilters) -> S
         if digits:
             clauses.append(Contact.phone_e164.like(f"%{digits}%"))
         stmt = stmt.where(or_(*clauses))
+    for clause in custom:
+        stmt = stmt.where(clause)
     return stmt
 
 
@@ -407,16 +350,13 @@ async def list_contacts(
     principal: Principal,
     *,
     params: PageParams,
-    customer_id: uuid.UUID | None = None,
+    filters: ContactFilters,
     custom: Sequence[tuple[str, str]] = (),
 ) -> tuple[Sequence[Row[Any]], str | None, int | None]:
-    filters = ContactFilters.model_construct(q=params.q, customer_id=customer_id)
-    stmt = contact_filter_statement(principal, filters)
-    for clause in await fields.custom_filters(session, Contact, "contact", custom):
-        stmt = stmt.where(clause)
+    clauses = await fields.custom_filters(session, Contact, "contact", custom)
     return await paginate(
         session,
-        stmt,
+        contact_filter_statement(principal, filters, clauses),
         params=params,
         id_column=Contact.id,
         sortable=await fields.sortable(session, Contact, "contact", CONTACT_SORTS, params.sort),

@@ -18,7 +18,7 @@ from crm.core.permissions import Principal, readable
 from crm.customers import fields
 from crm.customers import service as customer_service
 from crm.customers.models import Customer
-from crm.customers.schemas import CustomerKind, Tag
+from crm.customers.schemas import CustomerFilters, CustomerKind, Tag
 
 Short = Annotated[str, StringConstraints(max_length=100)]
 
@@ -116,14 +116,7 @@ async def bulk_tag(
             session,
             principal,
             cast("Select[Any]", select(Customer.id, Customer.tags.label("old_tags"))),
-            q=f.q,
-            owner_id=f.owner_id,
-            department_id=f.department_id,
-            kind=f.kind,
-            industry=f.industry,
-            source=f.source,
-            tag=f.tag,
-            level=f.level,
+            filters=CustomerFilters.model_validate(f.model_dump(exclude={"cf"})),
             custom=[(f"cf.{k}", v) for k, v in f.cf.items()],
         )
     except ProblemError as exc:

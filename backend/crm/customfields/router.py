@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.deps import SessionDep
-from crm.core.pagination import Page, PageParamsDep, to_page
+from crm.core.pagination import Page, PageParamsDep, page_response
 from crm.customfields import service, tags
 from crm.customfields.deps import AdminSettings, SignedIn, TagsRead, TagsWrite
 from crm.customfields.schemas import (
@@ -47,12 +47,12 @@ async def list_custom_fields(
     params: PageParamsDep,
     object_type: ObjectTypeQuery,
     active: Annotated[bool | None, Query(description="Only active (or inactive) ones")] = None,
-) -> Page[CustomFieldRead]:
-    return to_page(
-        CustomFieldRead,
+) -> Response:
+    return page_response(
         await service.list_fields(
             session, principal, object_type=object_type, active=active, params=params
         ),
+        CustomFieldRead,
     )
 
 
@@ -176,8 +176,10 @@ async def list_tags(
     principal: TagsRead,
     params: PageParamsDep,
     object_type: ObjectTypeQuery = "customer",
-) -> Page[TagRead]:
-    return to_page(TagRead, await tags.list_tags(session, object_type=object_type, params=params))
+) -> Response:
+    return page_response(
+        await tags.list_tags(session, object_type=object_type, params=params), TagRead
+    )
 
 
 @router.post(

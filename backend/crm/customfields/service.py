@@ -15,9 +15,9 @@ from crm.core import audit
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
-from crm.core.errors import Conflict, Forbidden, NotFound, ProblemError, Unprocessable
+from crm.core.errors import Conflict, Forbidden, ProblemError, Unprocessable
 from crm.core.pagination import PageParams, paginate
-from crm.core.permissions import Principal
+from crm.core.permissions import Principal, get_or_404
 from crm.customfields import config as field_config
 from crm.customfields import registry
 from crm.customfields.completeness import CUSTOM_PREFIX, effective_rules
@@ -107,13 +107,9 @@ def _check_label(label: Any) -> None:
 async def get_field(
     session: AsyncSession, field_id: uuid.UUID, *, for_update: bool = False
 ) -> CustomField:
-    stmt = select(CustomField).where(CustomField.id == field_id, CustomField.deleted_at.is_(None))
-    if for_update:
-        stmt = stmt.with_for_update()
-    found = (await session.execute(stmt)).scalar_one_or_none()
-    if found is None:
-        raise NotFound("No such custom field.")
-    return found
+    return await get_or_404(
+        session, CustomField, field_id, not_found="No such custom field.", for_update=for_update
+    )
 
 
 async def get_readable_field(

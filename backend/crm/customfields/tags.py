@@ -19,10 +19,10 @@ from crm.core import audit
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
-from crm.core.errors import Conflict, NotFound
+from crm.core.errors import Conflict
 from crm.core.ids import new_id
 from crm.core.pagination import PageParams, paginate, text_contains
-from crm.core.permissions import Principal
+from crm.core.permissions import Principal, get_or_404
 from crm.customfields import registry
 from crm.customfields.models import Tag
 from crm.customfields.schemas import TagCreate, TagUpdate
@@ -51,10 +51,7 @@ async def list_tags(
 
 
 async def get_tag(session: AsyncSession, tag_id: uuid.UUID, *, for_update: bool = False) -> Tag:
-    tag = await session.get(Tag, tag_id, with_for_update=for_update or None)
-    if tag is None:
-        raise NotFound("No such tag.")
-    return tag
+    return await get_or_404(session, Tag, tag_id, not_found="No such tag.", for_update=for_update)
 
 
 async def _name_free(session: AsyncSession, object_type: str, name: str) -> None:

@@ -4,33 +4,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 import structlog
 from pydantic import ValidationError
-from sqlalchemy import DateTime, cast, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import exportable as registry
-from crm.core import files, jobs
+from crm.core import jobs
 from crm.core.changes import record_change
-from crm.core.db import utcnow
 from crm.core.errors import Conflict, Forbidden, NotFound, ProblemError, Unprocessable, field_error
 from crm.core.exportable import Exportable, ExportColumn
 from crm.core.permissions import Principal, creator_or_holder
-from crm.core.registry_loader import load_domain_modules
 from crm.exports.schemas import ExportColumnRead, ExportCreate, ExportObjectType
 
 log = structlog.get_logger(__name__)
 EXPORT_TASK = "run_export"
 # Whoever holds it may download any export's file, not only their own.
 DOWNLOAD_ANY_PERMISSION = "admin:exports"
-
-
-def load_exportables() -> None:
-    """Import every domain's ``exports`` module once; each registers its object types."""
-    load_domain_modules("exports")
 
 
 def may_export(principal: Principal, exportable: Exportable) -> bool:
@@ -42,7 +34,6 @@ def _error(loc: Sequence[str | int], msg: str) -> dict[str, Any]:
 
 
 def find_exportable(object_type: str) -> Exportable:
-    load_exportables()
     found = registry.get(object_type)
     if found is None:
         known = ", ".join(sorted(registry.registered()))
@@ -63,6 +54,14 @@ def validate_filters(
             allowed = ", ".join(sorted(exportable.sortable))
             msg = f"Cannot sort by {sort!r}. Sortable fields: {allowed} (prefix - for descending)."
             raise Unprocessable(msg, errors=[_error(("filters", "sort"), msg)])
+    # The filters models ignore what they do not know (a list's query string carries paging
+    # too); a filter the list does not have is an error here, not silently dropped.
+    unknown = [key for key in raw if key not in exportable.filters.model_fields]
+    if unknown:
+        errors = [_error(("filters", key), "Extra inputs are not permitted") for key in unknown]
+        raise Unprocessable(
+            "The export's filters are invalid; see `errors` for each one.", errors=errors
+        )
     try:
         filters = exportable.filters.model_validate(raw)
     except ValidationError as exc:
@@ -95,7 +94,6 @@ async def object_types(
     session: AsyncSession, principal: Principal, *, language: str
 ) -> list[ExportObjectType]:
     """What the caller may export, with every column's key and label."""
-    load_exportables()
     result = []
     for exportable in sorted(registry.registered().values(), key=lambda e: e.object_type):
         if not may_export(principal, exportable):
@@ -188,31 +186,3 @@ async def export_file(session: AsyncSession, principal: Principal, job_id: uuid.
 
 def file_gone() -> ProblemError:
     return ProblemError("The export's file has expired and was deleted; export again.", status=410)
-
-
-def _expired_exports(now: datetime) -> Any:
-    expires_at = cast(jobs.Job.result["expires_at"].astext, DateTime(timezone=True))
-    return select(jobs.Job).where(
-        jobs.Job.status == jobs.JobStatus.SUCCEEDED,
-        jobs.Job.params["_task"].astext == EXPORT_TASK,
-        jobs.Job.result["expired"].astext.is_distinct_from("true"),
-        jobs.Job.result["expires_at"].astext.is_not(None),
-        expires_at < now,
-    )
-
-
-async def expire_files(
-    sessionmaker: async_sessionmaker[AsyncSession], storage: files.FileStorage | None = None
-) -> int:
-    """Delete the files of exports past their expiry (the worker's sweep runs this)."""
-    storage = storage or files.get_storage()
-    async with sessionmaker() as session:
-        expired = (await session.execute(_expired_exports(utcnow()))).scalars().all()
-        for job in expired:
-            await storage.delete(file_key(job))
-            # A new dict: JSONB columns are not tracked for in-place changes.
-            job.result = {**(job.result or {}), "expired": True, "download_url": None}
-        await session.commit()
-    if expired:
-        log.info("export_files_expired", count=len(expired))
-    return len(expired)

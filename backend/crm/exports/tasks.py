@@ -12,17 +12,18 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import structlog
-from sqlalchemy import Select, func, select
+from sqlalchemy import DateTime, Select, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm.core import context, files, jobs
 from crm.core.changes import record_change
 from crm.core.db import Database, utcnow
+from crm.core.domain import scheduled, task
 from crm.core.errors import ProblemError
 from crm.core.exportable import Exportable, ExportColumn
 from crm.core.pagination import PageParams, paginate
@@ -38,6 +39,7 @@ class ExportFailed(Exception):
     """A reason the creator can act on; stored on the job as its error."""
 
 
+@task(timeout=3600)  # a large export may take a while: it has the hour
 async def run_export(ctx: dict[str, Any], job_id: str) -> None:
     """arq entry point."""
     db: Database = ctx["db"]
@@ -219,3 +221,38 @@ async def _write_rows(
         await session.commit()
         if cursor is None:
             return written
+
+
+def _expired_exports(now: datetime) -> Any:
+    expires_at = cast(jobs.Job.result["expires_at"].astext, DateTime(timezone=True))
+    return select(jobs.Job).where(
+        jobs.Job.status == jobs.JobStatus.SUCCEEDED,
+        jobs.Job.params["_task"].astext == service.EXPORT_TASK,
+        jobs.Job.result["expired"].astext.is_distinct_from("true"),
+        jobs.Job.result["expires_at"].astext.is_not(None),
+        expires_at < now,
+    )
+
+
+async def expire_files(
+    sessionmaker: async_sessionmaker[AsyncSession], storage: files.FileStorage | None = None
+) -> int:
+    """Delete the files of exports past their expiry."""
+    storage = storage or files.get_storage()
+    async with sessionmaker() as session:
+        expired = (await session.execute(_expired_exports(utcnow()))).scalars().all()
+        for job in expired:
+            await storage.delete(service.file_key(job))
+            # A new dict: JSONB columns are not tracked for in-place changes.
+            job.result = {**(job.result or {}), "expired": True, "download_url": None}
+        await session.commit()
+    if expired:
+        log.info("export_files_expired", count=len(expired))
+    return len(expired)
+
+
+@scheduled(second=0, run_at_startup=True)
+async def expire_export_files(ctx: dict[str, Any]) -> int:
+    """Every minute: delete the files of exports past their expiry."""
+    db: Database = ctx["db"]
+    return await expire_files(db.sessionmaker)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.deps import SessionDep
 from crm.core.errors import problem_response
-from crm.core.pagination import Page, PageParamsDep, paginate, to_page
+from crm.core.pagination import Page, PageParamsDep, page_response, paginate
 from crm.core.permissions import CurrentPrincipal, DataScope
 from crm.identity import auth, catalog, service
 from crm.identity.deps import (
@@ -127,12 +127,11 @@ async def login_events(
     _: AuditRead,
     params: PageParamsDep,
     user_id: uuid.UUID | None = None,
-) -> Page[LoginEventRead]:
+) -> Response:
     stmt = select(LoginEvent)
     if user_id is not None:
         stmt = stmt.where(LoginEvent.user_id == user_id)
-    return to_page(
-        LoginEventRead,
+    return page_response(
         await paginate(
             session,
             stmt,
@@ -141,6 +140,7 @@ async def login_events(
             sortable={"at": LoginEvent.at},
             default_sort="-at",
         ),
+        LoginEventRead,
     )
 
 
@@ -218,10 +218,9 @@ async def list_departments(
     _: DepartmentsRead,
     params: PageParamsDep,
     parent_id: uuid.UUID | None = None,
-) -> Page[DepartmentRead]:
-    return to_page(
-        DepartmentRead,
-        await service.list_departments(session, params=params, parent_id=parent_id),
+) -> Response:
+    return page_response(
+        await service.list_departments(session, params=params, parent_id=parent_id), DepartmentRead
     )
 
 
@@ -304,8 +303,8 @@ async def permission_catalog(_: CurrentPrincipal) -> PermissionCatalog:
 
 
 @router.get("/roles", response_model=Page[RoleRead], tags=["roles"], operation_id="roles-list")
-async def list_roles(session: SessionDep, _: UsersRead, params: PageParamsDep) -> Page[RoleRead]:
-    return to_page(RoleRead, await service.list_roles(session, params=params))
+async def list_roles(session: SessionDep, _: UsersRead, params: PageParamsDep) -> Response:
+    return page_response(await service.list_roles(session, params=params), RoleRead)
 
 
 @router.post(
@@ -346,10 +345,8 @@ async def delete_role(session: SessionDep, _: RolesAdmin, role_id: uuid.UUID) ->
 @router.get(
     "/api-keys", response_model=Page[ApiKeyRead], tags=["api-keys"], operation_id="api-keys-list"
 )
-async def list_api_keys(
-    session: SessionDep, _: ApiKeysAdmin, params: PageParamsDep
-) -> Page[ApiKeyRead]:
-    return to_page(ApiKeyRead, await service.list_api_keys(session, params=params))
+async def list_api_keys(session: SessionDep, _: ApiKeysAdmin, params: PageParamsDep) -> Response:
+    return page_response(await service.list_api_keys(session, params=params), ApiKeyRead)
 
 
 @router.post(

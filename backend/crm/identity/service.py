@@ -15,7 +15,7 @@ from crm.core.concurrency import check_version
 from crm.core.db import utcnow
 from crm.core.errors import Conflict, NotFound, field_error, invalid_field
 from crm.core.pagination import PageParams, paginate, text_contains
-from crm.core.permissions import DataScope, Principal, owner_scope_clause
+from crm.core.permissions import DataScope, Principal, get_or_404, owner_scope_clause
 from crm.identity import auth, catalog, repository
 from crm.identity.models import ApiKey, Department, Role, User, user_roles
 from crm.identity.schemas import (
@@ -37,10 +37,7 @@ ROLE_SORTS = {"key": Role.key, "name": Role.name, "created_at": Role.created_at}
 
 
 async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
-    user = await session.get(User, user_id)
-    if user is None or user.deleted_at is not None:
-        raise NotFound("No such user.")
-    return user
+    return await get_or_404(session, User, user_id, not_found="No such user.")
 
 
 def assignable(principal: Principal, resource: str) -> ColumnElement[bool]:
@@ -299,10 +296,7 @@ async def list_users(
 
 
 async def get_department(session: AsyncSession, department_id: uuid.UUID) -> Department:
-    dept = await session.get(Department, department_id)
-    if dept is None or dept.deleted_at is not None:
-        raise NotFound("No such department.")
-    return dept
+    return await get_or_404(session, Department, department_id, not_found="No such department.")
 
 
 async def _check_parent(
@@ -421,10 +415,7 @@ def _validate_grants(permissions: Sequence[str], data_scopes: dict[str, DataScop
 
 
 async def get_role(session: AsyncSession, role_id: uuid.UUID) -> Role:
-    role = await session.get(Role, role_id)
-    if role is None:
-        raise NotFound("No such role.")
-    return role
+    return await get_or_404(session, Role, role_id, not_found="No such role.")
 
 
 async def create_role(session: AsyncSession, *, data: RoleCreate) -> Role:
@@ -600,9 +591,7 @@ async def list_api_keys(
 
 
 async def revoke_api_key(session: AsyncSession, *, key_id: uuid.UUID) -> None:
-    key = await session.get(ApiKey, key_id)
-    if key is None:
-        raise NotFound("No such API key.")
+    key = await get_or_404(session, ApiKey, key_id, not_found="No such API key.")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         record_change(session, action="revoke", object_type="api_key", object_id=key.id)

@@ -16,19 +16,17 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import structlog
 import xlsxwriter
-from sqlalchemy import ColumnElement, delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import files, jobs
 from crm.core import importable as registry
 from crm.core.changes import record_change
-from crm.core.db import utcnow
 from crm.core.errors import (
     Conflict,
     Forbidden,
@@ -41,7 +39,6 @@ from crm.core.formulas import defuse
 from crm.core.importable import Importable, ImportField
 from crm.core.pagination import PageParams, paginate, text_contains
 from crm.core.permissions import Principal, creator_or_holder, readable
-from crm.core.registry_loader import load_domain_modules
 from crm.imports import reading
 from crm.imports.engine import suggest_mapping
 from crm.imports.models import Import, ImportRow, ImportStatus
@@ -60,21 +57,13 @@ COMMIT_TASK = "run_import_commit"
 # Whoever holds it sees every import, not only their own.
 SEE_ALL_PERMISSION = "admin:imports"
 # An import the worker may be reading or writing: its files are never expired under it.
-_BUSY = (ImportStatus.PREVIEWING, ImportStatus.COMMITTING, ImportStatus.CANCELLING)
-# Imports whose files one sweep deletes at most: the rest wait for the next minute.
-_EXPIRE_PER_SWEEP = 100
+BUSY = (ImportStatus.PREVIEWING, ImportStatus.COMMITTING, ImportStatus.CANCELLING)
 
 log = structlog.get_logger(__name__)
 _RESTARTABLE = (ImportStatus.UPLOADED, ImportStatus.PREVIEWED, ImportStatus.FAILED)
 
 
-def load_importables() -> None:
-    """Import every domain's ``imports`` module once; each registers its object types."""
-    load_domain_modules("imports")
-
-
 def find_importable(object_type: str) -> Importable:
-    load_importables()
     found = registry.get(object_type)
     if found is None:
         known = ", ".join(sorted(registry.registered()))
@@ -107,7 +96,6 @@ def _field_read(item: ImportField, language: str) -> ImportFieldRead:
 async def object_types(
     session: AsyncSession, principal: Principal, *, language: str
 ) -> list[ImportObjectType]:
-    load_importables()
     result = []
     for importable in sorted(registry.registered().values(), key=lambda i: i.object_type):
         if may_import(principal, importable):
@@ -609,40 +597,3 @@ async def cancel(session: AsyncSession, principal: Principal, import_id: uuid.UU
     await session.flush()
     _audit(session, item, "cancel", {})
     return item
-
-
-async def expire_files(
-    sessionmaker: async_sessionmaker[AsyncSession], storage: files.FileStorage | None = None
-) -> int:
-    """Delete the uploaded files and row details of imports idle for longer than the retention
-    (the worker's sweep runs this); the imports themselves stay, with their summary and result."""
-    storage = storage or files.get_storage()
-    cutoff = utcnow() - timedelta(seconds=get_settings().import_file_ttl_seconds)
-    async with sessionmaker() as session:
-        due = (
-            (
-                await session.execute(
-                    select(Import)
-                    .where(
-                        Import.files_expired_at.is_(None),
-                        Import.status.not_in(_BUSY),
-                        Import.updated_at < cutoff,
-                    )
-                    .order_by(Import.updated_at)
-                    .limit(_EXPIRE_PER_SWEEP)
-                    # Skip one a request is changing right now: it is not idle any more.
-                    .with_for_update(skip_locked=True)
-                )
-            )
-            .scalars()
-            .all()
-        )
-        for item in due:
-            await storage.delete(source_key(item))
-            await storage.delete(clean_key(item))
-            await session.execute(delete(ImportRow).where(ImportRow.import_id == item.id))
-            item.files_expired_at = utcnow()
-        await session.commit()
-    if due:
-        log.info("import_files_expired", count=len(due))
-    return len(due)

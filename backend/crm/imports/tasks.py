@@ -8,6 +8,7 @@ import io
 import tempfile
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from crm.core import context, files, jobs
 from crm.core.changes import record_change
 from crm.core.cleaning import DateOrder
 from crm.core.db import Database, utcnow
+from crm.core.domain import scheduled, task
 from crm.core.importable import CleanOptions, Importable
 from crm.core.permissions import Principal
 from crm.identity.repository import principal_for_user
@@ -29,17 +31,21 @@ from crm.settings import get_settings
 
 log = structlog.get_logger(__name__)
 _MATCH_COLUMNS = ("_row", "_dup_row")
+# Imports whose files one sweep deletes at most: the rest wait for the next minute.
+_EXPIRE_PER_SWEEP = 100
 
 
 class ImportFailed(Exception):
     """A reason the importer can act on; stored on the import and its job."""
 
 
+@task(timeout=3600)
 async def run_import_preview(ctx: dict[str, Any], job_id: str) -> None:
     db: Database = ctx["db"]
     await preview_job(db.sessionmaker, uuid.UUID(job_id))
 
 
+@task(timeout=4 * 3600)
 async def run_import_commit(ctx: dict[str, Any], job_id: str) -> None:
     db: Database = ctx["db"]
     await commit_job(db, uuid.UUID(job_id))
@@ -556,3 +562,47 @@ async def _finish(
         payload={"import_id": str(item.id), **totals},
     )
     await session.commit()
+
+
+async def expire_files(
+    sessionmaker: async_sessionmaker[AsyncSession], storage: files.FileStorage | None = None
+) -> int:
+    """Delete the uploaded files and row details of imports idle for longer than the retention;
+    the imports themselves stay, with their summary and result."""
+    storage = storage or files.get_storage()
+    cutoff = utcnow() - timedelta(seconds=get_settings().import_file_ttl_seconds)
+    async with sessionmaker() as session:
+        due = (
+            (
+                await session.execute(
+                    select(Import)
+                    .where(
+                        Import.files_expired_at.is_(None),
+                        Import.status.not_in(service.BUSY),
+                        Import.updated_at < cutoff,
+                    )
+                    .order_by(Import.updated_at)
+                    .limit(_EXPIRE_PER_SWEEP)
+                    # Skip one a request is changing right now: it is not idle any more.
+                    .with_for_update(skip_locked=True)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        for item in due:
+            await storage.delete(service.source_key(item))
+            await storage.delete(service.clean_key(item))
+            await session.execute(delete(ImportRow).where(ImportRow.import_id == item.id))
+            item.files_expired_at = utcnow()
+        await session.commit()
+    if due:
+        log.info("import_files_expired", count=len(due))
+    return len(due)
+
+
+@scheduled(second=0, run_at_startup=True)
+async def expire_import_files(ctx: dict[str, Any]) -> int:
+    """Every minute: delete the files and row details of imports idle past the retention."""
+    db: Database = ctx["db"]
+    return await expire_files(db.sessionmaker)

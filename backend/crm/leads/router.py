@@ -10,18 +10,18 @@ from fastapi import APIRouter, Query, Response
 
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.deps import SessionDep
-from crm.core.pagination import Page, PageParamsDep, to_page
+from crm.core.pagination import Page, PageParamsDep, page_response
 from crm.leads import convert, rules, service
 from crm.leads.deps import LeadsAssign, LeadsDelete, LeadsRead, LeadsWrite
 from crm.leads.schemas import (
     AssignRequest,
     ConvertRequest,
     ConvertResult,
-    Grade,
     LeadAssignmentRead,
     LeadCreate,
+    LeadFilters,
+    LeadPoolFilters,
     LeadRead,
-    LeadStatus,
     LeadUpdate,
     RuleCreate,
     RuleRead,
@@ -30,7 +30,6 @@ from crm.leads.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1")
-ShortFilter = Annotated[str | None, Query(max_length=100)]
 TAGS: list[str | Enum] = ["leads"]
 RULE_TAGS: list[str | Enum] = ["lead-assignment-rules"]
 
@@ -40,24 +39,11 @@ async def list_leads(
     session: SessionDep,
     principal: LeadsRead,
     params: PageParamsDep,
-    status: LeadStatus | None = None,
-    grade: Grade | None = None,
-    source: ShortFilter = None,
-    owner_id: uuid.UUID | None = None,
-    product_line: ShortFilter = None,
-) -> Page[LeadRead]:
+    filters: Annotated[LeadFilters, Query()],
+) -> Response:
     """The leads in your data scope (`q`: name, company, e-mail, phone in any format)."""
-    page = await service.list_leads(
-        session,
-        principal,
-        params=params,
-        status=status,
-        grade=grade,
-        source=source,
-        owner_id=owner_id,
-        product_line=product_line,
-    )
-    return to_page(LeadRead, page)
+    page = await service.list_leads(session, principal, params=params, filters=filters)
+    return page_response(page, LeadRead)
 
 
 @router.get("/leads/pool", response_model=Page[LeadRead], tags=TAGS, operation_id="leads-pool")
@@ -65,24 +51,18 @@ async def list_pool(
     session: SessionDep,
     principal: LeadsRead,
     params: PageParamsDep,
-    status: LeadStatus | None = None,
-    grade: Grade | None = None,
-    source: ShortFilter = None,
-    product_line: ShortFilter = None,
-) -> Page[LeadRead]:
+    filters: Annotated[LeadPoolFilters, Query()],
+) -> Response:
     """The pool: leads without an owner, visible to everyone holding leads:read, whatever
     their data scope; claim one with `POST /leads/{id}/claim`."""
     page = await service.list_leads(
         session,
         principal,
         params=params,
+        filters=filters,
         pool=True,
-        status=status,
-        grade=grade,
-        source=source,
-        product_line=product_line,
     )
-    return to_page(LeadRead, page)
+    return page_response(page, LeadRead)
 
 
 @router.post(
@@ -167,10 +147,10 @@ async def assign_lead(
 )
 async def list_assignments(
     session: SessionDep, principal: LeadsRead, lead_id: uuid.UUID, params: PageParamsDep
-) -> Page[LeadAssignmentRead]:
+) -> Response:
     """Every owner change of the lead, oldest first."""
     page = await service.list_assignments(session, principal, lead_id=lead_id, params=params)
-    return to_page(LeadAssignmentRead, page)
+    return page_response(page, LeadAssignmentRead)
 
 
 @router.post(

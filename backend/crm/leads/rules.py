@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.core import audit
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
-from crm.core.errors import NotFound, Unprocessable, field_error
+from crm.core.errors import Unprocessable, field_error
+from crm.core.permissions import get_or_404
 from crm.identity.models import Department, User
 from crm.leads.models import AssignmentRule
 from crm.leads.schemas import RuleCreate, RuleReorder, RuleUpdate
@@ -25,13 +26,13 @@ async def list_rules(session: AsyncSession) -> Sequence[AssignmentRule]:
 async def get_rule(
     session: AsyncSession, rule_id: uuid.UUID, *, for_update: bool = False
 ) -> AssignmentRule:
-    stmt = select(AssignmentRule).where(AssignmentRule.id == rule_id)
-    rule = (
-        await session.execute(stmt.with_for_update() if for_update else stmt)
-    ).scalar_one_or_none()
-    if rule is None:
-        raise NotFound("No such assignment rule.")
-    return rule
+    return await get_or_404(
+        session,
+        AssignmentRule,
+        rule_id,
+        not_found="No such assignment rule.",
+        for_update=for_update,
+    )
 
 
 async def _check_target(session: AsyncSession, rule: AssignmentRule) -> None:

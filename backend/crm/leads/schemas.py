@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, 
 from pydantic.config import JsonDict
 
 from crm.core.dates import StrictDate
+from crm.core.filters import ListFilters
 from crm.core.formulas import NoFormula
 from crm.customers.schemas import (
     CustomerCreate,
@@ -277,3 +278,25 @@ class ConvertResult(BaseModel):
     customer_created: bool
     contact_id: uuid.UUID | None
     deal_id: uuid.UUID | None
+
+
+_FilterText = Annotated[str, StringConstraints(max_length=100)]
+
+
+class LeadPoolFilters(ListFilters):
+    """The filters of ``GET /leads/pool`` (its query parameters)."""
+
+    status: LeadStatus | None = None
+    grade: Grade | None = None
+    source: _FilterText | None = None
+    product_line: _FilterText | None = None
+
+
+class LeadFilters(ListFilters):
+    """The filters of ``GET /leads`` (its query parameters)."""
+
+    status: LeadStatus | None = None
+    grade: Grade | None = None
+    source: _FilterText | None = None
+    owner_id: uuid.UUID | None = None
+    product_line: _FilterText | None = None

@@ -21,22 +21,20 @@ from crm.core.changes import Change, record_change, record_changes
 from crm.core.cleaning import phone_search_digits, phone_to_e164
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
-from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
+from crm.core.errors import Conflict, Unprocessable, field_error
 from crm.core.pagination import PageParams, paginate, text_contains
-from crm.core.permissions import Principal, readable, scope_clause
+from crm.core.permissions import Principal, get_or_404, get_visible, readable, scope_clause
 from crm.customers import fields as custom_fields
 from crm.identity import service as identity_service
 from crm.identity.models import User
 from crm.leads import fields as _lead_fields  # noqa: F401  (registers leads' custom fields)
 from crm.leads.models import Lead, LeadAssignment
-from crm.leads.schemas import LeadCreate, LeadUpdate
+from crm.leads.schemas import LeadCreate, LeadFilters, LeadPoolFilters, LeadUpdate
 from crm.notifications.service import NewNotification, notify
 
 # Keyset paging needs NOT NULL sort keys (score and names may be empty).
 LEAD_SORTS = {"created_at": Lead.created_at, "updated_at": Lead.updated_at}
 DEFAULT_SORT = "-created_at"
-
-recycle.register("lead", Lead, resource="leads", restore_permission="leads:delete")
 
 
 # --- visibility --------------------------------------------------------------------------------
@@ -50,6 +48,9 @@ def _visible_or_pool(principal: Principal) -> ColumnElement[bool]:
     return or_(scope_clause(Lead, principal), pool_clause())
 
 
+LEAD_NOT_FOUND = "No such lead."
+
+
 async def get_lead(
     session: AsyncSession,
     principal: Principal,
@@ -61,13 +62,15 @@ async def get_lead(
     """The lead if the principal may see it (in scope, or in the pool when ``pool_too``);
     otherwise 404, exactly as if it did not exist."""
     visible = _visible_or_pool(principal) if pool_too else scope_clause(Lead, principal)
-    stmt = select(Lead).where(Lead.id == lead_id, visible)
-    if for_update:
-        stmt = stmt.with_for_update()
-    lead = (await session.execute(stmt)).scalar_one_or_none()
-    if lead is None:
-        raise NotFound("No such lead.")
-    return lead
+    return await get_visible(
+        session,
+        Lead,
+        lead_id,
+        principal,
+        not_found=LEAD_NOT_FOUND,
+        for_update=for_update,
+        visible=visible,
+    )
 
 
 def lead_label(lead: Any) -> str:
@@ -89,24 +92,20 @@ def _search(q: str) -> ColumnElement[bool]:
     return or_(*clauses)
 
 
-def _filtered(
-    stmt: Select[Any],
-    *,
-    q: str | None,
-    status: str | None = None,
-    grade: str | None = None,
-    source: str | None = None,
-    owner_id: uuid.UUID | None = None,
-    product_line: str | None = None,
+def lead_statement(
+    principal: Principal, filters: LeadFilters | LeadPoolFilters, *, pool: bool = False
 ) -> Select[Any]:
-    if q:
-        stmt = stmt.where(_search(q))
+    """The leads in the caller's scope (or, with ``pool``, the pool) matching ``filters``,
+    unsorted: the one statement of the lead list and the pool."""
+    stmt = select(Lead).where(pool_clause()) if pool else readable(select(Lead), Lead, principal)
+    if filters.q:
+        stmt = stmt.where(_search(filters.q))
     columns = {
-        Lead.status: status,
-        Lead.grade: grade,
-        Lead.source: source,
-        Lead.owner_id: owner_id,
-        Lead.product_line: product_line,
+        Lead.status: filters.status,
+        Lead.grade: filters.grade,
+        Lead.source: filters.source,
+        Lead.owner_id: getattr(filters, "owner_id", None),  # the pool has no owner
+        Lead.product_line: filters.product_line,
     }
     for column, value in columns.items():
         if value is not None:
@@ -119,14 +118,13 @@ async def list_leads(
     principal: Principal,
     *,
     params: PageParams,
+    filters: LeadFilters | LeadPoolFilters,
     pool: bool = False,
-    **filters: Any,
 ) -> tuple[Sequence[Row[Any]], str | None, int | None]:
     """The leads in the caller's scope (or, with ``pool``, the pool) matching ``filters``."""
-    stmt = select(Lead).where(pool_clause()) if pool else readable(select(Lead), Lead, principal)
     return await paginate(
         session,
-        _filtered(stmt, q=params.q, **filters),
+        lead_statement(principal, filters, pool=pool),
         params=params,
         id_column=Lead.id,
         sortable=await custom_fields.sortable(session, Lead, "lead", LEAD_SORTS, params.sort),
@@ -326,15 +324,14 @@ async def _lock_visible(session: AsyncSession, principal: Principal, lead_id: uu
     checked before the lock: a concurrent claim may take the lead out of the pool while this
     waits, and the caller must then learn it lost (409), not that the lead vanished (404)."""
     await get_lead(session, principal, lead_id)
-    lead = await session.scalar(
-        select(Lead)
-        .where(Lead.id == lead_id, Lead.deleted_at.is_(None))
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    return await get_or_404(
+        session,
+        Lead,
+        lead_id,
+        not_found=LEAD_NOT_FOUND,
+        for_update=True,
+        populate_existing=True,
     )
-    if lead is None:
-        raise NotFound("No such lead.")
-    return lead
 
 
 async def claim_lead(session: AsyncSession, principal: Principal, *, lead_id: uuid.UUID) -> Lead:

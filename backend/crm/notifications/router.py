@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from crm.core.deps import SessionDep
-from crm.core.pagination import Page, PageParamsDep, to_page
+from crm.core.pagination import Page, PageParamsDep, page_response
 from crm.notifications import service
 from crm.notifications.deps import NotificationsRead
 from crm.notifications.schemas import NotificationRead, ReadAllResult, UnreadCount
@@ -23,11 +23,11 @@ async def list_notifications(
     principal: NotificationsRead,
     params: PageParamsDep,
     unread: bool | None = None,
-) -> Page[NotificationRead]:
+) -> Response:
     """The caller's notifications, newest first; ``unread=true`` for the unread ones only."""
-    return to_page(
-        NotificationRead,
+    return page_response(
         await service.list_notifications(session, principal, params=params, unread=unread),
+        NotificationRead,
     )
 
 

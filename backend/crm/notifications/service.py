@@ -18,10 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core.changes import Change, record_change, record_changes
 from crm.core.db import utcnow
-from crm.core.errors import NotFound
 from crm.core.ids import new_id
 from crm.core.pagination import PageParams, paginate
-from crm.core.permissions import Principal
+from crm.core.permissions import Principal, get_visible
 from crm.identity.models import User
 from crm.notifications.models import EmailStatus, Notification
 
@@ -167,15 +166,15 @@ async def mark_read(
     session: AsyncSession, principal: Principal, *, notification_id: uuid.UUID
 ) -> Notification:
     """Mark one of the caller's notifications read (someone else's answers 404)."""
-    note = (
-        await session.execute(
-            select(Notification)
-            .where(Notification.id == notification_id, Notification.user_id == principal.user_id)
-            .with_for_update()
-        )
-    ).scalar_one_or_none()
-    if note is None:
-        raise NotFound("No such notification.")
+    note = await get_visible(
+        session,
+        Notification,
+        notification_id,
+        principal,
+        not_found="No such notification.",
+        for_update=True,
+        visible=Notification.user_id == principal.user_id,
+    )
     if note.read_at is None:
         note.read_at = utcnow()
         await session.flush()

@@ -21,7 +21,7 @@ from crm.core import audit
 from crm.core.changes import record_change
 from crm.core.db import utcnow
 from crm.core.errors import NotFound
-from crm.core.permissions import Principal
+from crm.core.permissions import Principal, get_or_404
 from crm.orders import service
 from crm.orders.models import Order, PortalLink
 from crm.orders.schemas import (
@@ -87,15 +87,14 @@ async def revoke_link(
     session: AsyncSession, principal: Principal, *, order_id: uuid.UUID, link_id: uuid.UUID
 ) -> None:
     order = await service.get_order(session, principal, order_id)
-    link = (
-        await session.execute(
-            select(PortalLink)
-            .where(PortalLink.id == link_id, PortalLink.order_id == order.id)
-            .with_for_update()
-        )
-    ).scalar_one_or_none()
-    if link is None:
-        raise NotFound("No such portal link.")
+    link = await get_or_404(
+        session,
+        PortalLink,
+        link_id,
+        not_found="No such portal link.",
+        for_update=True,
+        where=PortalLink.order_id == order.id,
+    )
     if link.revoked_at is not None:
         return  # revoking twice is the same as once
     before = audit.snapshot(link)

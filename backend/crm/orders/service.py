@@ -22,10 +22,13 @@ from crm.core import audit, events
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
-from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
+from crm.core.errors import Conflict, Unprocessable, field_error
 from crm.core.pagination import PageParams, paginate, select_columns, text_contains
 from crm.core.permissions import Principal, readable
 from crm.customers import service as customer_service
+
+# The loaders live in deps.py; re-exported: other domains load through this service.
+from crm.orders.deps import get_order as get_order
 from crm.orders.models import Instalment, Order, Payment
 from crm.orders.schemas import (
     InstalmentIn,
@@ -60,18 +63,6 @@ ORDER_SORTS = {
 
 
 # --- reading ------------------------------------------------------------------------------------
-
-
-async def get_order(
-    session: AsyncSession, principal: Principal, order_id: uuid.UUID, *, for_update: bool = False
-) -> Order:
-    stmt = readable(select(Order).where(Order.id == order_id), Order, principal)
-    if for_update:
-        stmt = stmt.with_for_update()
-    order = (await session.execute(stmt)).scalar_one_or_none()
-    if order is None:
-        raise NotFound("No such order.")
-    return order
 
 
 async def list_orders(

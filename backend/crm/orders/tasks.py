@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm.core.db import Database, utcnow
+from crm.core.domain import scheduled
 from crm.notifications import service as notifications
 from crm.notifications.service import NewNotification
 from crm.orders.models import Instalment, Order
@@ -65,6 +66,8 @@ async def run(
     return len(created)
 
 
+# Date-based: hourly is plenty, and each reminder's key stops repeats.
+@scheduled(minute=7, second=10)
 async def overdue_instalment_reminders(ctx: dict[str, Any]) -> int:
     """Hourly: reminders of overdue instalments (each at most once a day)."""
     db: Database = ctx["db"]

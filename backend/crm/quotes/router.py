@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.approvals import service as approval_service
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.deps import SessionDep
-from crm.core.pagination import Page, PageParamsDep, to_page
+from crm.core.pagination import Page, PageParamsDep, page_response
 from crm.quotes import render, service
 from crm.quotes.deps import QuotesRead, QuotesWrite
 from crm.quotes.models import Quote
@@ -49,10 +49,9 @@ async def list_quotes(
     status: QuoteStatus | None = None,
     number: Annotated[str | None, Query(max_length=40)] = None,
     current_only: Annotated[bool, Query(description="Leave out superseded revisions")] = True,
-) -> Page[QuoteSummary]:
+) -> Response:
     """Quotes on the deals the caller may see."""
-    return to_page(
-        QuoteSummary,
+    return page_response(
         await service.list_quotes(
             session,
             principal,
@@ -62,6 +61,7 @@ async def list_quotes(
             number=number,
             current_only=current_only,
         ),
+        QuoteSummary,
     )
 
 

@@ -27,11 +27,14 @@ from crm.core import audit
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.db import Base, utcnow
-from crm.core.errors import Conflict, NotFound, Unprocessable, field_error, invalid_field
+from crm.core.errors import Conflict, Unprocessable, field_error, invalid_field
 from crm.core.pagination import PageParams, paginate
 from crm.core.permissions import Principal, readable
 from crm.customers.models import Customer
 from crm.quotes import pricing
+
+# The loaders live in deps.py; re-exported: other domains load through this service.
+from crm.quotes.deps import get_quote as get_quote
 from crm.quotes.models import Quote, QuoteLine
 from crm.quotes.policy import POLICY_KEY
 from crm.quotes.schemas import QuoteCreate, QuoteLineWrite, QuoteUpdate
@@ -50,18 +53,6 @@ def _line_error(index: int, msg: str) -> Unprocessable:
 
 
 # --- reads ----------------------------------------------------------------------------------------
-
-
-async def get_quote(
-    session: AsyncSession, principal: Principal, quote_id: uuid.UUID, *, for_update: bool = False
-) -> Quote:
-    stmt = readable(select(Quote).where(Quote.id == quote_id), Quote, principal)
-    if for_update:
-        stmt = stmt.with_for_update(of=Quote)
-    quote = (await session.execute(stmt)).scalar_one_or_none()
-    if quote is None:
-        raise NotFound("No such quote.")
-    return quote
 
 
 async def quote_lines(session: AsyncSession, quote_id: uuid.UUID) -> list[QuoteLine]:

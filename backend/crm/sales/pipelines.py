@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.core import audit
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
-from crm.core.errors import Conflict, NotFound, invalid_field
+from crm.core.errors import Conflict, invalid_field
+from crm.core.permissions import get_or_404
 from crm.sales.models import Deal, Pipeline, Stage
 from crm.sales.schemas import PipelineCreate, PipelineUpdate, StageIn, StageUpdate
 
@@ -32,13 +33,9 @@ GATE_FIELDS = frozenset(
 async def get_pipeline(
     session: AsyncSession, pipeline_id: uuid.UUID, *, for_update: bool = False
 ) -> Pipeline:
-    stmt = select(Pipeline).where(Pipeline.id == pipeline_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    pipeline = (await session.execute(stmt)).scalar_one_or_none()
-    if pipeline is None:
-        raise NotFound("No such pipeline.")
-    return pipeline
+    return await get_or_404(
+        session, Pipeline, pipeline_id, not_found="No such pipeline.", for_update=for_update
+    )
 
 
 async def stages_of(session: AsyncSession, pipeline_id: uuid.UUID) -> list[Stage]:
@@ -195,13 +192,14 @@ async def delete_pipeline(session: AsyncSession, *, pipeline_id: uuid.UUID) -> N
 async def get_stage(
     session: AsyncSession, pipeline_id: uuid.UUID, stage_id: uuid.UUID, *, for_update: bool = False
 ) -> Stage:
-    stmt = select(Stage).where(Stage.id == stage_id, Stage.pipeline_id == pipeline_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    stage = (await session.execute(stmt)).scalar_one_or_none()
-    if stage is None:
-        raise NotFound("No such stage in this pipeline.")
-    return stage
+    return await get_or_404(
+        session,
+        Stage,
+        stage_id,
+        not_found="No such stage in this pipeline.",
+        for_update=for_update,
+        where=Stage.pipeline_id == pipeline_id,
+    )
 
 
 def _renumber(stages: list[Stage], moved: Stage | None = None, position: int | None = None) -> None:

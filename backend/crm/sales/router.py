@@ -17,6 +17,7 @@ from crm.sales.deps import DealsDelete, DealsRead, DealsWrite, PipelinesAdmin
 from crm.sales.models import Deal, Pipeline
 from crm.sales.schemas import (
     DealCreate,
+    DealFilters,
     DealListItem,
     DealMove,
     DealRead,
@@ -216,26 +217,8 @@ async def list_deals(
     session: SessionDep,
     principal: DealsRead,
     params: PageParamsDep,
-    pipeline_id: uuid.UUID | None = None,
-    stage_id: uuid.UUID | None = None,
-    status: DealStatus | None = None,
-    owner_id: uuid.UUID | None = None,
-    customer_id: uuid.UUID | None = None,
-    close_from: Annotated[
-        StrictDate | None, Query(description="Expected close on or after")
-    ] = None,
-    close_to: Annotated[StrictDate | None, Query(description="Expected close on or before")] = None,
+    filters: Annotated[DealFilters, Query()],
 ) -> Response:
-    filters = service.DealFilters(
-        pipeline_id=pipeline_id,
-        stage_id=stage_id,
-        status=status,
-        owner_id=owner_id,
-        customer_id=customer_id,
-        close_from=close_from,
-        close_to=close_to,
-        q=params.q,
-    )
     page = await service.list_deals(session, principal, params=params, filters=filters)
     names = await customer_service.customer_name_column(session, page[0])
     return page_response(page, DealListItem, Deal, computed=names)
@@ -363,7 +346,7 @@ async def list_customer_deals(
     status: DealStatus | None = None,
 ) -> Response:
     await customer_service.get_customer(session, principal, customer_id)  # 404 outside scope
-    filters = service.DealFilters(customer_id=customer_id, status=status, q=params.q)
+    filters = DealFilters(customer_id=customer_id, status=status, q=params.q)
     page = await service.list_deals(session, principal, params=params, filters=filters)
     names = await customer_service.customer_name_column(session, page[0])
     return page_response(page, DealListItem, Deal, computed=names)

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from crm.core.dates import StrictDate
+from crm.core.filters import ListFilters
 from crm.core.formulas import NoFormula
 from crm.customers.schemas import _custom_in, _custom_out, _custom_patch
 
@@ -275,3 +276,15 @@ class Forecast(BaseModel):
     pipeline_id: uuid.UUID | None
     group_by: Literal["owner", "department"]
     rows: list[ForecastRow]
+
+
+class DealFilters(ListFilters):
+    """The filters of ``GET /deals`` (its query parameters)."""
+
+    pipeline_id: uuid.UUID | None = None
+    stage_id: uuid.UUID | None = None
+    status: DealStatus | None = None
+    owner_id: uuid.UUID | None = None
+    customer_id: uuid.UUID | None = None
+    close_from: StrictDate | None = Field(default=None, description="Expected close on or after")
+    close_to: StrictDate | None = Field(default=None, description="Expected close on or before")

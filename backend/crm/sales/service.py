@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,14 +12,12 @@ from sqlalchemy import Row, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from crm.attachments import registry as attachment_registry
 from crm.attachments import service as attachment_service
 from crm.core import audit, events, recycle
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
-from crm.core.dates import StrictDate
 from crm.core.db import utcnow
-from crm.core.errors import Conflict, NotFound, Unprocessable, field_error, invalid_field
+from crm.core.errors import Conflict, Unprocessable, field_error, invalid_field
 from crm.core.pagination import PageParams, paginate, select_columns, text_contains
 from crm.core.permissions import Principal, readable
 from crm.customers import fields as custom_fields
@@ -30,9 +27,13 @@ from crm.identity import service as identity_service
 from crm.identity.models import User
 from crm.sales import fields as _deal_fields  # noqa: F401  (registers deals' custom fields)
 from crm.sales import pipelines
+
+# The loaders live in deps.py; re-exported: other domains load through this service.
+from crm.sales.deps import get_deal as get_deal
 from crm.sales.models import Deal, DealStageChange, Pipeline, Stage
 from crm.sales.schemas import (
     DealCreate,
+    DealFilters,
     DealMove,
     DealRead,
     DealUpdate,
@@ -143,34 +144,6 @@ DEAL_SORTS = {
     "stage_entered_at": Deal.stage_entered_at,
 }
 DEAL_DEFAULT_SORT = "-updated_at"
-# Deals follow their own data scope; the bin restores need deals:delete.
-recycle.register("deal", Deal, resource="deals", restore_permission="deals:delete")
-attachment_registry.register("deal", Deal, read="deals:read", write="deals:write")
-
-
-async def get_deal(
-    session: AsyncSession, principal: Principal, deal_id: uuid.UUID, *, for_update: bool = False
-) -> Deal:
-    """The deal if the principal may see it; otherwise 404, as if it did not exist."""
-    stmt = readable(select(Deal).where(Deal.id == deal_id), Deal, principal)
-    if for_update:
-        stmt = stmt.with_for_update()
-    deal = (await session.execute(stmt)).scalar_one_or_none()
-    if deal is None:
-        raise NotFound("No such deal.")
-    return deal
-
-
-@dataclass(frozen=True)
-class DealFilters:
-    pipeline_id: uuid.UUID | None = None
-    stage_id: uuid.UUID | None = None
-    status: str | None = None
-    owner_id: uuid.UUID | None = None
-    customer_id: uuid.UUID | None = None
-    close_from: StrictDate | None = None
-    close_to: StrictDate | None = None
-    q: str | None = None
 
 
 def deal_filter_statement(principal: Principal, filters: DealFilters) -> Select[Any]:

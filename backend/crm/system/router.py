@@ -10,10 +10,17 @@ from fastapi.responses import JSONResponse
 
 from crm.core import recycle
 from crm.core.deps import SessionDep
-from crm.core.pagination import Page, PageParamsDep, to_page
+from crm.core.pagination import Page, PageParamsDep, page_response
 from crm.core.permissions import CurrentPrincipal, Principal, authorize
 from crm.system import service
-from crm.system.schemas import AuditLogRead, Health, JobRead, RecycleBinEntry
+from crm.system.schemas import (
+    AuditLogFilters,
+    AuditLogRead,
+    Health,
+    JobRead,
+    RecycleBinEntry,
+    RecycleBinFilters,
+)
 
 router = APIRouter(prefix="/api/v1")
 AuditRead = Annotated[Principal, Depends(authorize("audit:read"))]
@@ -52,21 +59,11 @@ async def list_audit_logs(
     session: SessionDep,
     _: AuditRead,
     params: PageParamsDep,
-    object_type: Annotated[str | None, Query(max_length=50)] = None,
-    object_id: uuid.UUID | None = None,
-    actor_id: uuid.UUID | None = None,
-    action: Annotated[str | None, Query(max_length=50)] = None,
-) -> Page[AuditLogRead]:
-    return to_page(
+    filters: Annotated[AuditLogFilters, Query()],
+) -> Response:
+    return page_response(
+        await service.list_audit_logs(session, params=params, filters=filters),
         AuditLogRead,
-        await service.list_audit_logs(
-            session,
-            params=params,
-            object_type=object_type,
-            object_id=object_id,
-            actor_id=actor_id,
-            action=action,
-        ),
     )
 
 
@@ -80,11 +77,11 @@ async def list_recycle_bin(
     session: SessionDep,
     principal: RecycleBinRead,
     params: PageParamsDep,
-    object_type: Annotated[str | None, Query(max_length=50)] = None,
-) -> Page[RecycleBinEntry]:
-    return to_page(
+    filters: Annotated[RecycleBinFilters, Query()],
+) -> Response:
+    return page_response(
+        await service.list_recycle_bin(session, principal, params=params, filters=filters),
         RecycleBinEntry,
-        await service.list_recycle_bin(session, principal, params=params, object_type=object_type),
     )
 
 

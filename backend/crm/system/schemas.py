@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, IPvAnyAddress
+from pydantic import BaseModel, ConfigDict, IPvAnyAddress, StringConstraints
+
+from crm.core.filters import ListFilters
 
 
 class Health(BaseModel):
@@ -58,3 +60,21 @@ class RecycleBinEntry(BaseModel):
     department_id: uuid.UUID | None
     deleted_by: uuid.UUID | None
     deleted_at: datetime
+
+
+_Name = Annotated[str, StringConstraints(max_length=50)]
+
+
+class AuditLogFilters(ListFilters):
+    """The filters of ``GET /audit-logs`` (its query parameters)."""
+
+    object_type: _Name | None = None
+    object_id: uuid.UUID | None = None
+    actor_id: uuid.UUID | None = None
+    action: _Name | None = None
+
+
+class RecycleBinFilters(ListFilters):
+    """The filters of ``GET /recycle-bin`` (its query parameters); ``q`` searches the title."""
+
+    object_type: _Name | None = None

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Select, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import recycle, redis
@@ -16,6 +16,7 @@ from crm.core.errors import NotFound
 from crm.core.jobs import Job
 from crm.core.pagination import PageParams, paginate, text_contains
 from crm.core.permissions import Principal, creator_or_holder
+from crm.system.schemas import AuditLogFilters, RecycleBinFilters
 
 # Whoever started a job sees it; administrators and auditors see all jobs.
 SEE_ALL_JOBS_PERMISSION = "audit:read"
@@ -47,28 +48,27 @@ async def get_job(session: AsyncSession, principal: Principal, job_id: uuid.UUID
     return job
 
 
-async def list_audit_logs(
-    session: AsyncSession,
-    *,
-    params: PageParams,
-    object_type: str | None,
-    object_id: uuid.UUID | None,
-    actor_id: uuid.UUID | None,
-    action: str | None,
-) -> tuple[Sequence[AuditLog], str | None, int | None]:
+def audit_log_statement(filters: AuditLogFilters) -> Select[Any]:
+    """The audit entries matching ``filters``, unsorted (the audit log list)."""
     stmt = select(AuditLog)
-    filters: dict[Any, Any] = {
-        AuditLog.object_type: object_type,
-        AuditLog.object_id: object_id,
-        AuditLog.actor_id: actor_id,
-        AuditLog.action: action,
+    equal: dict[Any, Any] = {
+        AuditLog.object_type: filters.object_type,
+        AuditLog.object_id: filters.object_id,
+        AuditLog.actor_id: filters.actor_id,
+        AuditLog.action: filters.action,
     }
-    for column, value in filters.items():
+    for column, value in equal.items():
         if value is not None:
             stmt = stmt.where(column == value)
+    return stmt
+
+
+async def list_audit_logs(
+    session: AsyncSession, *, params: PageParams, filters: AuditLogFilters
+) -> tuple[Sequence[AuditLog], str | None, int | None]:
     return await paginate(
         session,
-        stmt,
+        audit_log_statement(filters),
         params=params,
         id_column=AuditLog.id,
         sortable={"at": AuditLog.at},
@@ -76,17 +76,22 @@ async def list_audit_logs(
     )
 
 
-async def list_recycle_bin(
-    session: AsyncSession, principal: Principal, *, params: PageParams, object_type: str | None
-) -> tuple[Sequence[recycle.DeletedRecord], str | None, int | None]:
+def recycle_bin_statement(principal: Principal, filters: RecycleBinFilters) -> Select[Any]:
+    """The bin entries ``principal`` may see that match ``filters``, unsorted."""
     stmt = select(recycle.DeletedRecord).where(recycle.visible_entries(principal))
-    if object_type is not None:
-        stmt = stmt.where(recycle.DeletedRecord.object_type == object_type)
-    if params.q:
-        stmt = stmt.where(text_contains(recycle.DeletedRecord.title, params.q))
+    if filters.object_type is not None:
+        stmt = stmt.where(recycle.DeletedRecord.object_type == filters.object_type)
+    if filters.q:
+        stmt = stmt.where(text_contains(recycle.DeletedRecord.title, filters.q))
+    return stmt
+
+
+async def list_recycle_bin(
+    session: AsyncSession, principal: Principal, *, params: PageParams, filters: RecycleBinFilters
+) -> tuple[Sequence[recycle.DeletedRecord], str | None, int | None]:
     return await paginate(
         session,
-        stmt,
+        recycle_bin_statement(principal, filters),
         params=params,
         id_column=recycle.DeletedRecord.id,
         sortable={"deleted_at": recycle.DeletedRecord.deleted_at},

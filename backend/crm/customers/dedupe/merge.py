@@ -28,6 +28,7 @@ from sqlalchemy import (
     ColumnElement,
     Table,
     UniqueConstraint,
+    and_,
     delete,
     exists,
     select,
@@ -42,8 +43,8 @@ from crm.core.audit import AuditLog
 from crm.core.changes import record_change
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
-from crm.core.errors import Conflict, NotFound, Unprocessable, field_error
-from crm.core.permissions import Principal, readable
+from crm.core.errors import Conflict, Unprocessable, field_error
+from crm.core.permissions import Principal, get_or_404, readable
 from crm.customers.dedupe.schemas import MergeRequest, mergeable_value
 from crm.customers.models import Customer
 from crm.customers.service import apply_cleaning, get_customer
@@ -340,10 +341,13 @@ def _from_json(column: Column[Any], value: Any) -> Any:
 
 
 async def _merge_entry(session: AsyncSession, audit_id: uuid.UUID) -> AuditLog:
-    entry = await session.get(AuditLog, audit_id)
-    if entry is None or entry.action != "merge" or entry.object_type != "customer":
-        raise NotFound("No such merge.")
-    return entry
+    return await get_or_404(
+        session,
+        AuditLog,
+        audit_id,
+        not_found="No such merge.",
+        where=and_(AuditLog.action == "merge", AuditLog.object_type == "customer"),
+    )
 
 
 async def _already_undone(session: AsyncSession, entry: AuditLog) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm.core import jobs, redis
 from crm.core.db import Database, utcnow
+from crm.core.domain import scheduled, task
 from crm.customers.dedupe import rekey
 from crm.customers.dedupe.models import DuplicateGroup, DuplicateMember
 from crm.customers.dedupe.scan import FoundGroup, ScanRow, find_groups
@@ -117,6 +118,7 @@ async def run_scan(sessionmaker: async_sessionmaker[AsyncSession], job_id: uuid.
         raise
 
 
+@task(timeout=3600)
 async def scan_customer_duplicates(ctx: dict[str, Any], job_id: str) -> None:
     db: Database = ctx["db"]
     await run_scan(db.sessionmaker, uuid.UUID(job_id))
@@ -125,6 +127,8 @@ async def scan_customer_duplicates(ctx: dict[str, Any], job_id: str) -> None:
 REKEY_JOB_ID = "rekey:customers.name_normalized"
 
 
+# Resumes batch by batch if cut; the next sweep queues it again.
+@task(timeout=3600)
 async def rekey_customer_names(ctx: dict[str, Any]) -> int:
     """arq job: bring stored matching names to the current key version (dedupe/rekey.py)."""
     db: Database = ctx["db"]
@@ -139,3 +143,10 @@ async def start_rekey_if_behind(db: Database) -> bool:
             return False
     await redis.client().enqueue_job("rekey_customer_names", _job_id=REKEY_JOB_ID)
     return True
+
+
+@scheduled(second=0, run_at_startup=True)
+async def start_customer_rekey(ctx: dict[str, Any]) -> bool:
+    """Every minute: start re-keying stored customer names if their key version is behind the
+    code's."""
+    return await start_rekey_if_behind(ctx["db"])

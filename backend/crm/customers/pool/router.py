@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from crm.core.concurrency import IfMatchVersion, set_etag
 from crm.core.deps import SessionDep
-from crm.core.pagination import Page, PageParamsDep, page_response, to_page
+from crm.core.pagination import Page, PageParamsDep, page_response
 from crm.customers import fields
 from crm.customers.models import Customer
 from crm.customers.pool import service
@@ -134,10 +134,8 @@ async def release(
     tags=["customer-pool"],
     operation_id="customer-pool-policies-list",
 )
-async def list_policies(
-    session: SessionDep, _: CustomersRead, params: PageParamsDep
-) -> Page[PoolPolicyRead]:
-    return to_page(PoolPolicyRead, await service.list_policies(session, params=params))
+async def list_policies(session: SessionDep, _: CustomersRead, params: PageParamsDep) -> Response:
+    return page_response(await service.list_policies(session, params=params), PoolPolicyRead)
 
 
 @router.post(

@@ -19,7 +19,7 @@ from crm.core.concurrency import check_version
 from crm.core.db import utcnow
 from crm.core.errors import Conflict, NotFound, Unprocessable, field_error, invalid_field
 from crm.core.pagination import PageParams, paginate, select_columns
-from crm.core.permissions import Principal, scope_clause
+from crm.core.permissions import Principal, get_or_404, scope_clause
 from crm.customers import service as customer_service
 from crm.customers.models import Customer
 from crm.customers.pool.models import OwnershipCap, PoolPolicy
@@ -222,14 +222,14 @@ async def _pool_customer_for_update(
     )
     if found is None:
         raise NotFound("No such customer in the pool.")
-    customer = await session.scalar(
-        select(Customer)
-        .where(Customer.id == customer_id, Customer.deleted_at.is_(None))
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    customer = await get_or_404(
+        session,
+        Customer,
+        customer_id,
+        not_found="No such customer in the pool.",
+        for_update=True,
+        populate_existing=True,
     )
-    if customer is None:
-        raise NotFound("No such customer in the pool.")
     if customer.owner_id == principal.user_id:
         raise Conflict("You own this customer already.")
     if customer.owner_id is not None:
@@ -360,10 +360,9 @@ async def list_policies(
 async def get_policy(
     session: AsyncSession, policy_id: uuid.UUID, *, for_update: bool = False
 ) -> PoolPolicy:
-    policy = await session.get(PoolPolicy, policy_id, with_for_update=for_update)
-    if policy is None:
-        raise NotFound("No such pool policy.")
-    return policy
+    return await get_or_404(
+        session, PoolPolicy, policy_id, not_found="No such pool policy.", for_update=for_update
+    )
 
 
 async def create_policy(session: AsyncSession, *, data: PoolPolicyCreate) -> PoolPolicy:

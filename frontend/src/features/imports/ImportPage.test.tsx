@@ -289,3 +289,104 @@ describe('import wizard', () => {
     expect(screen.queryByTestId('nav-imports')).not.toBeInTheDocument();
   });
 });
+
+// --- the preview's date columns and the commit's expected counts ------------------------------------
+
+const DATE_COLUMN = { column: 3, header: '成立日期', field: 'Founded on', detected: 'ambiguous' };
+
+/** The counts the commit gives under every choice of its two defaults, each set telling apart. */
+const OUTCOMES = [
+  { on_duplicate: 'skip', on_file_duplicate: 'skip', created: 5, updated: 0, skipped: 3 },
+  { on_duplicate: 'skip', on_file_duplicate: 'create', created: 6, updated: 0, skipped: 2 },
+  { on_duplicate: 'update', on_file_duplicate: 'skip', created: 5, updated: 2, skipped: 1 },
+  { on_duplicate: 'update', on_file_duplicate: 'create', created: 6, updated: 2, skipped: 0 },
+  { on_duplicate: 'create', on_file_duplicate: 'skip', created: 7, updated: 0, skipped: 1 },
+  { on_duplicate: 'create', on_file_duplicate: 'create', created: 8, updated: 0, skipped: 0 },
+];
+
+/** A previewed import opened by its address, with a date column; each preview request answers `summaryFor` its body. */
+function stubPreviewedImport(summaryFor: (body: { options: { date_orders?: Record<string, string> } }) => Record<string, unknown>): RecordedRequest[] {
+  const extra = {
+    preview_job_id: 'p1',
+    columns: [...importRead('uploaded').columns, { index: 3, header: '成立日期', sample: ['05/03/2024', '01/02/2024'] }],
+    mapping: { '0': 'name', '1': 'phone', '3': 'founded_on' },
+    options: { phone_region: 'HK', day_first: null, date_orders: {}, language: 'en', date_columns: [] },
+  };
+  let current = importRead('previewed', { ...extra, summary: summaryFor({ options: {} }) });
+  let pending: unknown[] = [];
+  return stubFetch((request) => {
+    const { path, method } = request;
+    if (path === '/api/v1/auth/me') return json(meResponse(IMPORTER));
+    if (path === '/api/v1/imports/object-types') {
+      const dated = { key: 'founded_on', label: 'Founded on', kind: 'date', required: false, options: [], aliases: [] };
+      return json([{ ...OBJECT_TYPES[0], fields: [...OBJECT_TYPES[0].fields, dated] }]);
+    }
+    if (path === `/api/v1/imports/${ID}/preview` && method === 'POST') {
+      const body = JSON.parse(request.body);
+      current = importRead('previewed', { ...extra, preview_job_id: 'p2', options: { ...extra.options, ...body.options }, summary: summaryFor(body) });
+      pending = [importRead('previewing', { ...extra, preview_job_id: 'p2' })];
+      return json(pending[0], 202);
+    }
+    if (path === `/api/v1/imports/${ID}`) return json(pending.shift() ?? current);
+    if (path === `/api/v1/imports/${ID}/rows`) {
+      const duplicates = request.url.searchParams.get('status') === 'duplicate';
+      const items = duplicates ? [row(4, 'duplicate', { match_id: EXISTING, match_name: 'Old Customer Ltd.', match_reason: 'phone', match_hidden: false })] : [];
+      return json({ items, next_cursor: null, total: items.length });
+    }
+    return undefined;
+  });
+}
+
+describe('import preview: date columns and expected counts', () => {
+  it('warns about a date column without an order and previews again with the one chosen for it', async () => {
+    const requests = stubPreviewedImport(({ options }) => {
+      const order = options.date_orders?.['3'] ?? null;
+      return { ...SUMMARY, outcomes: OUTCOMES, date_columns: [{ ...DATE_COLUMN, order, needs_choice: order === null }] };
+    });
+    const user = userEvent.setup({ pointerEventsCheck: 0 });
+    renderApp(`/imports/new?id=${ID}`);
+
+    const column = await screen.findByTestId('date-column-3', {}, SLOW);
+    expect(column).toHaveClass('ant-alert-warning');
+    expect(column).toHaveTextContent('成立日期→ Founded on');
+    expect(column).toHaveTextContent('Its values fit either order');
+    expect(column).toHaveTextContent('its dates that read two ways are errors until you choose one');
+    expect(screen.getByTestId('date-order-3')).toHaveTextContent('Choose the order');
+
+    await choose(user, 'date-order-3', 'Month first (05/03/2024 is 3 May)');
+    const preview = await sent(requests, `/api/v1/imports/${ID}/preview`);
+    // The mapping and the other options the import was previewed with are kept.
+    expect(JSON.parse(preview.body)).toEqual({
+      mapping: { '0': 'name', '1': 'phone', '3': 'founded_on' },
+      options: { phone_region: 'HK', day_first: null, date_orders: { '3': 'month_first' } },
+    });
+
+    // The new preview's report: the order applied, no warning left.
+    await waitFor(() => expect(screen.getByTestId('date-column-3')).toHaveTextContent('Read month first'), SLOW);
+    expect(screen.getByTestId('date-column-3')).not.toHaveClass('ant-alert-warning');
+    expect(screen.getByTestId('date-column-3')).not.toHaveTextContent('until you choose one');
+    expect(screen.getByTestId('date-order-3')).toHaveTextContent('Month first (05/03/2024 is 3 May)');
+  }, 30_000);
+
+  it("shows the commit's counts under the chosen duplicate defaults, and follows them", async () => {
+    stubPreviewedImport(() => ({ ...SUMMARY, outcomes: OUTCOMES, date_columns: [] }));
+    const user = userEvent.setup({ pointerEventsCheck: 0 });
+    renderApp(`/imports/new?id=${ID}`);
+
+    const outcome = await screen.findByTestId('commit-outcome', {}, SLOW);
+    expect(outcome).toHaveTextContent('the import will create 5, update 0 and skip 3 rows');
+    expect(screen.queryByTestId('date-columns')).not.toBeInTheDocument();
+
+    await user.click(screen.getByTestId('tab-duplicate'));
+    await choose(user, 'on-duplicate', 'Update existing');
+    expect(screen.getByTestId('commit-outcome')).toHaveTextContent('the import will create 5, update 2 and skip 1 rows');
+    await choose(user, 'on-file-duplicate', 'Create anyway');
+    expect(screen.getByTestId('commit-outcome')).toHaveTextContent('the import will create 6, update 2 and skip 0 rows');
+    expect(screen.getByTestId('commit-outcome')).not.toHaveTextContent('one by one');
+
+    // A row decided on its own is not in the per-default counts: the line says so.
+    await screen.findByRole('link', { name: 'Old Customer Ltd.' }, SLOW);
+    await choose(user, 'decision-4', 'Skip');
+    expect(screen.getByTestId('commit-outcome')).toHaveTextContent('These counts are before the action you chose for 1 row on its own.');
+  }, 30_000);
+});

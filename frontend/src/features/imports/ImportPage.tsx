@@ -20,9 +20,19 @@ import {
   useUpload,
   type TemplateFormat,
 } from './api';
-import { commitRequest, initialMapping, type ColumnMapping, type DuplicateAction, type DuplicateDefaults } from './mapping';
+import {
+  commitRequest,
+  initialMapping,
+  storedOptions,
+  summaryOf,
+  withDateOrder,
+  type ColumnMapping,
+  type DateOrderChoice,
+  type DuplicateAction,
+  type DuplicateDefaults,
+} from './mapping';
 import { MappingStep, useMappingProblems } from './MappingStep';
-import { PreviewStep, summaryOf } from './PreviewStep';
+import { PreviewStep } from './PreviewStep';
 
 const DEFAULT_OBJECT_TYPE = 'customers';
 
@@ -238,13 +248,15 @@ export function ImportPage() {
   const [chosenStep, setStep] = useState<number | null>(importId ? null : 0);
   // null: the import's own mapping (its last preview's, else the suggestions) until one is chosen.
   const [chosenMapping, setMapping] = useState<ColumnMapping | null>(null);
-  const [options, setOptions] = useState<ImportOptions>(DEFAULT_OPTIONS);
+  // null: the options the import was last previewed with (none yet: the defaults) until changed.
+  const [chosenOptions, setOptions] = useState<ImportOptions | null>(null);
   const [defaults, setDefaults] = useState<DuplicateDefaults>(DEFAULT_DECISIONS);
   const [decisions, setDecisions] = useState<Record<number, DuplicateAction>>({});
   const current = useImport(importId);
   const item = importId ? current.data : undefined;
   const step = importId ? (chosenStep ?? stepFor(item)) : 0;
   const mapping = chosenMapping ?? (item ? initialMapping(item.columns, item.mapping ?? item.suggested_mapping) : {});
+  const options = chosenOptions ?? (item ? storedOptions(item) : DEFAULT_OPTIONS);
   const objectType = item?.object_type ?? (params.get('object_type') || DEFAULT_OBJECT_TYPE);
   const type = types.data?.find((candidate) => candidate.object_type === objectType) ?? types.data?.[0];
 
@@ -262,15 +274,16 @@ export function ImportPage() {
     updated.set('id', read.id);
     setParams(updated);
     setMapping(null);
+    setOptions(null); // a date column's order belongs to the file it was chosen for
     setDecisions({});
     preview.reset();
     setStep(1);
   };
 
-  const startPreview = () => {
+  const startPreview = (previewOptions: ImportOptions = options) => {
     if (!importId) return;
     preview.mutate(
-      { id: importId, mapping, options },
+      { id: importId, mapping, options: previewOptions },
       {
         onSuccess: (read) => {
           remember(read);
@@ -279,6 +292,13 @@ export function ImportPage() {
         },
       },
     );
+  };
+
+  /** One date column's order chosen in the preview: the file is previewed again with it. */
+  const chooseDateOrder = (column: number, order: DateOrderChoice) => {
+    const next = withDateOrder(options, column, order);
+    setOptions(next);
+    startPreview(next);
   };
 
   const startCommit = () => {
@@ -309,7 +329,7 @@ export function ImportPage() {
     updated.delete('id');
     setParams(updated);
     setMapping(null);
-    setOptions(DEFAULT_OPTIONS);
+    setOptions(null);
     setDefaults(DEFAULT_DECISIONS);
     setDecisions({});
     preview.reset();
@@ -357,7 +377,7 @@ export function ImportPage() {
         <Button onClick={() => setStep(0)} data-testid="import-back">
           {t('imports.back')}
         </Button>
-        <Button type="primary" disabled={mappingProblems.length > 0} loading={preview.isPending} onClick={startPreview} data-testid="import-preview">
+        <Button type="primary" disabled={mappingProblems.length > 0} loading={preview.isPending} onClick={() => startPreview()} data-testid="import-preview">
           {t('imports.mapping.preview')}
         </Button>
       </>
@@ -374,6 +394,8 @@ export function ImportPage() {
           onDefaultsChange={setDefaults}
           decisions={decisions}
           onDecide={(row, action) => setDecisions((previous) => ({ ...previous, [row]: action }))}
+          onDateOrder={chooseDateOrder}
+          previewing={preview.isPending}
         />
       );
       footer = (
@@ -396,6 +418,15 @@ export function ImportPage() {
           <Button onClick={stop} loading={cancel.isPending}>
             {t('imports.preview.cancel')}
           </Button>
+        </Flex>
+      );
+    }
+    if (preview.isError) {
+      // A date order chosen here was refused: say why above what the last preview found.
+      body = (
+        <Flex vertical gap={12}>
+          <Alert type="error" showIcon data-testid="preview-error" title={problemMessage(problemOf(preview.error), t)} />
+          {body}
         </Flex>
       );
     }

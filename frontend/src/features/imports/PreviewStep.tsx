@@ -9,25 +9,16 @@ import { LoadMore } from '../../components/LoadMore';
 import { QueryError } from '../../components/QueryError';
 import { problemMessage, problemOf } from '../../lib/problem';
 import { downloadErrorReport, useImportRows, type RowStatus } from './api';
-import { actionsFor, effectiveAction, isFileDuplicate, type DuplicateAction, type DuplicateDefaults } from './mapping';
-
-/** What a preview found, as the import's `summary` holds it. */
-export interface PreviewSummary {
-  rows: number;
-  valid: number;
-  errors: number;
-  warnings: number;
-  duplicates_in_file: number;
-  duplicates_existing: number;
-  duplicates_hidden: number;
-  new: number;
-  header_notes: string[];
-  unmapped_columns: string[];
-}
-
-export function summaryOf(item: ImportRead): PreviewSummary | null {
-  return (item.summary as PreviewSummary | null) ?? null;
-}
+import { CommitOutcomeLine, DateColumns } from './DateColumns';
+import {
+  actionsFor,
+  effectiveAction,
+  isFileDuplicate,
+  type DateOrderChoice,
+  type DuplicateAction,
+  type DuplicateDefaults,
+  type PreviewSummary,
+} from './mapping';
 
 interface DecisionProps {
   defaults: DuplicateDefaults;
@@ -190,10 +181,17 @@ function SummaryStats({ summary }: { summary: PreviewSummary }) {
 interface Props extends DecisionProps {
   item: ImportRead;
   summary: PreviewSummary;
+  /** Previews again with this order for one date column (the rest of the options kept). */
+  onDateOrder: (column: number, order: DateOrderChoice) => void;
+  /** A new preview is being asked for: the choices wait for it. */
+  previewing: boolean;
 }
 
-/** Step 3: what the preview found — counts, notes, the flagged rows and the duplicate decisions. */
-export function PreviewStep({ item, summary, ...decisionProps }: Props) {
+/**
+ * Step 3: what the preview found — counts, what the commit will write, the date columns' orders,
+ * notes, the flagged rows and the duplicate decisions.
+ */
+export function PreviewStep({ item, summary, onDateOrder, previewing, ...decisionProps }: Props) {
   const { t } = useTranslation();
   const [reportError, setReportError] = useState<string>();
   const [downloading, setDownloading] = useState(false);
@@ -215,6 +213,8 @@ export function PreviewStep({ item, summary, ...decisionProps }: Props) {
   return (
     <Flex vertical gap={16}>
       <SummaryStats summary={summary} />
+      <CommitOutcomeLine summary={summary} defaults={decisionProps.defaults} decided={Object.keys(decisionProps.decisions).length} />
+      <DateColumns columns={summary.date_columns ?? []} onChoose={onDateOrder} busy={previewing} />
       {item.same_file_imports && item.same_file_imports.length > 0 && <Alert type="warning" showIcon title={t('imports.sameFile')} data-testid="same-file" />}
       {summary.header_notes.length > 0 && (
         <Alert

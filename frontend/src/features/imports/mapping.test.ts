@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ImportFieldRead } from '../../api/types';
+import type { ImportFieldRead, ImportRead } from '../../api/types';
 import {
   actionsFor,
   commitRequest,
@@ -8,7 +8,11 @@ import {
   mappedTwice,
   mappingIsComplete,
   missingRequired,
+  outcomeFor,
   requestMapping,
+  storedOptions,
+  withDateOrder,
+  type PreviewSummary,
 } from './mapping';
 
 function field(key: string, required = false): ImportFieldRead {
@@ -73,6 +77,37 @@ describe('duplicate decisions', () => {
         { row: 2, action: 'update' },
         { row: 9, action: 'create' },
       ],
+    });
+  });
+});
+
+describe('preview summary helpers', () => {
+  const summary = {
+    outcomes: [
+      { on_duplicate: 'skip', on_file_duplicate: 'skip', created: 1, updated: 0, skipped: 2 },
+      { on_duplicate: 'update', on_file_duplicate: 'create', created: 2, updated: 1, skipped: 0 },
+    ],
+  } as PreviewSummary;
+
+  it("finds the outcome of the chosen defaults, none when the summary has no outcomes", () => {
+    expect(outcomeFor(summary, { onDuplicate: 'update', onFileDuplicate: 'create' })).toMatchObject({ created: 2, updated: 1, skipped: 0 });
+    expect(outcomeFor(summary, { onDuplicate: 'create', onFileDuplicate: 'create' })).toBeUndefined();
+    expect(outcomeFor({} as PreviewSummary, { onDuplicate: 'skip', onFileDuplicate: 'skip' })).toBeUndefined();
+  });
+
+  it('sets one date column order and keeps the other options and columns', () => {
+    const options = { phone_region: 'CN', day_first: true, date_orders: { '1': 'month_first' as const } };
+    expect(withDateOrder(options, 4, 'day_first')).toEqual({ phone_region: 'CN', day_first: true, date_orders: { '1': 'month_first', '4': 'day_first' } });
+    expect(withDateOrder({ day_first: null }, 0, 'month_first')).toEqual({ day_first: null, date_orders: { '0': 'month_first' } });
+  });
+
+  it("reads the options an import was previewed with, leaving the server's report out", () => {
+    const item = (options: Record<string, unknown>) => ({ options }) as unknown as ImportRead;
+    expect(storedOptions(item({}))).toEqual({ phone_region: null, day_first: null });
+    expect(storedOptions(item({ phone_region: 'HK', day_first: false, date_orders: { '2': 'day_first' }, date_columns: [], language: 'en' }))).toEqual({
+      phone_region: 'HK',
+      day_first: false,
+      date_orders: { '2': 'day_first' },
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { ImportColumn, ImportCommitRequest, ImportFieldRead, ImportRowRead } from '../../api/types';
+import type { ImportColumn, ImportCommitRequest, ImportFieldRead, ImportOptions, ImportRead, ImportRowRead } from '../../api/types';
 
 /** Column index (as a string, like the API's keys) → field key, or null: the column is not imported. */
 export type ColumnMapping = Record<string, string | null>;
@@ -9,6 +9,85 @@ export type FileDuplicateAction = ImportCommitRequest['on_file_duplicate'];
 export interface DuplicateDefaults {
   onDuplicate: DuplicateAction;
   onFileDuplicate: FileDuplicateAction;
+}
+
+/** The order of a column's 05/03/2024 dates, as the preview request's `date_orders` takes it. */
+export type DateOrderChoice = NonNullable<ImportOptions['date_orders']>[string];
+
+/**
+ * A date column whose 05/03/2024 dates read two ways (the summary's `date_columns`): what its
+ * values showed (the backend's DateOrder), and the order applied (null: none, so its dates that
+ * read two ways are row errors until one is chosen).
+ */
+export interface DateColumnReport {
+  column: number;
+  header: string;
+  field: string;
+  detected: 'day_first' | 'month_first' | 'ambiguous' | 'conflicting';
+  order: DateOrderChoice | null;
+  needs_choice: boolean;
+}
+
+/** What the commit does with the valid rows under one choice of its two defaults (`outcomes`). */
+export interface CommitOutcome {
+  on_duplicate: DuplicateAction;
+  on_file_duplicate: FileDuplicateAction;
+  created: number;
+  updated: number;
+  skipped: number;
+}
+
+/** A column whose values are mostly invalid (mapped to the wrong field?): `column_problems`. */
+export interface ColumnProblem {
+  column: number;
+  header: string;
+  field: string;
+  invalid: number;
+}
+
+/** What a preview found, as the import's `summary` holds it. */
+export interface PreviewSummary {
+  rows: number;
+  valid: number;
+  errors: number;
+  warnings: number;
+  duplicates_in_file: number;
+  duplicates_existing: number;
+  duplicates_hidden: number;
+  new: number;
+  header_notes: string[];
+  unmapped_columns: string[];
+  // Absent from the summaries of imports previewed before the server reported them.
+  outcomes?: CommitOutcome[];
+  date_columns?: DateColumnReport[];
+  column_problems?: ColumnProblem[];
+}
+
+export function summaryOf(item: ImportRead): PreviewSummary | null {
+  return (item.summary as PreviewSummary | null) ?? null;
+}
+
+/** The commit's counts under the chosen defaults (undefined: the summary does not say). */
+export function outcomeFor(summary: PreviewSummary, defaults: DuplicateDefaults): CommitOutcome | undefined {
+  return summary.outcomes?.find(
+    (outcome) => outcome.on_duplicate === defaults.onDuplicate && outcome.on_file_duplicate === defaults.onFileDuplicate,
+  );
+}
+
+/** The options with one date column's order chosen (over the file-wide `day_first`). */
+export function withDateOrder(options: ImportOptions, column: number, order: DateOrderChoice): ImportOptions {
+  return { ...options, date_orders: { ...options.date_orders, [String(column)]: order } };
+}
+
+/** The options an import was last previewed with (the ones a new preview starts from). */
+export function storedOptions(item: ImportRead): ImportOptions {
+  const stored = item.options as Partial<Record<keyof ImportOptions, unknown>>;
+  const dateOrders = (stored.date_orders ?? {}) as NonNullable<ImportOptions['date_orders']>;
+  return {
+    phone_region: typeof stored.phone_region === 'string' ? stored.phone_region : null,
+    day_first: typeof stored.day_first === 'boolean' ? stored.day_first : null,
+    ...(Object.keys(dateOrders).length > 0 ? { date_orders: dateOrders } : {}),
+  };
 }
 
 /** Every column of the file, with the server's suggestion where it made one (else not imported). */

@@ -260,6 +260,25 @@ const en = {
       commit: 'Import',
       reloadRows: 'Reload',
     },
+    dates: {
+      title: 'Date columns',
+      hint: 'Dates like 05/03/2024 read two ways: 5 March or 3 May. Choosing an order checks the rows again.',
+      detected: {
+        day_first: 'Its values show day first (a first number over 12).',
+        month_first: 'Its values show month first (a second number over 12).',
+        ambiguous: 'Its values fit either order (no number over 12).',
+        conflicting: 'Its values mix both orders (or hold typos).',
+      },
+      applied: { day_first: 'Read day first', month_first: 'Read month first' },
+      needsChoice: 'No order is chosen: its dates that read two ways are errors until you choose one.',
+      placeholder: 'Choose the order',
+      choose: 'Order of the dates in {{header}}',
+    },
+    outcome: {
+      line: 'With these choices the import will create {{created}}, update {{updated}} and skip {{skipped}} rows.',
+      beforeDecisions_one: 'These counts are before the action you chose for {{count}} row on its own.',
+      beforeDecisions_other: 'These counts are before the actions you chose for {{count}} rows one by one.',
+    },
     action: { skip: 'Skip', update: 'Update existing', create: 'Create anyway' },
     commit: {
       running: 'Importing…',

@@ -262,6 +262,25 @@ const zhCN: Resources = {
       commit: '开始导入',
       reloadRows: '重新加载',
     },
+    dates: {
+      title: '日期列',
+      hint: '形如 05/03/2024 的日期有两种读法：3 月 5 日或 5 月 3 日。选择顺序后将重新检查数据。',
+      detected: {
+        day_first: '该列的值显示为日在前（第一个数大于 12）。',
+        month_first: '该列的值显示为月在前（第二个数大于 12）。',
+        ambiguous: '该列的值两种顺序都说得通（没有大于 12 的数）。',
+        conflicting: '该列的值混用了两种顺序（或有笔误）。',
+      },
+      applied: { day_first: '按日在前读取', month_first: '按月在前读取' },
+      needsChoice: '尚未选择顺序：在您选择之前，该列中有两种读法的日期都算作错误。',
+      placeholder: '选择日期顺序',
+      choose: '{{header}} 的日期顺序',
+    },
+    outcome: {
+      line: '按当前选择，导入将新建 {{created}} 行、更新 {{updated}} 行、跳过 {{skipped}} 行。',
+      beforeDecisions_one: '以上为逐行选择的处理方式（{{count}} 行）生效前的数量。',
+      beforeDecisions_other: '以上为逐行选择的处理方式（{{count}} 行）生效前的数量。',
+    },
     action: { skip: '跳过', update: '更新已有记录', create: '仍然新建' },
     commit: {
       running: '正在导入……',

@@ -1,4 +1,5 @@
-"""The accepted quote's lines become a won deal's draft contract lines (contracts.lines hook).
+"""The accepted quote's lines become a won deal's draft contract lines (contracts.lines hook;
+here, above quotes on the ladder, so contracts reads quotes and not the reverse).
 
 A contract's lines carry per-line discounts only, so the quote-level discount is folded into
 each line's discount, and the tax becomes a line of its own. Folding is done so the contract's
