@@ -103,9 +103,9 @@ async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     async with database.engine.begin() as conn:
         await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     await redis.client().flushdb()
-    from crm.customfields import config as field_config
+    from crm.core import cache
 
-    field_config.invalidate()  # TRUNCATE bypasses the ORM events that invalidate it
+    cache.invalidate_all()  # TRUNCATE bypasses the ORM events that invalidate the caches
     await bootstrap.ensure_roles_and_admin(database, email=ADMIN_EMAIL, password=PASSWORD)
     yield
 

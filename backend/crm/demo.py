@@ -6,8 +6,8 @@ import random
 
 from sqlalchemy import select
 
+from crm.core.cleaning import phone_to_e164
 from crm.core.db import Database
-from crm.customers.cleaning import phone_to_e164
 from crm.customers.models import Contact, Customer
 from crm.identity import service as identity_service
 from crm.identity.models import User

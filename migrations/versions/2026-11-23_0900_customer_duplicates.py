@@ -1,8 +1,9 @@
 """customer duplicates: normalised names, merge links, the duplicate report
 
 - ``customers.name_normalized``: the name as duplicate detection compares it, backfilled with
-  ``crm.customers.cleaning.normalize_company_name`` (the normaliser of this revision; a later
-  change to it ships its own re-backfill), with a trigram index for similarity lookups;
+  the normaliser of this revision (frozen below: ``crm.core.cleaning`` has moved on since, and
+  a migration must give the same result whenever it runs), with a trigram index for similarity
+  lookups;
 - ``customers.merged_into_id``: the survivor a merged record went into;
 - btree indexes on name_normalized / phone_e164 / email of live records for the exact-match
   checks (the trigram indexes on them serve partial search, not equality);
@@ -13,13 +14,13 @@ Revises: bc0b78f0004f
 Create Date: 2026-11-23 09:00:00
 """
 
+import re
+import unicodedata
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
-
-from crm.customers.cleaning import normalize_company_name
 
 revision: str = "7d1e5a2c9b40"
 down_revision: str | None = "bc0b78f0004f"
@@ -28,6 +29,43 @@ depends_on: str | Sequence[str] | None = None
 
 BATCH = 5000
 LIVE = "deleted_at IS NULL"
+
+
+# --- the company-name normaliser as this revision ran it (frozen; do not import live code) ---
+
+_LEGAL_SUFFIXES = (
+    "股份有限公司", "有限责任公司", "有限公司", "集团公司", "总公司", "分公司", "公司", "集团",
+    "company limited", "co ltd", "co limited", "corporation", "incorporated", "limited",
+    "company", "group", "gmbh", "corp", "ltd", "llc", "llp", "inc", "plc", "co", "ag", "sa",
+    "bv", "nv", "pte", "pty", "srl", "kk",
+)  # fmt: skip
+_SUFFIX_AT_END = re.compile(
+    r"(?:^|(?<=[\s\u4e00-\u9fff]))(?:"
+    + "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in _LEGAL_SUFFIXES)
+    + r")\s*$"
+)
+_DROPPED = re.compile(r"[.'\u2019`]")
+_SEPARATORS = re.compile(r"[^\w\s]")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_company_name(raw: str | None) -> str:
+    """NFKC, lower-case, punctuation and legal suffixes dropped, spaces collapsed (none between
+    CJK characters); a name that is nothing but a legal form keeps it."""
+    if not raw:
+        return ""
+    text = unicodedata.normalize("NFKC", raw).casefold()
+    text = _DROPPED.sub("", text)
+    text = _SEPARATORS.sub(" ", text)
+    text = _CJK_SPACE.sub("", _SPACES.sub(" ", text).strip())
+    stem = text
+    while True:
+        shorter = _SUFFIX_AT_END.sub("", stem).strip()
+        if shorter == stem or not shorter:
+            break
+        stem = shorter
+    return stem or text
 
 
 def _backfill_name_normalized() -> None:

@@ -17,13 +17,7 @@ from crm.settings import get_settings
 PACKAGE = Path(domains.__file__).resolve().parent
 
 # Upward imports not yet replaced, each with why and what removes it. Keep this short.
-ALLOWED_UPWARD: dict[tuple[str, str], str] = {
-    # The text/phone/date cleaning lives in customers/cleaning.py; imports and custom fields
-    # (below customers) use it. It moves to core (issue 15, "shared pieces in core"), which
-    # removes both entries.
-    ("imports", "customers"): "crm.customers.cleaning, until cleaning moves to core",
-    ("customfields", "customers"): "crm.customers.cleaning, until cleaning moves to core",
-}
+ALLOWED_UPWARD: dict[tuple[str, str], str] = {}
 
 
 def _domain_packages() -> set[str]:

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 import dedupe_eval
-from crm.customers.cleaning import normalize_email, phone_key
+from crm.core.cleaning import normalize_email, phone_key
 from crm.customers.dedupe.scan import ScanRow, find_groups
 from crm.customers.models import Customer
 from dedupe_eval import Quality, Row, pairs_of_clusters, quality, true_pairs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from crm.customers.cleaning import phone_key
+from crm.core.cleaning import phone_key
 from crm.customers.models import Customer
 from platform_helpers import assert_problem
 

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from crm.core import jobs
-from crm.customers.cleaning import phone_key
+from crm.core.cleaning import phone_key
 from crm.customers.dedupe.scan import ScanRow, find_groups
 from crm.customers.dedupe.tasks import scan_customer_duplicates
 from platform_helpers import assert_problem

@@ -13,8 +13,8 @@ from arq.jobs import JobStatus as ArqStatus
 from sqlalchemy import select, text
 
 from crm.core import redis
+from crm.core.cleaning import NAME_KEY_VERSION, normalize_company_name
 from crm.core.keyversions import KeyVersion
-from crm.customers.cleaning import NAME_KEY_VERSION, normalize_company_name
 from crm.customers.dedupe import rekey, tasks
 from crm.customers.models import Customer
 

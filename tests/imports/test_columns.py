@@ -1,5 +1,5 @@
 """The column-wise cleaners of imports (``crm.imports.columns``): the fast paths give exactly
-what the per-value rules of ``crm.customers.cleaning`` give, and each cleaner's values, errors
+what the per-value rules of ``crm.core.cleaning`` give, and each cleaner's values, errors
 and warnings. Pure: no database."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 import polars as pl
 import pytest
 
+from crm.core.cleaning import normalize_email, phone_to_e164
 from crm.core.formulas import is_formula
 from crm.core.importable import CleanOptions
-from crm.customers.cleaning import normalize_email, phone_to_e164
 from crm.customfields.config import FieldDef
 from crm.customfields.importing import custom_cleaner
 from crm.imports import columns

@@ -142,6 +142,37 @@ async def test_custom_fields_are_cleaned_validated_and_stored(admin: Any, db: An
     }
 
 
+async def test_an_owner_column_follows_the_one_assignment_rule(
+    sales_team: dict[str, Any], admin: Any, db: Any
+) -> None:
+    """The owner column is checked with identity's assignment rule (active, inside the
+    importer's scope), for all owners of the file at once: a manager may give rows to their
+    team, not to another department's salesperson nor to a deactivated member of the team."""
+    manager, sales_a, sales_b = sales_team["manager"], sales_team["sales_a"], sales_team["sales_b"]
+    outsider = sales_team["outsider"]
+    r = await admin.patch(f"/api/v1/users/{sales_b.user_id}", json={"is_active": False})
+    assert r.status_code == 200, r.text
+    content = csv_bytes(
+        [
+            HEADER,
+            ["给组员的", "13800138891", sales_a.info["email"]],  # row 2: in scope
+            ["给外人的", "13800138892", outsider.info["email"]],  # row 3: another department
+            ["给停用的", "13800138893", sales_b.info["email"]],  # row 4: deactivated
+            ["自己的", "13800138894", manager.info["email"]],  # row 5: the importer
+        ]
+    )
+    previewed = await preview(manager, db, await upload(manager, content))
+    errors = {r["row"]: r["errors"] for r in await rows_of(manager, previewed, status="error")}
+    assert sorted(errors) == [3, 4]
+    assert "outside your data scope" in errors[3]
+    assert "No active user" in errors[4]
+    done = await commit(manager, db, previewed)
+    assert done["result"]["created"] == 2
+    listed = await manager.get("/api/v1/customers", params={"limit": 10})
+    owners = {c["name"]: c["owner_id"] for c in listed.json()["items"]}
+    assert owners == {"给组员的": sales_a.user_id, "自己的": manager.user_id}
+
+
 async def test_a_salesperson_imports_into_their_own_scope_only(
     sales_team: dict[str, Any], factory: Any, db: Any
 ) -> None:

@@ -394,7 +394,7 @@ def test_an_xlsx_workbook(tmp_path: Path) -> None:
 
 def test_excel_dates_parse_as_dates(tmp_path: Path) -> None:
     """The text an Excel date cell becomes is one the date cleaner reads."""
-    from crm.customers.cleaning import parse_date
+    from crm.core.cleaning import parse_date
 
     _, _, table = _read(_workbook(tmp_path / "book.xlsx"))
     assert parse_date(table.data["c2"][0]) == date(2024, 3, 5)

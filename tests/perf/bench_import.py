@@ -111,7 +111,7 @@ class Expected:
 
 def generate(path: Path, rows: int, existing: list[tuple[str, str]], owner: seed.Owner) -> Expected:
     """Write the messy CSV; return what the import must make of it, and the clean rows."""
-    from crm.customers.cleaning import normalize_company_name
+    from crm.core.cleaning import normalize_company_name
 
     normalized = functools.lru_cache(maxsize=200_000)(normalize_company_name)
     rng = random.Random(20261201)

@@ -215,8 +215,8 @@ def _name(rng: random.Random) -> tuple[str, str]:
 def customer_rows(
     count: int, owners: list[Owner], *, seed: int = 20261101
 ) -> Iterator[tuple[Any, ...]]:
+    from crm.core.cleaning import normalize_company_name
     from crm.core.ids import new_id
-    from crm.customers.cleaning import normalize_company_name
 
     normalized = functools.lru_cache(maxsize=100_000)(normalize_company_name)
     rng = random.Random(seed)

@@ -177,15 +177,6 @@ async def run(
     return RunResult(notified=len(created), emailed=emailed)
 
 
-async def _active_users(session: AsyncSession, ids: set[uuid.UUID]) -> set[uuid.UUID]:
-    if not ids:
-        return set()
-    rows = await session.execute(
-        select(User.id).where(User.id.in_(ids), User.is_active, User.deleted_at.is_(None))
-    )
-    return set(rows.scalars())
-
-
 async def _task_reminders(
     session: AsyncSession, settings: Settings, *, now: datetime
 ) -> list[NewNotification]:
@@ -207,10 +198,9 @@ async def _task_reminders(
         .scalars()
         .all()
     )
-    active = await _active_users(session, {t.assignee_id for t in tasks})
-    notes = []
+    notes = []  # to the assignees notify() finds may receive
     for task in tasks:
-        if task.assignee_id not in active or task.due_at is None:
+        if task.assignee_id is None or task.due_at is None:
             continue
         due = task.due_at.isoformat()
         kind = "task_due" if task.due_at <= now else "task_upcoming"
@@ -298,11 +288,10 @@ async def _date_hits(
     return hits
 
 
-async def _hits_to_notes(
-    session: AsyncSession, hits: list[_DateHit], *, kind: str, key: str, label: str
+def _hits_to_notes(
+    hits: list[_DateHit], *, kind: str, key: str, label: str
 ) -> list[NewNotification]:
-    active = await _active_users(session, {h.owner_id for h in hits if h.owner_id})
-    return [
+    return [  # to the owners notify() finds may receive
         NewNotification(
             user_id=hit.owner_id,
             kind=kind,
@@ -319,7 +308,7 @@ async def _hits_to_notes(
             dedupe_key=f"{key}:{hit.object_id}:{hit.occurs_on.isoformat()}:{hit.owner_id}",
         )
         for hit in hits
-        if hit.owner_id in active and hit.owner_id is not None
+        if hit.owner_id is not None
     ]
 
 
@@ -331,7 +320,7 @@ async def _birthday_reminders(
     hits = await _date_hits(
         session, object_type="contact", field="birthday", yearly=True, days=days, tz=tz
     )
-    return await _hits_to_notes(session, hits, kind="birthday", key="birthday", label="Birthday")
+    return _hits_to_notes(hits, kind="birthday", key="birthday", label="Birthday")
 
 
 async def _rule_reminders(
@@ -353,9 +342,7 @@ async def _rule_reminders(
             days=_window(today, rule.days_before),
             tz=tz,
         )
-        notes += await _hits_to_notes(
-            session, hits, kind="date_rule", key=f"rule:{rule.id}", label=rule.name
-        )
+        notes += _hits_to_notes(hits, kind="date_rule", key=f"rule:{rule.id}", label=rule.name)
     return notes
 
 
@@ -377,7 +364,7 @@ async def _holiday_reminders(session: AsyncSession, *, today: date) -> list[NewN
     if not due:
         return []
     users = (
-        await session.execute(select(User.id).where(User.is_active, User.deleted_at.is_(None)))
+        await session.execute(select(User.id).where(notifications.receives_notifications()))
     ).scalars()
     user_ids = list(users)
     return [

@@ -14,7 +14,6 @@ from crm.contracts.models import Contract
 from crm.contracts.service import set_status
 from crm.core.db import Database, utcnow
 from crm.core.domain import scheduled
-from crm.identity.models import User
 from crm.notifications import service as notifications
 from crm.notifications.service import NewNotification
 from crm.settings import Settings, get_settings
@@ -66,15 +65,12 @@ async def _expire(session: AsyncSession, today: date) -> int:
 async def _expiry_notes(session: AsyncSession, today: date, days: int) -> list[NewNotification]:
     rows = (
         await session.execute(
-            select(Contract)
-            .join(User, User.id == Contract.owner_id)
-            .where(
+            select(Contract).where(
                 Contract.deleted_at.is_(None),
                 Contract.status == "signed",
                 Contract.end_date >= today,
                 Contract.end_date <= today + timedelta(days=days),
-                User.is_active,
-                User.deleted_at.is_(None),
+                Contract.owner_id.is_not(None),  # notify() keeps only owners who may receive
             )
         )
     ).scalars()

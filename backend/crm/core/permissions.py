@@ -128,6 +128,15 @@ def owner_scope_clause(
     return or_(mine, department_col.in_(list(principal.department_tree_ids)))
 
 
+def creator_or_holder(
+    principal: Principal, created_by: Any, permission: str
+) -> ColumnElement[bool]:
+    """The scope of records that belong to whoever started them (imports, exports, jobs): the
+    ones ``principal`` created (``created_by`` is the creator column), or all of them for a
+    holder of ``permission``."""
+    return true() if principal.can(permission) else created_by == principal.user_id
+
+
 # Principals come from a short-lived per-process cache (identity/principal_cache.py): the same
 # object serves a user's requests for seconds, so what is built from it alone (its scope
 # clauses, statements shaped by its scope) is built once: SQL expressions are immutable. The

@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 
+from crm.core.cleaning import normalize_company_name, phone_key, split_address
 from crm.core.importable import (
     CleanOptions,
     Importable,
@@ -19,7 +20,6 @@ from crm.core.importable import (
     labels,
     register,
 )
-from crm.customers.cleaning import normalize_company_name, phone_key, split_address
 from crm.customers.dedupe import scoring
 from crm.customers.models import Contact, Customer
 from crm.customfields.importing import import_fields

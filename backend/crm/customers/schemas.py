@@ -17,10 +17,10 @@ from pydantic import (
     field_validator,
 )
 
+from crm.core.cleaning import phone_acceptable
 from crm.core.dates import StrictDate
 from crm.core.filters import ListFilters
 from crm.core.formulas import NoFormula
-from crm.customers.cleaning import phone_acceptable
 from crm.customfields.completeness import Completeness
 
 # Free text refuses what a spreadsheet would run as a formula (crm.core.formulas); a phone

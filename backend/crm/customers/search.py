@@ -21,11 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from crm.core import search
+from crm.core.cleaning import phone_search_digits, phone_to_e164
 from crm.core.compiled import compiled_for
 from crm.core.field_access import FieldView, view_for
 from crm.core.pagination import contains_pattern, text_like
 from crm.core.permissions import Principal, readable
-from crm.customers.cleaning import phone_search_digits, phone_to_e164
 from crm.customers.models import Contact, Customer
 
 # Partial matches ranked per object type, at least: the newest ones. A common fragment ("gmail")

@@ -12,6 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import audit, events, recycle
 from crm.core.changes import record_change
+from crm.core.cleaning import (
+    normalize_company_name,
+    phone_key,
+    phone_search_digits,
+    phone_to_e164,
+    split_address,
+)
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
 from crm.core.errors import NotFound, Unprocessable, field_error
@@ -28,13 +35,6 @@ from crm.core.pagination import (
 )
 from crm.core.permissions import Principal, readable
 from crm.customers import fields
-from crm.customers.cleaning import (
-    normalize_company_name,
-    phone_key,
-    phone_search_digits,
-    phone_to_e164,
-    split_address,
-)
 
 # The loaders live in deps.py; re-exported: other domains load through this service.
 from crm.customers.deps import get_contact as get_contact

@@ -8,8 +8,8 @@ from typing import Any
 import polars as pl
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.core.cleaning import parse_date
 from crm.core.importable import CleanedColumn, CleanOptions, FieldProvider, ImportField
-from crm.customers.cleaning import parse_date
 from crm.customfields import service as customfield_service
 from crm.customfields.config import FieldDef, field_def
 from crm.customfields.values import clean_value

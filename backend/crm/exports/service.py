@@ -9,6 +9,7 @@ from typing import Any
 
 import structlog
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import exportable as registry
@@ -17,7 +18,7 @@ from crm.core.changes import record_change
 from crm.core.errors import Conflict, Forbidden, NotFound, ProblemError, Unprocessable, field_error
 from crm.core.exportable import Exportable, ExportColumn
 from crm.core.field_access import FieldView, mask_value, view_for
-from crm.core.permissions import Principal
+from crm.core.permissions import Principal, creator_or_holder
 from crm.exports.schemas import ExportColumnRead, ExportCreate, ExportObjectType
 
 log = structlog.get_logger(__name__)
@@ -186,12 +187,15 @@ def file_key(job: jobs.Job) -> str:
 async def get_export(session: AsyncSession, principal: Principal, job_id: uuid.UUID) -> jobs.Job:
     """The export job if the caller may download it: its creator, or a holder of
     ``admin:exports``. Anyone else gets 404, as for a job that does not exist."""
-    job = await session.get(jobs.Job, job_id)
-    if (
-        job is None
-        or job.params.get("_task") != EXPORT_TASK
-        or not (job.created_by == principal.user_id or principal.can(DOWNLOAD_ANY_PERMISSION))
-    ):
+    job = (
+        await session.execute(
+            select(jobs.Job).where(
+                jobs.Job.id == job_id,
+                creator_or_holder(principal, jobs.Job.created_by, DOWNLOAD_ANY_PERMISSION),
+            )
+        )
+    ).scalar_one_or_none()
+    if job is None or job.params.get("_task") != EXPORT_TASK:
         raise NotFound("No such export.")
     return job
 

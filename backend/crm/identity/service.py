@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import any_, func, or_, select
+from sqlalchemy import ColumnElement, and_, any_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import audit, security
@@ -40,24 +40,46 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
     return await get_or_404(session, User, user_id, not_found="No such user.")
 
 
+def assignable(principal: Principal, resource: str) -> ColumnElement[bool]:
+    """THE rule for giving a record to a user (an owner, a task's assignee, an assignment from
+    a pool, an import's owner column), as a condition on ``User`` rows: an existing, active
+    user whose records the caller's data scope on ``resource`` covers. Handing a record to
+    anyone else would be a write into data the caller cannot see (and, to a deactivated user,
+    into nobody's hands)."""
+    # The record would carry the user's id and department: the scope rule of the records
+    # themselves, applied to the user's row.
+    return and_(
+        User.deleted_at.is_(None),
+        User.is_active.is_(True),
+        owner_scope_clause(principal, resource, User.id, User.department_id),
+    )
+
+
 async def assignable_user(
     session: AsyncSession, principal: Principal, user_id: uuid.UUID, *, resource: str, field: str
 ) -> User:
-    """THE rule for giving a record to a user (an owner, a task's assignee, an assignment from
-    a pool): an active user whose records the caller's data scope on ``resource`` covers.
-    Handing a record to anyone else would be a write into data the caller cannot see (and, to
-    a deactivated user, into nobody's hands). Otherwise a 422 naming the body ``field``."""
+    """The user :func:`assignable` lets the caller give a ``resource`` record to; otherwise a
+    422 naming the body ``field`` and why."""
     user = await session.get(User, user_id)
     if user is None or user.deleted_at is not None:
         raise invalid_field(field, "No such user.")
     if not user.is_active:
         raise invalid_field(field, "That user is deactivated.")
-    # The record would carry the user's id and department: the scope rule of the records
-    # themselves, applied to the user's row.
-    covered = owner_scope_clause(principal, resource, User.id, User.department_id)
-    if await session.scalar(select(User.id).where(User.id == user.id, covered)) is None:
+    stmt = select(User.id).where(User.id == user.id, assignable(principal, resource))
+    if await session.scalar(stmt) is None:
         raise invalid_field(field, "That user is outside your data scope.")
     return user
+
+
+async def assignable_user_ids(
+    session: AsyncSession, principal: Principal, user_ids: Sequence[uuid.UUID], *, resource: str
+) -> set[uuid.UUID]:
+    """Which of ``user_ids`` :func:`assignable` lets the caller give ``resource`` records to,
+    in one query (an import checks every owner of a file at once)."""
+    if not user_ids:
+        return set()
+    stmt = select(User.id).where(User.id.in_(user_ids), assignable(principal, resource))
+    return set((await session.execute(stmt)).scalars())
 
 
 async def _roles_by_keys(session: AsyncSession, keys: Sequence[str]) -> list[Role]:

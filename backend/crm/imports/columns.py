@@ -1,4 +1,4 @@
-"""Column-wise cleaners: the cleaning rules of ``crm.customers.cleaning``, applied to a whole
+"""Column-wise cleaners: the cleaning rules of ``crm.core.cleaning``, applied to a whole
 column of an imported file at once.
 
 A file of a million rows cannot afford a Python call per cell for every rule (validating a
@@ -20,6 +20,12 @@ import phonenumbers
 import polars as pl
 from email_validator import EmailNotValidError, validate_email
 
+from crm.core.cleaning import (
+    normalize_company_name,
+    normalize_email,
+    parse_date,
+    phone_to_e164,
+)
 from crm.core.formulas import (
     DASHES_PATTERN,
     FORMULA_MESSAGES,
@@ -28,12 +34,6 @@ from crm.core.formulas import (
     is_formula,
 )
 from crm.core.importable import CleanedColumn, CleanOptions, ColumnCleaner
-from crm.customers.cleaning import (
-    normalize_company_name,
-    normalize_email,
-    parse_date,
-    phone_to_e164,
-)
 
 FORMULA_MESSAGE = "'{value}': " + FORMULA_MESSAGES["en"]
 
@@ -291,7 +291,7 @@ def _slow_e164(raw: str, region: str) -> str | None:
 
 def phones_e164(column: pl.Series, region: str) -> pl.Series:
     """The E.164 form of each phone number (null when not a valid number), as
-    :func:`crm.customers.cleaning.phone_to_e164` gives it (``region`` in either case: "cn" is
+    :func:`crm.core.cleaning.phone_to_e164` gives it (``region`` in either case: "cn" is
     "CN").
 
     Fast path, as expressions: mobile numbers of the default region written nationally or with
@@ -378,7 +378,7 @@ def _email_rule(raw: str) -> str:
 
 
 def emails(column: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """(normalised addresses, errors) as :func:`crm.customers.cleaning.normalize_email`
+    """(normalised addresses, errors) as :func:`crm.core.cleaning.normalize_email`
     gives them. Fast path: plain ASCII addresses (lower-cased, local part of at most 64 and
     the whole of at most 254 characters) whose domain the validator accepts, checked once per
     distinct domain; the rest goes through the validator one distinct value at a time."""

@@ -21,10 +21,11 @@ import polars as pl
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.core.cleaning import DateOrder, slash_date_order
 from crm.core.importable import CleanOptions, Importable, ImportField, Matcher, Reference
-from crm.core.permissions import Principal, owner_scope_clause, readable
-from crm.customers.cleaning import DateOrder, slash_date_order
+from crm.core.permissions import Principal, readable
 from crm.identity.models import User
+from crm.identity.service import assignable_user_ids
 from crm.imports.columns import merge_messages
 from crm.imports.reading import Table
 
@@ -262,7 +263,9 @@ async def resolve_users(
         wanted = frame[item.key].drop_nulls().unique().to_list()
         ids, problems = await _match_users(session, wanted)
         if item.key == OWNER_FIELD:
-            allowed = await _assignable_owners(session, principal, importable, list(ids.values()))
+            allowed = await assignable_user_ids(
+                session, principal, list(ids.values()), resource=importable.model.__scope_resource__
+            )
             for value, user_id in list(ids.items()):
                 if user_id not in allowed:
                     del ids[value]
@@ -360,19 +363,3 @@ async def _match_users(
         else:
             problems[value] = f"No active user '{value}'."
     return ids, problems
-
-
-async def _assignable_owners(
-    session: AsyncSession, principal: Principal, importable: Importable, user_ids: list[Any]
-) -> set[Any]:
-    """The users the principal may make owner: those whose records would be in its scope."""
-    if not user_ids:
-        return set()
-    resource = importable.model.__scope_resource__
-    rows = await session.execute(
-        select(User.id).where(
-            User.id.in_(user_ids),
-            owner_scope_clause(principal, resource, User.id, User.department_id),
-        )
-    )
-    return set(rows.scalars())

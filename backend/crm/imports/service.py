@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 import structlog
 import xlsxwriter
-from sqlalchemy import func, select, true
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import files, jobs
@@ -39,7 +39,7 @@ from crm.core.field_access import FieldView, view_for
 from crm.core.formulas import defuse
 from crm.core.importable import Importable, ImportField
 from crm.core.pagination import PageParams, paginate, text_contains
-from crm.core.permissions import Principal, readable
+from crm.core.permissions import Principal, creator_or_holder, readable
 from crm.imports import reading
 from crm.imports.engine import suggest_mapping
 from crm.imports.models import Import, ImportRow, ImportStatus
@@ -281,13 +281,11 @@ async def get_import(
     session: AsyncSession, principal: Principal, import_id: uuid.UUID, *, for_update: bool = False
 ) -> Import:
     """The import if the caller started it (or may see all imports); 404 otherwise."""
-    stmt = select(Import).where(Import.id == import_id)
+    stmt = select(Import).where(Import.id == import_id, _visible_to(principal))
     if for_update:
         stmt = stmt.with_for_update()
     item = (await session.execute(stmt)).scalar_one_or_none()
-    if item is None or not (
-        item.created_by == principal.user_id or principal.can(SEE_ALL_PERMISSION)
-    ):
+    if item is None:
         raise NotFound("No such import.")
     return item
 
@@ -302,9 +300,9 @@ def _require_files(item: Import) -> None:
         )
 
 
-def _visible_to(principal: Principal) -> Any:
+def _visible_to(principal: Principal) -> ColumnElement[bool]:
     """The imports the principal may see: their own, or all with ``admin:imports``."""
-    return true() if principal.can(SEE_ALL_PERMISSION) else Import.created_by == principal.user_id
+    return creator_or_holder(principal, Import.created_by, SEE_ALL_PERMISSION)
 
 
 async def to_read(

@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 
 from crm.core import context, files, jobs
 from crm.core.changes import record_change
+from crm.core.cleaning import DateOrder
 from crm.core.db import Database, utcnow
 from crm.core.domain import scheduled, task
 from crm.core.importable import CleanOptions, Importable
 from crm.core.permissions import Principal
-from crm.customers.cleaning import DateOrder
 from crm.identity.repository import principal_for_user
 from crm.imports import engine, reading, service, staging
 from crm.imports.models import Import, ImportRow, ImportStatus

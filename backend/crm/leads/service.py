@@ -18,13 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import audit, recycle
 from crm.core.changes import Change, record_change, record_changes
+from crm.core.cleaning import phone_search_digits, phone_to_e164
 from crm.core.concurrency import check_version
 from crm.core.db import utcnow
 from crm.core.errors import Conflict, Unprocessable, field_error
 from crm.core.pagination import PageParams, paginate, text_contains
 from crm.core.permissions import Principal, get_or_404, get_visible, readable, scope_clause
 from crm.customers import fields as custom_fields
-from crm.customers.cleaning import phone_search_digits, phone_to_e164
 from crm.identity import service as identity_service
 from crm.identity.models import User
 from crm.leads import fields as _lead_fields  # noqa: F401  (registers leads' custom fields)

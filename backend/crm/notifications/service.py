@@ -1,4 +1,9 @@
-"""Notifications: created by the system for one user, read and marked read by that user only."""
+"""Notifications: created by the system for one user, read and marked read by that user only.
+
+THE recipient rule lives here, in :func:`notify`: a notification reaches an active user who is
+not deleted, whoever asked for it; a note for anyone else is dropped. Callers pick whom a
+notification concerns (an owner, an assignee, an approver) and leave that rule to it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +21,7 @@ from crm.core.db import utcnow
 from crm.core.ids import new_id
 from crm.core.pagination import PageParams, paginate
 from crm.core.permissions import Principal, get_visible
+from crm.identity.models import User
 from crm.notifications.models import EmailStatus, Notification
 
 _CHUNK = 1000
@@ -41,6 +47,7 @@ async def notify(
     the rows really inserted. A concurrent insert of the same key waits for the other
     transaction and then skips, so a key yields one notification however often it is tried.
     With ``email``, the new rows are queued for the mailer (see notifications/mailer.py)."""
+    notes = await _to_recipients(session, notes)
     notes = await _without_delivered(session, notes)
     if not notes:
         return []
@@ -84,6 +91,31 @@ async def notify(
         ],
     )
     return [row[0] for row in inserted]
+
+
+def receives_notifications() -> ColumnElement[bool]:
+    """The users a notification may reach: active and not deleted (to select everyone to tell,
+    as the holiday reminder does)."""
+    return and_(User.is_active.is_(True), User.deleted_at.is_(None))
+
+
+async def _to_recipients(
+    session: AsyncSession, notes: Sequence[NewNotification]
+) -> list[NewNotification]:
+    """``notes`` without those for users the recipient rule excludes."""
+    user_ids = {n.user_id for n in notes}
+    if not user_ids:
+        return []
+    receiving: set[uuid.UUID] = set()
+    ids = list(user_ids)
+    for start in range(0, len(ids), _CHUNK * 10):
+        found = await session.execute(
+            select(User.id).where(
+                User.id.in_(ids[start : start + _CHUNK * 10]), receives_notifications()
+            )
+        )
+        receiving.update(found.scalars())
+    return [n for n in notes if n.user_id in receiving]
 
 
 async def _without_delivered(

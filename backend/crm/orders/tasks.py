@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm.core.db import Database, utcnow
 from crm.core.domain import scheduled
-from crm.identity.models import User
 from crm.notifications import service as notifications
 from crm.notifications.service import NewNotification
 from crm.orders.models import Instalment, Order
@@ -29,14 +28,12 @@ async def run(
             await session.execute(
                 select(Instalment, Order)
                 .join(Order, Order.id == Instalment.order_id)
-                .join(User, User.id == Order.owner_id)
                 .where(
                     Instalment.paid_amount < Instalment.amount,
                     Instalment.due_date < today,
                     Order.status == "pending_payment",
                     Order.deleted_at.is_(None),
-                    User.is_active,
-                    User.deleted_at.is_(None),
+                    Order.owner_id.is_not(None),  # notify() keeps only owners who may receive
                 )
             )
         ).all()

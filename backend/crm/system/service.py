@@ -15,8 +15,11 @@ from crm.core.db import Database
 from crm.core.errors import NotFound
 from crm.core.jobs import Job
 from crm.core.pagination import PageParams, paginate, text_contains
-from crm.core.permissions import Principal
+from crm.core.permissions import Principal, creator_or_holder
 from crm.system.schemas import AuditLogFilters, RecycleBinFilters
+
+# Whoever started a job sees it; administrators and auditors see all jobs.
+SEE_ALL_JOBS_PERMISSION = "audit:read"
 
 
 async def probe(database: Database) -> dict[str, str]:
@@ -36,8 +39,11 @@ async def probe(database: Database) -> dict[str, str]:
 
 async def get_job(session: AsyncSession, principal: Principal, job_id: uuid.UUID) -> Job:
     """A job is visible to whoever started it, and to administrators and auditors."""
-    job = await session.get(Job, job_id)
-    if job is None or not (job.created_by == principal.user_id or principal.can("audit:read")):
+    stmt = select(Job).where(
+        Job.id == job_id, creator_or_holder(principal, Job.created_by, SEE_ALL_JOBS_PERMISSION)
+    )
+    job = (await session.execute(stmt)).scalar_one_or_none()
+    if job is None:
         raise NotFound("No such job.")
     return job
 

@@ -23,7 +23,7 @@ from sqlalchemy import Row, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm.core import keyversions
-from crm.customers.cleaning import NAME_KEY_VERSION, normalize_company_name
+from crm.core.cleaning import NAME_KEY_VERSION, normalize_company_name
 from crm.customers.models import Customer
 
 log = structlog.get_logger(__name__)

@@ -32,7 +32,7 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from crm.customers.cleaning import (
+from crm.core.cleaning import (
     CompanyKey,
     company_name_key,
     region_name,

@@ -38,6 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.core import jobs
 from crm.core.changes import record_change
+from crm.core.cleaning import normalize_company_name, normalize_email, phone_key
 from crm.core.compiled import CompiledQuery, compiled_for
 from crm.core.pagination import PageParams, paginate, row_items, select_columns
 from crm.core.permissions import (
@@ -46,7 +47,6 @@ from crm.core.permissions import (
     readable,
     scope_clause,
 )
-from crm.customers.cleaning import normalize_company_name, normalize_email, phone_key
 from crm.customers.dedupe import scoring
 from crm.customers.dedupe.models import CustomerName, DuplicateGroup, DuplicateMember
 from crm.customers.dedupe.schemas import DuplicateCheck

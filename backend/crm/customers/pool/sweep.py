@@ -26,7 +26,6 @@ from crm.customers.models import FOLLOW_UP_CLOCK, Customer
 from crm.customers.pool.keepers import kept
 from crm.customers.pool.models import PoolPolicy
 from crm.customers.pool.schemas import SweepResult
-from crm.identity.models import User
 from crm.notifications import service as notifications
 from crm.notifications.service import NewNotification
 
@@ -200,8 +199,8 @@ async def _warn(
         async with sessionmaker() as session:
             stmt = (
                 select(Customer.id, Customer.owner_id, Customer.name, clock)
-                .join(User, User.id == Customer.owner_id)
-                .where(window, User.is_active, User.deleted_at.is_(None))
+                # notify() keeps only the owners who may receive
+                .where(window, Customer.owner_id.is_not(None))
                 .order_by(Customer.id)
                 .limit(BATCH)
             )

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from crm.customers.cleaning import (
+from crm.core.cleaning import (
     AddressParts,
     CompanyKey,
     DateOrder,
