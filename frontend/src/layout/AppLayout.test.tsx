@@ -43,6 +43,7 @@ describe('side navigation', () => {
       '/admin/users',
       '/admin/departments',
       '/admin/roles',
+      '/admin/field-permissions',
     ]);
   });
 
