@@ -16,7 +16,7 @@ from crm.core import audit, field_access
 from crm.core.deps import SessionDep
 from crm.core.errors import Forbidden, NotFound, Unprocessable
 from crm.core.field_access import CUSTOM_PREFIX, Access, MaskKind, ProtectedObject, view_for
-from crm.core.permissions import CurrentPrincipal, Principal, readable
+from crm.core.permissions import CurrentPrincipal, Principal, get_visible
 from crm.identity.deps import RolesAdmin, UsersRead
 from crm.identity.models import Role, RoleFieldRule
 
@@ -183,10 +183,8 @@ async def reveal(session: AsyncSession, principal: Principal, data: RevealReques
     """One value in full, for a holder of ``<resource>:reveal`` who may read the record; the
     audit entry names the record and the field, never the value."""
     obj = protected_object(data.object_type)
-    if not principal.can(obj.reveal_permission) or not principal.can(f"{obj.resource}:read"):
-        missing = [
-            c for c in (f"{obj.resource}:read", obj.reveal_permission) if not principal.can(c)
-        ]
+    missing = [c for c in (f"{obj.resource}:read", obj.reveal_permission) if not principal.can(c)]
+    if missing:
         raise Forbidden(f"Your role does not allow this ({', '.join(missing)}).")
     if not obj.knows(data.field):
         msg = f"'{data.field}' is no field of {data.object_type}."
@@ -195,11 +193,9 @@ async def reveal(session: AsyncSession, principal: Principal, data: RevealReques
         )
     if not view_for(principal, obj.object_type).visible(data.field):
         raise Forbidden(f"{data.field} is hidden for your role; it cannot be revealed.")
-    model = obj.model
-    stmt = readable(select(model).where(model.id == data.record_id), model, principal)
-    record = (await session.execute(stmt)).scalar_one_or_none()
-    if record is None:
-        raise NotFound(f"No such {data.object_type}.")
+    record: Any = await get_visible(
+        session, obj.model, data.record_id, principal, not_found=f"No such {data.object_type}."
+    )
     if field_access.is_custom(data.field):
         value = (record.custom or {}).get(data.field[len(CUSTOM_PREFIX) :])
     else:
